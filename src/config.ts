@@ -1,0 +1,131 @@
+// The environment, read once, validated into one typed Config. Nothing else reads process.env.
+// An invalid value stops start-up with a message naming the variable and what it expected; values
+// themselves are never echoed (some are secrets).
+import { z } from 'zod';
+
+export type UpstreamAuth =
+  | { mode: 'static-token'; token: string }
+  | { mode: 'client-credentials'; clientId: string; clientSecret: string; tokenUrl: URL }
+  | { mode: 'pass-through' };
+
+export type Upstream =
+  /** No PODERO_API_URL: the embedded simulator is started and used. */
+  | { mode: 'demo' }
+  | { mode: 'remote'; apiUrl: URL; auth: UpstreamAuth };
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  upstream: Upstream;
+  /** The organization used when a query passes no `orgId`. */
+  orgId: string | undefined;
+  /** Per upstream call, from sending to the last byte of the answer. */
+  timeoutMs: number;
+  /** Upstream calls in flight per GraphQL request. */
+  maxConcurrency: number;
+  /** Upstream calls one GraphQL request may make in all. */
+  maxCallsPerRequest: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const API_PATH = '/api/partners/v2.0';
+
+const optionalText = z
+  .string()
+  .transform((v) => v.trim())
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+
+function integer(min: number, max: number, fallback: number) {
+  return z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? fallback : Number(v)))
+    .pipe(z.number({ error: `an integer from ${min} to ${max}` }).int(`an integer from ${min} to ${max}`).min(min, `an integer from ${min} to ${max}`).max(max, `an integer from ${min} to ${max}`));
+}
+
+function httpUrl(expected: string) {
+  return optionalText.pipe(
+    z
+      .string()
+      .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), expected)
+      .transform((v) => new URL(v))
+      .optional(),
+  );
+}
+
+const Env = z.object({
+  PORT: integer(0, 65_535, 4000),
+  HOST: optionalText.transform((v) => v ?? '127.0.0.1'),
+  LOG_LEVEL: optionalText.pipe(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  ),
+  PODERO_API_URL: httpUrl(`an http(s) URL of the API base, ending in ${API_PATH}`).refine(
+    (url) => url === undefined || url.pathname.replace(/\/+$/, '').endsWith(API_PATH),
+    `an http(s) URL of the API base, ending in ${API_PATH}`,
+  ),
+  PODERO_ORG_ID: optionalText.pipe(z.guid({ error: 'a UUID (the organization id)' }).optional()),
+  PODERO_ACCESS_TOKEN: optionalText,
+  PODERO_CLIENT_ID: optionalText,
+  PODERO_CLIENT_SECRET: optionalText,
+  PODERO_TOKEN_URL: httpUrl('an http(s) URL of the OAuth2 token endpoint'),
+  PODERO_TIMEOUT_MS: integer(1, 600_000, 10_000),
+  PODERO_MAX_CONCURRENCY: integer(1, 1024, 8),
+  PODERO_MAX_CALLS_PER_REQUEST: integer(1, 100_000, 100),
+});
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: expected ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  let upstream: Upstream;
+  if (e.PODERO_API_URL === undefined) {
+    // Credentials without an API URL are a mistake, not a request for demo data.
+    for (const name of ['PODERO_ACCESS_TOKEN', 'PODERO_CLIENT_ID', 'PODERO_CLIENT_SECRET', 'PODERO_TOKEN_URL'] as const) {
+      if (e[name] !== undefined) problems.push(`${name}: is set, but PODERO_API_URL is not (set it, or unset ${name} for demo mode)`);
+    }
+    upstream = { mode: 'demo' };
+  } else {
+    upstream = { mode: 'remote', apiUrl: e.PODERO_API_URL, auth: upstreamAuth(e, e.PODERO_API_URL, problems) };
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    upstream,
+    orgId: e.PODERO_ORG_ID?.toLowerCase(),
+    timeoutMs: e.PODERO_TIMEOUT_MS,
+    maxConcurrency: e.PODERO_MAX_CONCURRENCY,
+    maxCallsPerRequest: e.PODERO_MAX_CALLS_PER_REQUEST,
+  };
+}
+
+function upstreamAuth(e: z.infer<typeof Env>, apiUrl: URL, problems: string[]): UpstreamAuth {
+  const { PODERO_ACCESS_TOKEN: token, PODERO_CLIENT_ID: clientId, PODERO_CLIENT_SECRET: clientSecret } = e;
+  if (token !== undefined && (clientId !== undefined || clientSecret !== undefined)) {
+    problems.push('PODERO_ACCESS_TOKEN: expected either a static token or PODERO_CLIENT_ID + PODERO_CLIENT_SECRET, not both');
+  }
+  if (clientId !== undefined && clientSecret === undefined) problems.push('PODERO_CLIENT_SECRET: expected a value, since PODERO_CLIENT_ID is set');
+  if (clientSecret !== undefined && clientId === undefined) problems.push('PODERO_CLIENT_ID: expected a value, since PODERO_CLIENT_SECRET is set');
+  if (e.PODERO_TOKEN_URL !== undefined && clientId === undefined) {
+    problems.push('PODERO_TOKEN_URL: is only used with PODERO_CLIENT_ID + PODERO_CLIENT_SECRET');
+  }
+  if (token !== undefined) return { mode: 'static-token', token };
+  if (clientId !== undefined && clientSecret !== undefined) {
+    // Upstream's token endpoint sits outside the API base, at the origin (digest §2.2).
+    const tokenUrl = e.PODERO_TOKEN_URL ?? new URL('/oauth2/token/', apiUrl.origin);
+    return { mode: 'client-credentials', clientId, clientSecret, tokenUrl };
+  }
+  return { mode: 'pass-through' };
+}

@@ -1,0 +1,34 @@
+// `npm run simulator`: the partner API simulator on its own, for trying the API by hand or pointing a
+// gateway (or a benchmark peer) at it:  PODERO_API_URL=http://127.0.0.1:4010/api/partners/v2.0
+import { parseArgs } from 'node:util';
+import { DEMO_CLIENT, DEMO_TOKEN, startSimulator } from './server.js';
+import { WALLBOX_IDS, USER_IDS } from './seed.js';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '4010' },
+    host: { type: 'string', default: '127.0.0.1' },
+    'token-expires-in': { type: 'string', default: '36000' },
+  },
+});
+
+const simulator = await startSimulator({
+  port: Number(values.port),
+  host: values.host,
+  tokenExpiresInS: Number(values['token-expires-in']),
+});
+
+process.stdout.write(`Partner API simulator listening
+
+  API base     ${simulator.apiUrl.href}
+  Token URL    ${simulator.tokenUrl.href}   (client id "${DEMO_CLIENT.clientId}", secret "${DEMO_CLIENT.clientSecret}")
+  Static token ${DEMO_TOKEN}
+  Counters     ${new URL('/_simulator/counts', simulator.url).href}
+
+  curl -H 'Authorization: Bearer ${DEMO_TOKEN}' \\
+    ${simulator.apiUrl.href}/org/${simulator.seed.orgId}/users/${USER_IDS.anna}/wallboxes/${WALLBOX_IDS.full}
+`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void simulator.close().then(() => process.exit(0)));
+}

@@ -1,0 +1,396 @@
+// The embedded simulator: a real HTTP server that behaves like the partner API for the endpoints the
+// gateway uses. It is the demo's upstream and the tests' upstream. It counts requests per route, can
+// inject faults (status, delay, dropped connection, broken body) and can revoke the tokens it issued,
+// so tests and benchmarks can drive every path of the gateway over real sockets.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo, Socket } from 'node:net';
+import { createSeed, type Json, type Seed } from './seed.js';
+
+const API = '/api/partners/v2.0';
+const UUID = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+const ANY = '([^/]+)';
+
+export interface SimulatorClient {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface SimulatorOptions {
+  port?: number;
+  host?: string;
+  /** Lifetime of issued access tokens, in seconds (upstream: "typically 36000"). */
+  tokenExpiresInS?: number;
+  /** OAuth2 clients accepted by `POST /oauth2/token/`. */
+  clients?: SimulatorClient[];
+  /** Bearer tokens accepted without a token request (the demo uses one). */
+  staticTokens?: string[];
+  seed?: Seed;
+}
+
+export const DEMO_CLIENT: SimulatorClient = { clientId: 'demo-client', clientSecret: 'demo-secret' };
+export const DEMO_TOKEN = 'demo-token';
+
+/** A fault applied to requests of one route (or any route) before the simulator handles them. */
+export interface Fault {
+  /** Route name as counted (e.g. "GET /org/{org_id}/users/{user_id}/wallboxes/{wallbox_id}"); all routes when absent. */
+  route?: string;
+  /** Only requests whose path contains this text (e.g. one wallbox id). */
+  pathIncludes?: string;
+  /** How many requests it applies to; unlimited when absent. */
+  times?: number;
+  /** Wait this long before answering (or before applying the rest of the fault). */
+  delayMs?: number;
+  /** Answer with this status and `body` instead of the real answer. */
+  status?: number;
+  body?: unknown;
+  /** Answer 200 with this raw text (e.g. broken JSON). */
+  rawBody?: string;
+  /** Destroy the connection without answering. */
+  drop?: boolean;
+}
+
+interface Route {
+  method: string;
+  /** Name used for counting: method and templated path. */
+  name: string;
+  pattern: RegExp;
+  /** Whether a bearer token is required. */
+  auth: boolean;
+  handle(ctx: RequestContext): Reply | Promise<Reply>;
+}
+
+interface RequestContext {
+  params: string[];
+  query: URLSearchParams;
+  body: unknown;
+  headers: IncomingMessage['headers'];
+}
+
+interface Reply {
+  status: number;
+  body?: unknown;
+}
+
+interface StoredWallbox {
+  orgId: string;
+  userId: string;
+  record: Json;
+}
+
+export class Simulator {
+  readonly #server: Server;
+  readonly #options: Required<Omit<SimulatorOptions, 'seed' | 'port' | 'host'>>;
+  readonly #seed: Seed;
+  readonly #wallboxes = new Map<string, StoredWallbox>();
+  readonly #users = new Map<string, { orgId: string; record: Json }>();
+  readonly #tokens = new Map<string, number>(); // access token -> expiry (ms)
+  readonly #issued: string[] = []; // every token ever issued, revoked or not
+  readonly #counts = new Map<string, number>();
+  readonly #sockets = new Set<Socket>();
+  #faults: Fault[] = [];
+  #inFlight = 0;
+  #maxInFlight = 0;
+  readonly #routes: Route[];
+  #url: URL | undefined;
+
+  constructor(options: SimulatorOptions = {}) {
+    this.#options = {
+      tokenExpiresInS: options.tokenExpiresInS ?? 36_000,
+      clients: options.clients ?? [DEMO_CLIENT],
+      staticTokens: options.staticTokens ?? [DEMO_TOKEN],
+    };
+    this.#seed = options.seed ?? createSeed();
+    this.#routes = this.#defineRoutes();
+    this.reset();
+    this.#server = createServer((req, res) => void this.#handle(req, res));
+    this.#server.on('connection', (socket) => {
+      this.#sockets.add(socket);
+      socket.on('close', () => this.#sockets.delete(socket));
+    });
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<this> {
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, host, () => resolve());
+    });
+    const { port: bound } = this.#server.address() as AddressInfo;
+    this.#url = new URL(`http://${host}:${bound}`);
+    return this;
+  }
+
+  /** The server's origin, e.g. http://127.0.0.1:43121 */
+  get url(): URL {
+    if (!this.#url) throw new Error('The simulator is not listening yet');
+    return this.#url;
+  }
+
+  /** The API base the gateway is configured with (PODERO_API_URL). */
+  get apiUrl(): URL {
+    return new URL(API, this.url);
+  }
+
+  get tokenUrl(): URL {
+    return new URL('/oauth2/token/', this.url);
+  }
+
+  get seed(): Seed {
+    return this.#seed;
+  }
+
+  /** Requests received per route name since the last reset. Unmatched paths count as "unmatched". */
+  count(route: string): number {
+    return this.#counts.get(route) ?? 0;
+  }
+
+  counts(): Record<string, number> {
+    return Object.fromEntries(this.#counts);
+  }
+
+  /** Sum of all requests received (all routes). */
+  totalRequests(): number {
+    let total = 0;
+    for (const n of this.#counts.values()) total += n;
+    return total;
+  }
+
+  /** Most API requests (admin routes aside) that were being handled at the same time since the last reset. */
+  get maxInFlight(): number {
+    return this.#maxInFlight;
+  }
+
+  /** Access tokens issued so far, for tests that prove no token leaks into responses or logs. */
+  issuedTokens(): string[] {
+    return [...this.#issued];
+  }
+
+  resetCounts(): void {
+    this.#counts.clear();
+    this.#maxInFlight = 0;
+  }
+
+  injectFault(fault: Fault): void {
+    this.#faults.push({ ...fault });
+  }
+
+  clearFaults(): void {
+    this.#faults = [];
+  }
+
+  /** Invalidates every token issued so far (as if upstream rotated its keys): the next call is a 401. */
+  revokeTokens(): void {
+    this.#tokens.clear();
+  }
+
+  /** Back to the seed: data, counters, faults and issued tokens. */
+  reset(): void {
+    this.#wallboxes.clear();
+    this.#users.clear();
+    for (const w of this.#seed.wallboxes) {
+      this.#wallboxes.set(String(w.record.id), { orgId: w.orgId, userId: w.userId, record: structuredClone(w.record) });
+    }
+    for (const u of this.#seed.users) this.#users.set(String(u.record.id), { orgId: u.orgId, record: structuredClone(u.record) });
+    this.#tokens.clear();
+    this.resetCounts();
+    this.#faults = [];
+  }
+
+  /** The stored upstream JSON of a wallbox (what the detail GET answers). */
+  wallboxRecord(id: string): Json | undefined {
+    const stored = this.#wallboxes.get(id);
+    return stored && structuredClone(stored.record);
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    for (const socket of this.#sockets) socket.destroy();
+    await closed;
+  }
+
+  #defineRoutes(): Route[] {
+    const route = (method: string, template: string, pattern: string, handle: Route['handle'], auth = true): Route => ({
+      method,
+      name: `${method} ${template}`,
+      pattern: new RegExp(`^${pattern}/?$`),
+      auth,
+      handle,
+    });
+    return [
+      route('POST', '/oauth2/token/', '/oauth2/token', (ctx) => this.#issueToken(ctx), false),
+      route(
+        'GET',
+        '/org/{org_id}/users/{user_id}/wallboxes/{wallbox_id}',
+        `${API}/org/${ANY}/users/${ANY}/wallboxes/${ANY}`,
+        (ctx) => this.#getWallbox(ctx),
+      ),
+      // Admin routes, for driving a standalone simulator (`npm run simulator`) from another process.
+      route('GET', '/_simulator/counts', '/_simulator/counts', () => ({ status: 200, body: this.counts() }), false),
+      route('POST', '/_simulator/reset', '/_simulator/reset', () => (this.reset(), { status: 204 }), false),
+      route('POST', '/_simulator/faults', '/_simulator/faults', (ctx) => (this.injectFault(ctx.body as Fault), { status: 204 }), false),
+      route('DELETE', '/_simulator/faults', '/_simulator/faults', () => (this.clearFaults(), { status: 204 }), false),
+    ];
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const route = this.#routes.find((r) => r.method === req.method && r.pattern.test(url.pathname));
+    const name = route?.name ?? 'unmatched';
+    this.#counts.set(name, (this.#counts.get(name) ?? 0) + 1);
+    const admin = name.includes('/_simulator/');
+    if (!admin) {
+      this.#maxInFlight = Math.max(this.#maxInFlight, ++this.#inFlight);
+      res.once('close', () => this.#inFlight--);
+    }
+
+    let text: string;
+    try {
+      text = await readBody(req);
+    } catch {
+      return;
+    }
+
+    const fault = this.#takeFault(name, url.pathname);
+    if (fault?.delayMs) {
+      await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      if (res.destroyed) return;
+    }
+    if (fault?.drop) {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.rawBody !== undefined) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(fault.rawBody);
+      return;
+    }
+    if (fault?.status !== undefined) {
+      reply(res, { status: fault.status, body: fault.body });
+      return;
+    }
+
+    if (!route) {
+      reply(res, { status: 404, body: { detail: 'Not Found' } });
+      return;
+    }
+    if (route.auth && !this.#authorized(req.headers.authorization)) {
+      reply(res, { status: 401, body: { detail: 'Unauthorized' } });
+      return;
+    }
+    let body: unknown;
+    if (text !== '') {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = Object.fromEntries(new URLSearchParams(text));
+      }
+    }
+    const params = route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent);
+    try {
+      reply(res, await route.handle({ params, query: url.searchParams, body, headers: req.headers }));
+    } catch {
+      reply(res, { status: 500, body: { detail: 'Internal Server Error' } });
+    }
+  }
+
+  #takeFault(route: string, path: string): Fault | undefined {
+    const index = this.#faults.findIndex(
+      (f) => (f.route === undefined || f.route === route) && (f.pathIncludes === undefined || path.includes(f.pathIncludes)),
+    );
+    if (index === -1) return undefined;
+    const fault = this.#faults[index]!;
+    if (fault.times !== undefined && --fault.times <= 0) this.#faults.splice(index, 1);
+    return fault;
+  }
+
+  #authorized(header: string | undefined): boolean {
+    const match = /^Bearer (\S+)$/.exec(header ?? '');
+    if (!match) return false;
+    const token = match[1]!;
+    if (this.#options.staticTokens.includes(token)) return true;
+    const expiresAt = this.#tokens.get(token);
+    return expiresAt !== undefined && Date.now() < expiresAt;
+  }
+
+  #issueToken(ctx: RequestContext): Reply {
+    // django-oauth-toolkit style: client authentication by Basic header, grant type in the body.
+    const basic = /^Basic (\S+)$/.exec(ctx.headers.authorization ?? '');
+    const [clientId, clientSecret] = basic ? Buffer.from(basic[1]!, 'base64').toString().split(':', 2) : [];
+    const client = this.#options.clients.find((c) => c.clientId === clientId && safeEqual(c.clientSecret, clientSecret ?? ''));
+    if (!client) return { status: 401, body: { error: 'invalid_client' } };
+    if ((ctx.body as { grant_type?: unknown } | undefined)?.grant_type !== 'client_credentials') {
+      return { status: 400, body: { error: 'unsupported_grant_type' } };
+    }
+    const token = randomBytes(24).toString('base64url');
+    this.#tokens.set(token, Date.now() + this.#options.tokenExpiresInS * 1000);
+    this.#issued.push(token);
+    return {
+      status: 200,
+      body: { access_token: token, expires_in: this.#options.tokenExpiresInS, token_type: 'Bearer', scope: 'read write' },
+    };
+  }
+
+  #getWallbox({ params, query }: RequestContext): Reply {
+    const [orgId, userId, wallboxId] = params as [string, string, string];
+    const invalid = invalidUuids({ org_id: orgId, user_id: userId, wallbox_id: wallboxId });
+    if (invalid) return invalid;
+    if (orgId.toLowerCase() !== this.#seed.orgId) return forbidden();
+    const stored = this.#wallboxes.get(wallboxId.toLowerCase());
+    if (!stored || stored.userId !== userId.toLowerCase()) return notFound();
+    if (stored.record.deleted_at && query.get('include_deleted') !== 'true') return notFound();
+    return { status: 200, body: stored.record };
+  }
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  return new Simulator(options).listen(options.port, options.host);
+}
+
+function notFound(): Reply {
+  return { status: 404, body: { detail: 'Not Found' } };
+}
+
+function forbidden(): Reply {
+  return { status: 403, body: { detail: 'You do not have permission to perform this action.' } };
+}
+
+/** django-ninja answers a malformed path UUID with 422 and pydantic's error list. */
+function invalidUuids(params: Record<string, string>): Reply | undefined {
+  const bad = Object.entries(params).filter(([, v]) => !UUID.test(v));
+  if (bad.length === 0) return undefined;
+  return {
+    status: 422,
+    body: { detail: bad.map(([name]) => ({ type: 'uuid_parsing', loc: ['path', name], msg: 'Input should be a valid UUID' })) },
+  };
+}
+
+function reply(res: ServerResponse, { status, body }: Reply): void {
+  if (body === undefined) {
+    res.writeHead(status).end();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const MAX_BODY = 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        req.destroy();
+        reject(new Error('body too large'));
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString()));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,124 @@
+// Where the Authorization header of an upstream call comes from. Three modes (see config.ts):
+// a static token, OAuth2 client credentials, or the caller's own header passed through.
+import type { Dispatcher } from 'undici';
+import type { Logger } from '../logger.js';
+import { send } from './client.js';
+import { UpstreamError } from './errors.js';
+
+export interface Credentials {
+  /** The Authorization header value for one call. Rejects with UNAUTHENTICATED when there is none. */
+  authorization(callerAuthorization: string | undefined): Promise<string>;
+  /**
+   * Called after upstream answered 401 to a call made with `used`. Resolves to a fresh header to retry
+   * with once, or undefined when renewing cannot help. Absent for credentials that cannot be renewed.
+   */
+  renew?(used: string): Promise<string | undefined>;
+}
+
+export function staticToken(token: string): Credentials {
+  const header = `Bearer ${token}`;
+  return { authorization: () => Promise.resolve(header) };
+}
+
+/** The caller's own header goes upstream as it came; a caller without one never causes a call. */
+export function passThrough(): Credentials {
+  return {
+    authorization(callerAuthorization) {
+      if (!callerAuthorization) {
+        return Promise.reject(
+          new UpstreamError('UNAUTHENTICATED', 'Send an Authorization header: this gateway forwards it to the partner API'),
+        );
+      }
+      return Promise.resolve(callerAuthorization);
+    },
+  };
+}
+
+export interface ClientCredentialsOptions {
+  tokenUrl: URL;
+  clientId: string;
+  clientSecret: string;
+  dispatcher: Dispatcher;
+  timeoutMs: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+interface CachedToken {
+  header: string;
+  /** When to fetch a new one: shortly before upstream's `expires_in` runs out. */
+  refreshAt: number;
+}
+
+/** Upstream documents `expires_in` as "typically 36000"; used only when a token response omits it. */
+const DEFAULT_EXPIRES_IN_S = 36_000;
+
+/**
+ * OAuth2 client credentials (digest §2.2): `POST /oauth2/token/` with Basic auth and a JSON body.
+ * The token is cached until shortly before it expires, and however many calls wait for one, at most
+ * one token request is in flight.
+ */
+export class ClientCredentials implements Credentials {
+  readonly #options: ClientCredentialsOptions;
+  readonly #basic: string;
+  readonly #now: () => number;
+  #cached: CachedToken | undefined;
+  #inFlight: Promise<string> | undefined;
+
+  constructor(options: ClientCredentialsOptions) {
+    this.#options = options;
+    this.#basic = `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64')}`;
+    this.#now = options.now ?? Date.now;
+  }
+
+  authorization(): Promise<string> {
+    if (this.#cached && this.#now() < this.#cached.refreshAt) return Promise.resolve(this.#cached.header);
+    this.#inFlight ??= this.#fetchToken().finally(() => {
+      this.#inFlight = undefined;
+    });
+    return this.#inFlight;
+  }
+
+  renew(used: string): Promise<string | undefined> {
+    // Many calls may fail with the same stale token at once: only the first one drops it, the
+    // others then join the one token request in flight (or take the token it already brought).
+    if (this.#cached?.header === used) this.#cached = undefined;
+    return this.authorization();
+  }
+
+  async #fetchToken(): Promise<string> {
+    const { tokenUrl, dispatcher, timeoutMs, logger } = this.#options;
+    const started = this.#now();
+    const { body } = await send(dispatcher, {
+      method: 'POST',
+      url: tokenUrl,
+      headers: {
+        authorization: this.#basic,
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'cache-control': 'no-cache',
+      },
+      body: JSON.stringify({ grant_type: 'client_credentials' }),
+      timeoutMs,
+      resource: 'an access token',
+    }).catch((error: unknown) => {
+      // 400/401 from the token endpoint both mean the client id or secret were not accepted.
+      if (error instanceof UpstreamError && (error.status === 400 || error.status === 401)) {
+        throw new UpstreamError('UNAUTHENTICATED', 'The partner API did not accept the client credentials', { status: error.status });
+      }
+      throw error;
+    });
+    const token = (body as { access_token?: unknown } | null)?.access_token;
+    if (typeof token !== 'string' || token === '') {
+      throw new UpstreamError('UPSTREAM_ERROR', 'The token endpoint answered without an access_token');
+    }
+    const expiresIn = (body as { expires_in?: unknown }).expires_in;
+    const lifetimeMs = (typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : DEFAULT_EXPIRES_IN_S) * 1000;
+    // Renew a minute early, or a tenth of the lifetime early for short-lived tokens.
+    const margin = Math.min(60_000, lifetimeMs / 10);
+    const header = `Bearer ${token}`;
+    this.#cached = { header, refreshAt: started + lifetimeMs - margin };
+    logger.info({ expiresInS: lifetimeMs / 1000 }, 'obtained a partner API access token');
+    return header;
+  }
+}

@@ -1,0 +1,272 @@
+// The only code that speaks HTTP to the partner API.
+//
+// `PartnerApi` is process-wide: an undici Agent (a keep-alive connection pool per origin), the base
+// URL, the credentials and the timeout. `PartnerApi.session()` gives one GraphQL request its own view:
+// the caller's Authorization (pass-through mode), the request's abort signal, a cap on calls in flight
+// and a budget of calls, so one operation can never fan out without bound.
+import { Agent, type Dispatcher } from 'undici';
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { Logger } from '../logger.js';
+import type { Credentials } from './auth.js';
+import type { ReportUnknown } from './decode.js';
+import { UpstreamError, codeForStatus } from './errors.js';
+
+/** Bodies above this size are refused: no documented response comes anywhere near it. */
+const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+/** How much of an error body is read to find upstream's explanation. */
+const MAX_ERROR_DETAIL_CHARS = 2000;
+
+export function createAgent(): Agent {
+  return new Agent({
+    keepAliveTimeout: 10_000,
+    keepAliveMaxTimeout: 60_000,
+    // Bounds sockets per origin under load; excess calls queue in the pool instead of opening more.
+    connections: 128,
+    maxResponseSize: MAX_RESPONSE_BYTES,
+  });
+}
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface SendOptions {
+  method: Method;
+  url: URL;
+  headers: Record<string, string>;
+  body?: string | undefined;
+  timeoutMs: number;
+  /** Aborts the call when the GraphQL request that needs it goes away. */
+  signal?: AbortSignal | undefined;
+  /** Names the resource in error messages, e.g. "wallbox 3c90…". Never a URL with a query string. */
+  resource: string;
+}
+
+export interface SendResult {
+  status: number;
+  /** Parsed JSON body, or undefined for an empty body (204). */
+  body: unknown;
+}
+
+/**
+ * One HTTP exchange with timeout and error mapping. Every non-2xx status, network failure, timeout
+ * and unparseable body becomes an UpstreamError; the caller sees either a 2xx with JSON or an error.
+ * (401 is returned as an error too: the session decides whether renewing the token can help.)
+ */
+export async function send(dispatcher: Dispatcher, options: SendOptions): Promise<SendResult> {
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  let response: Dispatcher.ResponseData;
+  let text: string;
+  try {
+    response = await dispatcher.request({
+      origin: options.url.origin,
+      path: options.url.pathname + options.url.search,
+      method: options.method,
+      headers: options.headers,
+      body: options.body,
+      signal,
+    });
+    text = await response.body.text();
+  } catch (error) {
+    throw networkError(error, options, timeout.aborted);
+  }
+
+  const { statusCode: status } = response;
+  if (status >= 200 && status < 300) {
+    if (text === '') return { status, body: undefined };
+    try {
+      return { status, body: JSON.parse(text) as unknown };
+    } catch (cause) {
+      throw new UpstreamError('UPSTREAM_ERROR', `The partner API answered ${options.resource} with a body that is not JSON`, {
+        status,
+        cause,
+      });
+    }
+  }
+  throw statusError(status, text, options.resource);
+}
+
+function statusError(status: number, text: string, resource: string): UpstreamError {
+  const code = codeForStatus(status);
+  const detail = errorDetail(text);
+  const message = {
+    NOT_FOUND: `The partner API has no ${resource}`,
+    UNAUTHENTICATED: `The partner API rejected the credentials (401)`,
+    FORBIDDEN: `The partner API refused access to ${resource} (403)`,
+  }[code as string] ?? `The partner API answered ${status} for ${resource}`;
+  return new UpstreamError(code, message, { status, detail });
+}
+
+/**
+ * Upstream's error body is undocumented. The API looks like django-ninja (see the digest, §9), which
+ * answers `{"detail": "..."}` or `{"detail": [{"loc": [...], "msg": "..."}]}`; keep that `detail` when
+ * it is there, and otherwise nothing: an unknown body is not echoed to callers.
+ */
+function errorDetail(text: string): unknown {
+  if (text === '' || text.length > MAX_RESPONSE_BYTES) return undefined;
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (parsed && typeof parsed === 'object' && 'detail' in parsed) {
+      const { detail } = parsed as { detail: unknown };
+      if (typeof detail === 'string') return detail.slice(0, MAX_ERROR_DETAIL_CHARS);
+      if (Array.isArray(detail)) return detail.slice(0, 50);
+    }
+  } catch {
+    // not JSON: nothing to keep
+  }
+  return undefined;
+}
+
+function networkError(error: unknown, options: SendOptions, timedOut: boolean): Error {
+  if (timedOut) {
+    return new UpstreamError('UPSTREAM_TIMEOUT', `The partner API did not answer within ${options.timeoutMs} ms for ${options.resource}`, {
+      cause: error,
+    });
+  }
+  // The GraphQL request was cancelled by its caller: let that abort travel as it is.
+  if (options.signal?.aborted) return options.signal.reason instanceof Error ? options.signal.reason : new Error('aborted');
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
+    return new UpstreamError('UPSTREAM_ERROR', `The partner API answered ${options.resource} with a body over ${MAX_RESPONSE_BYTES} bytes`, {
+      cause: error,
+    });
+  }
+  const reason = typeof code === 'string' ? code : 'connection failed';
+  return new UpstreamError('UPSTREAM_UNAVAILABLE', `The partner API could not be reached (${reason})`, { cause: error });
+}
+
+export interface PartnerApiOptions {
+  /** The API base including `/api/partners/v2.0`. */
+  baseUrl: URL;
+  credentials: Credentials;
+  timeoutMs: number;
+  dispatcher: Dispatcher;
+  logger: Logger;
+}
+
+export interface SessionOptions {
+  /** The caller's own Authorization header, forwarded in pass-through mode only. */
+  callerAuthorization?: string | undefined;
+  signal?: AbortSignal | undefined;
+  maxConcurrency: number;
+  maxCalls: number;
+}
+
+/** Distinct unknown values logged per process; past this, new ones are no longer logged. */
+const MAX_REPORTED_UNKNOWNS = 1000;
+
+export class PartnerApi {
+  readonly #options: PartnerApiOptions;
+  readonly #basePath: string;
+  readonly #reportUnknown: ReportUnknown;
+
+  constructor(options: PartnerApiOptions) {
+    this.#options = options;
+    this.#basePath = options.baseUrl.pathname.replace(/\/+$/, '');
+    // An unknown enum value usually arrives on every read of a device: log each one once, not per read.
+    const seen = new Set<string>();
+    this.#reportUnknown = (what, value) => {
+      const key = `${what}=${JSON.stringify(value)}`;
+      if (seen.has(key) || seen.size >= MAX_REPORTED_UNKNOWNS) return;
+      seen.add(key);
+      options.logger.warn({ field: what, value }, 'the partner API sent a value the gateway does not know; served as null/UNKNOWN');
+    };
+  }
+
+  session(options: SessionOptions): ApiSession {
+    return new ApiSession(this.#options, this.#basePath, this.#reportUnknown, options);
+  }
+}
+
+export interface CallOptions {
+  method?: Method;
+  /** Path below the API base, built from validated segments only (see paths.ts). */
+  path: string;
+  query?: Record<string, string> | undefined;
+  body?: unknown;
+  resource: string;
+}
+
+/** One GraphQL request's access to the partner API. Lives in the request context; never shared. */
+export class ApiSession {
+  readonly #api: PartnerApiOptions;
+  readonly #basePath: string;
+  readonly #options: SessionOptions;
+  readonly #limit: LimitFunction;
+  #calls = 0;
+  /** Where decoders report values they do not understand. */
+  readonly reportUnknown: ReportUnknown;
+
+  constructor(api: PartnerApiOptions, basePath: string, reportUnknown: ReportUnknown, options: SessionOptions) {
+    this.#api = api;
+    this.#basePath = basePath;
+    this.#options = options;
+    this.#limit = pLimit(options.maxConcurrency);
+    this.reportUnknown = reportUnknown;
+  }
+
+  /** Upstream calls this session has sent (including retries after a token renewal). */
+  get calls(): number {
+    return this.#calls;
+  }
+
+  /** Sends one call (and, after a 401 with renewable credentials, one retry with a fresh token). */
+  call(options: CallOptions): Promise<unknown> {
+    return this.#limit(async () => {
+      const { credentials } = this.#api;
+      const authorization = await credentials.authorization(this.#options.callerAuthorization);
+      try {
+        return await this.#send(options, authorization);
+      } catch (error) {
+        if (!(error instanceof UpstreamError && error.status === 401 && credentials.renew)) throw error;
+        const renewed = await credentials.renew(authorization);
+        if (renewed === undefined) throw error;
+        return this.#send(options, renewed);
+      }
+    });
+  }
+
+  async #send(options: CallOptions, authorization: string): Promise<unknown> {
+    if (this.#calls >= this.#options.maxCalls) {
+      throw new UpstreamError(
+        'TOO_MANY_UPSTREAM_CALLS',
+        `This operation needs more than ${this.#options.maxCalls} partner API calls; split it into smaller operations`,
+      );
+    }
+    this.#calls++;
+    const method = options.method ?? 'GET';
+    const url = new URL(this.#api.baseUrl.origin + this.#basePath + options.path);
+    for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, value);
+    const headers: Record<string, string> = { accept: 'application/json', authorization };
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(options.body);
+    }
+    const started = performance.now();
+    try {
+      const result = await send(this.#api.dispatcher, {
+        method,
+        url,
+        headers,
+        body,
+        timeoutMs: this.#api.timeoutMs,
+        signal: this.#options.signal,
+        resource: options.resource,
+      });
+      this.#api.logger.debug({ method, path: options.path, status: result.status, ms: elapsed(started) }, 'upstream call');
+      return result.body;
+    } catch (error) {
+      if (error instanceof UpstreamError) {
+        this.#api.logger.warn(
+          { method, path: options.path, status: error.status, code: error.code, ms: elapsed(started) },
+          'upstream call failed',
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
+}

@@ -1,0 +1,48 @@
+// Every way a call to the partner API can fail, as one error class with a stable code.
+// The GraphQL layer turns these into `extensions.code` (src/plugins/use-error-codes.ts); nothing
+// here knows about GraphQL. Messages never contain a token, a secret or a query string.
+
+export type UpstreamErrorCode =
+  | 'NOT_FOUND' // upstream 404
+  | 'UNAUTHENTICATED' // upstream 401, or no credentials to send
+  | 'FORBIDDEN' // upstream 403
+  | 'UPSTREAM_TIMEOUT' // no complete answer within PODERO_TIMEOUT_MS
+  | 'UPSTREAM_UNAVAILABLE' // refused, reset or otherwise dropped connection
+  | 'UPSTREAM_ERROR' // any other non-2xx, or a body that is not what the API documents
+  | 'TOO_MANY_UPSTREAM_CALLS'; // one GraphQL request asked for more calls than its budget allows
+
+export interface UpstreamErrorOptions {
+  /** HTTP status upstream answered with, when it answered at all. */
+  status?: number | undefined;
+  /** Upstream's own explanation (the `detail` of an error body), when it gave one. */
+  detail?: unknown;
+  cause?: unknown;
+}
+
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+  readonly code: UpstreamErrorCode;
+  readonly status: number | undefined;
+  readonly detail: unknown;
+
+  constructor(code: UpstreamErrorCode, message: string, options: UpstreamErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.status = options.status;
+    this.detail = options.detail;
+  }
+}
+
+/** The error code for a non-2xx status; the gateway never mirrors upstream's status to its own callers. */
+export function codeForStatus(status: number): UpstreamErrorCode {
+  switch (status) {
+    case 401:
+      return 'UNAUTHENTICATED';
+    case 403:
+      return 'FORBIDDEN';
+    case 404:
+      return 'NOT_FOUND';
+    default:
+      return 'UPSTREAM_ERROR';
+  }
+}

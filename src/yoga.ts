@@ -1,0 +1,35 @@
+// The gateway as a yoga instance: schema, per-request context, error codes, GraphiQL. It never listens
+// (src/main.ts does); tests call `yoga.fetch` or serve it on port 0.
+import { createYoga } from 'graphql-yoga';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { Logger } from './logger.js';
+import { contextFactory, type Context, type ContextConfig } from './context.js';
+import { maskedErrors, useErrorCodes } from './plugins/use-error-codes.js';
+import { schema } from './schema/index.js';
+import type { PartnerApi } from './upstream/client.js';
+
+export interface GatewayOptions {
+  api: PartnerApi;
+  config: ContextConfig;
+  logger: Logger;
+  /** The query GraphiQL opens with. */
+  exampleQuery?: string;
+}
+
+export function createGateway({ api, config, logger, exampleQuery }: GatewayOptions) {
+  // The self-contained GraphiQL page is ~9 MB of HTML and never changes while the process runs:
+  // render it once. It loads nothing from a CDN, so it works on machines without internet.
+  let graphiqlPage: string | undefined;
+  return createYoga<object, Context>({
+    schema,
+    context: contextFactory(api, config),
+    logging: logger,
+    maskedErrors,
+    plugins: [useErrorCodes()],
+    landingPage: false,
+    graphiql: { title: 'Podero GraphQL gateway', defaultQuery: exampleQuery, shouldPersistHeaders: false },
+    renderGraphiQL: (options) => (graphiqlPage ??= renderGraphiQL(options)),
+  });
+}
+
+export type Gateway = ReturnType<typeof createGateway>;

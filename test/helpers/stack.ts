@@ -1,0 +1,90 @@
+// Starts the simulator and the gateway on port 0 over real HTTP, the way main.ts wires them.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { UpstreamAuth } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { createPartnerApi } from '../../src/upstream/index.js';
+import { createGateway } from '../../src/yoga.js';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
+
+export const TEST_CLIENT = { clientId: 'test-client', clientSecret: 'test-client-secret-7f3a9c' };
+
+export interface GatewayOptions {
+  auth?: UpstreamAuth | 'client-credentials';
+  orgId?: string | undefined;
+  timeoutMs?: number;
+  maxConcurrency?: number;
+  maxCallsPerRequest?: number;
+  /** Point the gateway somewhere else than the simulator (e.g. a closed port). */
+  apiUrl?: URL;
+}
+
+export interface GraphQLResponse {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: { data?: any; errors?: { message: string; path?: (string | number)[]; extensions: Record<string, any> }[] };
+  text: string;
+}
+
+export interface RunningGateway {
+  url: string;
+  /** Every log line the gateway wrote. */
+  logs: string[];
+  graphql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse>;
+  close(): Promise<void>;
+}
+
+export async function startGateway(sim: Simulator, options: GatewayOptions = {}): Promise<RunningGateway> {
+  const logs: string[] = [];
+  const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
+  const auth: UpstreamAuth =
+    options.auth === undefined || options.auth === 'client-credentials'
+      ? { mode: 'client-credentials', ...TEST_CLIENT, tokenUrl: sim.tokenUrl }
+      : options.auth;
+  const upstream = createPartnerApi({ apiUrl: options.apiUrl ?? sim.apiUrl, auth, timeoutMs: options.timeoutMs ?? 5000, logger });
+  const yoga = createGateway({
+    api: upstream.api,
+    logger,
+    config: {
+      orgId: 'orgId' in options ? options.orgId : sim.seed.orgId,
+      maxConcurrency: options.maxConcurrency ?? 8,
+      maxCallsPerRequest: options.maxCallsPerRequest ?? 100,
+    },
+  });
+  const server = createServer(yoga);
+  await listen(server);
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  return {
+    url,
+    logs,
+    async graphql(query, variables, headers = {}) {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await response.text();
+      return { status: response.status, body: JSON.parse(text) as GraphQLResponse['body'], text };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await upstream.close();
+    },
+  };
+}
+
+export function startTestSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  return startSimulator({ clients: [TEST_CLIENT], staticTokens: ['test-static-token-51d2'], ...options });
+}
+
+function listen(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+}
+
+/** The wallbox detail route, as the simulator counts it. */
+export const WALLBOX_GET = 'GET /org/{org_id}/users/{user_id}/wallboxes/{wallbox_id}';
+export const TOKEN_POST = 'POST /oauth2/token/';

@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: {
+    // graphql 16 ships CJS (index.js) and ESM (index.mjs) without an "exports" map: Node (and so every
+    // dependency) loads the CJS one, Vite would give test files the ESM one, and graphql refuses to mix
+    // the two ("from another module or realm"). Tests take the one Node takes.
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Every test file starts its own servers on port 0; files run in parallel on the two cores.
+    pool: 'forks',
+  },
+});
