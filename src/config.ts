@@ -80,30 +80,16 @@ const Env = z.object({
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: expected ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
-  }
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: expected ${issue.message}`);
+  problems.push(...credentialProblems(env));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   const e = parsed.data;
-  const problems: string[] = [];
-
-  let upstream: Upstream;
-  if (e.PODERO_API_URL === undefined) {
-    // Credentials without an API URL are a mistake, not a request for demo data.
-    for (const name of ['PODERO_ACCESS_TOKEN', 'PODERO_CLIENT_ID', 'PODERO_CLIENT_SECRET', 'PODERO_TOKEN_URL'] as const) {
-      if (e[name] !== undefined) problems.push(`${name}: is set, but PODERO_API_URL is not (set it, or unset ${name} for demo mode)`);
-    }
-    upstream = { mode: 'demo' };
-  } else {
-    upstream = { mode: 'remote', apiUrl: e.PODERO_API_URL, auth: upstreamAuth(e, e.PODERO_API_URL, problems) };
-  }
-  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 
   return {
     port: e.PORT,
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
-    upstream,
+    upstream: e.PODERO_API_URL === undefined ? { mode: 'demo' } : { mode: 'remote', apiUrl: e.PODERO_API_URL, auth: upstreamAuth(e, e.PODERO_API_URL) },
     orgId: e.PODERO_ORG_ID?.toLowerCase(),
     timeoutMs: e.PODERO_TIMEOUT_MS,
     maxConcurrency: e.PODERO_MAX_CONCURRENCY,
@@ -111,16 +97,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
-function upstreamAuth(e: z.infer<typeof Env>, apiUrl: URL, problems: string[]): UpstreamAuth {
-  const { PODERO_ACCESS_TOKEN: token, PODERO_CLIENT_ID: clientId, PODERO_CLIENT_SECRET: clientSecret } = e;
-  if (token !== undefined && (clientId !== undefined || clientSecret !== undefined)) {
+/** Which credential variables go together: checked on presence alone, so every problem is listed at once. */
+function credentialProblems(env: Record<string, string | undefined>): string[] {
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  const problems: string[] = [];
+  if (!set('PODERO_API_URL')) {
+    // Credentials without an API URL are a mistake, not a request for demo data.
+    for (const name of ['PODERO_ACCESS_TOKEN', 'PODERO_CLIENT_ID', 'PODERO_CLIENT_SECRET', 'PODERO_TOKEN_URL']) {
+      if (set(name)) problems.push(`${name}: is set, but PODERO_API_URL is not (set it, or unset ${name} for demo mode)`);
+    }
+    return problems;
+  }
+  const [token, clientId, clientSecret] = [set('PODERO_ACCESS_TOKEN'), set('PODERO_CLIENT_ID'), set('PODERO_CLIENT_SECRET')];
+  if (token && (clientId || clientSecret)) {
     problems.push('PODERO_ACCESS_TOKEN: expected either a static token or PODERO_CLIENT_ID + PODERO_CLIENT_SECRET, not both');
   }
-  if (clientId !== undefined && clientSecret === undefined) problems.push('PODERO_CLIENT_SECRET: expected a value, since PODERO_CLIENT_ID is set');
-  if (clientSecret !== undefined && clientId === undefined) problems.push('PODERO_CLIENT_ID: expected a value, since PODERO_CLIENT_SECRET is set');
-  if (e.PODERO_TOKEN_URL !== undefined && clientId === undefined) {
-    problems.push('PODERO_TOKEN_URL: is only used with PODERO_CLIENT_ID + PODERO_CLIENT_SECRET');
-  }
+  if (clientId && !clientSecret) problems.push('PODERO_CLIENT_SECRET: expected a value, since PODERO_CLIENT_ID is set');
+  if (clientSecret && !clientId) problems.push('PODERO_CLIENT_ID: expected a value, since PODERO_CLIENT_SECRET is set');
+  if (set('PODERO_TOKEN_URL') && !clientId) problems.push('PODERO_TOKEN_URL: is only used with PODERO_CLIENT_ID + PODERO_CLIENT_SECRET');
+  return problems;
+}
+
+function upstreamAuth(e: z.infer<typeof Env>, apiUrl: URL): UpstreamAuth {
+  const { PODERO_ACCESS_TOKEN: token, PODERO_CLIENT_ID: clientId, PODERO_CLIENT_SECRET: clientSecret } = e;
   if (token !== undefined) return { mode: 'static-token', token };
   if (clientId !== undefined && clientSecret !== undefined) {
     // Upstream's token endpoint sits outside the API base, at the origin (digest §2.2).

@@ -42,7 +42,7 @@ const yoga = createGateway({
   exampleQuery: simulator ? demoQuery(simulator.seed) : exampleQuery,
 });
 
-const server = createServer(yoga);
+const server = createServer(yoga.requestListener);
 server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
 await new Promise<void>((resolve, reject) => {
   server.once('error', reject);

@@ -8,7 +8,15 @@
 //                              with `extensions.upstream.status` when upstream answered
 //   INTERNAL_SERVER_ERROR      anything unexpected; its message is masked ("Unexpected error.")
 // graphql-js puts no code on parse, validation or variable-coercion errors; this plugin adds them.
-import { GraphQLError, ValuesOfCorrectTypeRule, type ExecutionResult } from 'graphql';
+import {
+  GraphQLError,
+  ValuesOfCorrectTypeRule,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type ValidationRule,
+  type validate as graphqlValidate,
+} from 'graphql';
 import { handleStreamOrSingleExecutionResult, maskError as yogaMaskError, type Plugin, type YogaServerOptions } from 'graphql-yoga';
 import { UpstreamError } from '../upstream/errors.js';
 
@@ -25,18 +33,19 @@ export function useErrorCodes(): Plugin {
       // A literal value of the wrong shape (`id: "abc"` for a UUID) fails graphql-js's
       // ValuesOfCorrectTypeRule: that is bad input, not a broken document. Only when validation
       // fails is the rule run on its own, to tell those errors apart; results are cached by yoga.
-      setValidationFn((schema, document, rules, ...rest) => {
-        const errors = validateFn(schema, document, rules, ...rest);
+      const validate = validateFn as typeof graphqlValidate;
+      setValidationFn((schema: GraphQLSchema, document: DocumentNode, rules?: readonly ValidationRule[]) => {
+        const errors = validate(schema, document, rules);
         if (errors.length === 0) return errors;
-        const valueErrors = new Set(validateFn(schema, document, [ValuesOfCorrectTypeRule]).map((e: GraphQLError) => e.message));
-        return errors.map((e: GraphQLError) => withCode(e, valueErrors.has(e.message) ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED'));
+        const valueErrors = new Set(validate(schema, document, [ValuesOfCorrectTypeRule]).map((e) => e.message));
+        return errors.map((e) => withCode(e, valueErrors.has(e.message) ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED'));
       });
     },
     onExecute() {
       return {
         onExecuteDone(payload) {
           return handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
-            if (result.errors?.length) setResult({ ...result, errors: result.errors.map((e) => codedError(e, result)) });
+            if (result.errors?.length) setResult({ ...result, errors: result.errors.map((e: GraphQLError) => codedError(e, result)) });
           });
         },
       };
@@ -86,7 +95,7 @@ export const maskedErrors: YogaServerOptions<object, object>['maskedErrors'] = {
   maskError(error, message) {
     const masked = yogaMaskError(error, message, false);
     if (!(masked instanceof GraphQLError) || masked.extensions.code !== undefined) return masked;
-    const status = (masked.extensions.http as { status?: number } | undefined)?.status;
+    const { status } = (masked.extensions.http ?? {}) as { status?: number };
     return withCode(masked, status !== undefined && status >= 400 && status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR');
   },
 };

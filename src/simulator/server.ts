@@ -72,6 +72,17 @@ interface Reply {
   body?: unknown;
 }
 
+/** One request as the simulator received it (kept for tests; the last 1000). */
+export interface ReceivedRequest {
+  route: string;
+  path: string;
+  query: string;
+  authorization: string | undefined;
+  body: unknown;
+}
+
+const MAX_LOGGED_REQUESTS = 1000;
+
 interface StoredWallbox {
   orgId: string;
   userId: string;
@@ -85,12 +96,13 @@ export class Simulator {
   readonly #wallboxes = new Map<string, StoredWallbox>();
   readonly #users = new Map<string, { orgId: string; record: Json }>();
   readonly #tokens = new Map<string, number>(); // access token -> expiry (ms)
-  readonly #issued: string[] = []; // every token ever issued, revoked or not
+  #issued: string[] = []; // every token issued since the last reset, revoked or not
   readonly #counts = new Map<string, number>();
   readonly #sockets = new Set<Socket>();
   #faults: Fault[] = [];
   #inFlight = 0;
   #maxInFlight = 0;
+  #received: ReceivedRequest[] = [];
   readonly #routes: Route[];
   #url: URL | undefined;
 
@@ -165,9 +177,15 @@ export class Simulator {
     return [...this.#issued];
   }
 
+  /** Requests received since the last reset (admin routes aside), oldest first, optionally of one route. */
+  received(route?: string): ReceivedRequest[] {
+    return route === undefined ? [...this.#received] : this.#received.filter((r) => r.route === route);
+  }
+
   resetCounts(): void {
     this.#counts.clear();
     this.#maxInFlight = 0;
+    this.#received = [];
   }
 
   injectFault(fault: Fault): void {
@@ -192,6 +210,7 @@ export class Simulator {
     }
     for (const u of this.#seed.users) this.#users.set(String(u.record.id), { orgId: u.orgId, record: structuredClone(u.record) });
     this.#tokens.clear();
+    this.#issued = [];
     this.resetCounts();
     this.#faults = [];
   }
@@ -249,6 +268,18 @@ export class Simulator {
     } catch {
       return;
     }
+    let body: unknown;
+    if (text !== '') {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = Object.fromEntries(new URLSearchParams(text));
+      }
+    }
+    if (!admin) {
+      this.#received.push({ route: name, path: url.pathname, query: url.search, authorization: req.headers.authorization, body });
+      if (this.#received.length > MAX_LOGGED_REQUESTS) this.#received.shift();
+    }
 
     const fault = this.#takeFault(name, url.pathname);
     if (fault?.delayMs) {
@@ -275,14 +306,6 @@ export class Simulator {
     if (route.auth && !this.#authorized(req.headers.authorization)) {
       reply(res, { status: 401, body: { detail: 'Unauthorized' } });
       return;
-    }
-    let body: unknown;
-    if (text !== '') {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = Object.fromEntries(new URLSearchParams(text));
-      }
     }
     const params = route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent);
     try {

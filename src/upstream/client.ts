@@ -104,16 +104,23 @@ function statusError(status: number, text: string, resource: string): UpstreamEr
 function errorDetail(text: string): unknown {
   if (text === '' || text.length > MAX_RESPONSE_BYTES) return undefined;
   try {
-    const parsed = JSON.parse(text) as unknown;
-    if (parsed && typeof parsed === 'object' && 'detail' in parsed) {
-      const { detail } = parsed as { detail: unknown };
-      if (typeof detail === 'string') return detail.slice(0, MAX_ERROR_DETAIL_CHARS);
-      if (Array.isArray(detail)) return detail.slice(0, 50);
-    }
+    const { detail } = (JSON.parse(text) ?? {}) as { detail?: unknown };
+    if (typeof detail === 'string') return detail.slice(0, MAX_ERROR_DETAIL_CHARS);
+    // Validation errors: keep where and what (pydantic's loc/msg/type), never the `input` echoed back.
+    if (Array.isArray(detail)) return detail.slice(0, 50).map(validationItem);
   } catch {
     // not JSON: nothing to keep
   }
   return undefined;
+}
+
+function validationItem(item: unknown): { loc?: unknown; msg?: unknown; type?: unknown } {
+  const { loc, msg, type } = (item ?? {}) as Record<string, unknown>;
+  return {
+    ...(Array.isArray(loc) ? { loc: loc.filter((p) => typeof p === 'string' || typeof p === 'number') } : {}),
+    ...(typeof msg === 'string' ? { msg: msg.slice(0, MAX_ERROR_DETAIL_CHARS) } : {}),
+    ...(typeof type === 'string' ? { type } : {}),
+  };
 }
 
 function networkError(error: unknown, options: SendOptions, timedOut: boolean): Error {

@@ -51,7 +51,7 @@ export async function startGateway(sim: Simulator, options: GatewayOptions = {})
       maxCallsPerRequest: options.maxCallsPerRequest ?? 100,
     },
   });
-  const server = createServer(yoga);
+  const server = createServer(yoga.requestListener);
   await listen(server);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   return {

@@ -38,7 +38,7 @@ function expected(record: Json): Json {
     const name = camel(key);
     if (key.endsWith('_status')) out[name] = STATUSES.includes(value as string) ? (value as string).toUpperCase() : 'UNKNOWN';
     else if (key === 'price_zone') out[name] = PRICE_ZONES.has(value as string) ? value : null;
-    else if (isDateKey(key)) out[name] = value == null || String(value).startsWith('0001-01-01') ? null : new Date(String(value)).toISOString();
+    else if (isDateKey(key)) out[name] = value == null || (value as string).startsWith('0001-01-01') ? null : new Date(value as string).toISOString();
     else if (key === 'device_model') {
       const m = value as Json;
       const type = m.device_type as Json;

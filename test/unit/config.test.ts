@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const API = 'https://sandbox-app.podero.com/api/partners/v2.0';
+
+describe('loadConfig', () => {
+  it('runs in demo mode with defaults when nothing is set', () => {
+    expect(loadConfig({})).toEqual({
+      port: 4000,
+      host: '127.0.0.1',
+      logLevel: 'info',
+      upstream: { mode: 'demo' },
+      orgId: undefined,
+      timeoutMs: 10_000,
+      maxConcurrency: 8,
+      maxCallsPerRequest: 100,
+    });
+  });
+
+  it('reads the three credential modes', () => {
+    expect(loadConfig({ PODERO_API_URL: API, PODERO_ACCESS_TOKEN: 'tok' }).upstream).toEqual({
+      mode: 'remote',
+      apiUrl: new URL(API),
+      auth: { mode: 'static-token', token: 'tok' },
+    });
+    expect(loadConfig({ PODERO_API_URL: `${API}/`, PODERO_CLIENT_ID: 'id', PODERO_CLIENT_SECRET: 'secret' }).upstream).toEqual({
+      mode: 'remote',
+      apiUrl: new URL(`${API}/`),
+      auth: { mode: 'client-credentials', clientId: 'id', clientSecret: 'secret', tokenUrl: new URL('https://sandbox-app.podero.com/oauth2/token/') },
+    });
+    expect(
+      loadConfig({ PODERO_API_URL: API, PODERO_CLIENT_ID: 'id', PODERO_CLIENT_SECRET: 'secret', PODERO_TOKEN_URL: 'https://auth.example/token/' }).upstream,
+    ).toMatchObject({ auth: { tokenUrl: new URL('https://auth.example/token/') } });
+    expect(loadConfig({ PODERO_API_URL: API }).upstream).toEqual({ mode: 'remote', apiUrl: new URL(API), auth: { mode: 'pass-through' } });
+  });
+
+  it('reads numbers and the organization', () => {
+    const config = loadConfig({
+      PORT: '0',
+      PODERO_ORG_ID: '3C90C3CC-0D44-4B50-8888-8DD25736052A',
+      PODERO_TIMEOUT_MS: '2500',
+      PODERO_MAX_CONCURRENCY: '4',
+      PODERO_MAX_CALLS_PER_REQUEST: '20',
+    });
+    expect(config).toMatchObject({ port: 0, orgId: '3c90c3cc-0d44-4b50-8888-8dd25736052a', timeoutMs: 2500, maxConcurrency: 4, maxCallsPerRequest: 20 });
+  });
+
+  const invalid: [Record<string, string>, string][] = [
+    [{ PORT: 'eighty' }, 'PORT: expected an integer from 0 to 65535'],
+    [{ PORT: '70000' }, 'PORT: expected an integer from 0 to 65535'],
+    [{ PODERO_TIMEOUT_MS: '0' }, 'PODERO_TIMEOUT_MS: expected an integer from 1 to 600000'],
+    [{ PODERO_MAX_CONCURRENCY: '2.5' }, 'PODERO_MAX_CONCURRENCY: expected an integer'],
+    [{ PODERO_ORG_ID: 'acme' }, 'PODERO_ORG_ID: expected a UUID'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of'],
+    [{ PODERO_API_URL: 'app.podero.com' }, 'PODERO_API_URL: expected an http(s) URL of the API base, ending in /api/partners/v2.0'],
+    [{ PODERO_API_URL: 'https://app.podero.com/' }, 'PODERO_API_URL: expected an http(s) URL of the API base, ending in /api/partners/v2.0'],
+    [{ PODERO_ACCESS_TOKEN: 'tok' }, 'PODERO_ACCESS_TOKEN: is set, but PODERO_API_URL is not'],
+    [{ PODERO_API_URL: API, PODERO_CLIENT_ID: 'id' }, 'PODERO_CLIENT_SECRET: expected a value, since PODERO_CLIENT_ID is set'],
+    [{ PODERO_API_URL: API, PODERO_CLIENT_SECRET: 's' }, 'PODERO_CLIENT_ID: expected a value'],
+    [{ PODERO_API_URL: API, PODERO_ACCESS_TOKEN: 't', PODERO_CLIENT_ID: 'i', PODERO_CLIENT_SECRET: 's' }, 'PODERO_ACCESS_TOKEN: expected either a static token or'],
+    [{ PODERO_API_URL: API, PODERO_TOKEN_URL: 'https://x/' }, 'PODERO_TOKEN_URL: is only used with'],
+  ];
+
+  it.each(invalid)('rejects %o naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('lists every problem at once, and never echoes a value', () => {
+    let message = '';
+    try {
+      loadConfig({ PORT: 'x', PODERO_TIMEOUT_MS: '-1', PODERO_API_URL: 'nope-s3cr3t', PODERO_CLIENT_SECRET: 'hunter2-s3cr3t' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('PORT');
+    expect(message).toContain('PODERO_TIMEOUT_MS');
+    expect(message).toContain('PODERO_API_URL');
+    expect(message).not.toContain('s3cr3t');
+  });
+});
