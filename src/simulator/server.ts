@@ -2,19 +2,19 @@
 // gateway uses. It is the demo's upstream and the tests' upstream. It counts requests per route, can
 // inject faults (status, delay, dropped connection, broken body) and can revoke the tokens it issued,
 // so tests and benchmarks can drive every path of the gateway over real sockets.
+//
+// Each resource's endpoints live in their own file (wallboxes.ts, oauth.ts, ...) and work on the
+// shared state in store.ts; this file is the HTTP plumbing around them.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import { createSeed, type Json, type Seed } from './seed.js';
+import { API, type Reply, type Route } from './http.js';
+import { Store } from './store.js';
+import { tokenRoute, type SimulatorClient } from './oauth.js';
+import { wallboxRoutes } from './wallboxes.js';
+import { userRoutes } from './users.js';
 
-const API = '/api/partners/v2.0';
-const UUID = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
-const ANY = '([^/]+)';
-
-export interface SimulatorClient {
-  clientId: string;
-  clientSecret: string;
-}
+export type { SimulatorClient };
 
 export interface SimulatorOptions {
   port?: number;
@@ -50,28 +50,6 @@ export interface Fault {
   drop?: boolean;
 }
 
-interface Route {
-  method: string;
-  /** Name used for counting: method and templated path. */
-  name: string;
-  pattern: RegExp;
-  /** Whether a bearer token is required. */
-  auth: boolean;
-  handle(ctx: RequestContext): Reply | Promise<Reply>;
-}
-
-interface RequestContext {
-  params: string[];
-  query: URLSearchParams;
-  body: unknown;
-  headers: IncomingMessage['headers'];
-}
-
-interface Reply {
-  status: number;
-  body?: unknown;
-}
-
 /** One request as the simulator received it (kept for tests; the last 1000). */
 export interface ReceivedRequest {
   route: string;
@@ -83,20 +61,10 @@ export interface ReceivedRequest {
 
 const MAX_LOGGED_REQUESTS = 1000;
 
-interface StoredWallbox {
-  orgId: string;
-  userId: string;
-  record: Json;
-}
-
 export class Simulator {
   readonly #server: Server;
   readonly #options: Required<Omit<SimulatorOptions, 'seed' | 'port' | 'host'>>;
-  readonly #seed: Seed;
-  readonly #wallboxes = new Map<string, StoredWallbox>();
-  readonly #users = new Map<string, { orgId: string; record: Json }>();
-  readonly #tokens = new Map<string, number>(); // access token -> expiry (ms)
-  #issued: string[] = []; // every token issued since the last reset, revoked or not
+  readonly #store: Store;
   readonly #counts = new Map<string, number>();
   readonly #sockets = new Set<Socket>();
   #faults: Fault[] = [];
@@ -112,9 +80,8 @@ export class Simulator {
       clients: options.clients ?? [DEMO_CLIENT],
       staticTokens: options.staticTokens ?? [DEMO_TOKEN],
     };
-    this.#seed = options.seed ?? createSeed();
+    this.#store = new Store(options.seed ?? createSeed());
     this.#routes = this.#defineRoutes();
-    this.reset();
     this.#server = createServer((req, res) => void this.#handle(req, res));
     this.#server.on('connection', (socket) => {
       this.#sockets.add(socket);
@@ -148,7 +115,7 @@ export class Simulator {
   }
 
   get seed(): Seed {
-    return this.#seed;
+    return this.#store.seed;
   }
 
   /** Requests received per route name since the last reset. Unmatched paths count as "unmatched". */
@@ -174,7 +141,7 @@ export class Simulator {
 
   /** Access tokens issued so far, for tests that prove no token leaks into responses or logs. */
   issuedTokens(): string[] {
-    return [...this.#issued];
+    return [...this.#store.issued];
   }
 
   /** Requests received since the last reset (admin routes aside), oldest first, optionally of one route. */
@@ -198,26 +165,19 @@ export class Simulator {
 
   /** Invalidates every token issued so far (as if upstream rotated its keys): the next call is a 401. */
   revokeTokens(): void {
-    this.#tokens.clear();
+    this.#store.tokens.clear();
   }
 
   /** Back to the seed: data, counters, faults and issued tokens. */
   reset(): void {
-    this.#wallboxes.clear();
-    this.#users.clear();
-    for (const w of this.#seed.wallboxes) {
-      this.#wallboxes.set(String(w.record.id), { orgId: w.orgId, userId: w.userId, record: structuredClone(w.record) });
-    }
-    for (const u of this.#seed.users) this.#users.set(String(u.record.id), { orgId: u.orgId, record: structuredClone(u.record) });
-    this.#tokens.clear();
-    this.#issued = [];
+    this.#store.reset();
     this.resetCounts();
     this.#faults = [];
   }
 
   /** The stored upstream JSON of a wallbox (what the detail GET answers). */
   wallboxRecord(id: string): Json | undefined {
-    const stored = this.#wallboxes.get(id);
+    const stored = this.#store.wallboxes.get(id);
     return stored && structuredClone(stored.record);
   }
 
@@ -228,26 +188,22 @@ export class Simulator {
   }
 
   #defineRoutes(): Route[] {
-    const route = (method: string, template: string, pattern: string, handle: Route['handle'], auth = true): Route => ({
+    const admin = (method: string, path: string, handle: Route['handle']): Route => ({
       method,
-      name: `${method} ${template}`,
-      pattern: new RegExp(`^${pattern}/?$`),
-      auth,
+      name: `${method} ${path}`,
+      pattern: new RegExp(`^${path}/?$`),
+      auth: false,
       handle,
     });
     return [
-      route('POST', '/oauth2/token/', '/oauth2/token', (ctx) => this.#issueToken(ctx), false),
-      route(
-        'GET',
-        '/org/{org_id}/users/{user_id}/wallboxes/{wallbox_id}',
-        `${API}/org/${ANY}/users/${ANY}/wallboxes/${ANY}`,
-        (ctx) => this.#getWallbox(ctx),
-      ),
+      tokenRoute(this.#store, this.#options.clients, () => this.#options.tokenExpiresInS),
+      ...wallboxRoutes(this.#store),
+      ...userRoutes(this.#store),
       // Admin routes, for driving a standalone simulator (`npm run simulator`) from another process.
-      route('GET', '/_simulator/counts', '/_simulator/counts', () => ({ status: 200, body: this.counts() }), false),
-      route('POST', '/_simulator/reset', '/_simulator/reset', () => (this.reset(), { status: 204 }), false),
-      route('POST', '/_simulator/faults', '/_simulator/faults', (ctx) => (this.injectFault(ctx.body as Fault), { status: 204 }), false),
-      route('DELETE', '/_simulator/faults', '/_simulator/faults', () => (this.clearFaults(), { status: 204 }), false),
+      admin('GET', '/_simulator/counts', () => ({ status: 200, body: this.counts() })),
+      admin('POST', '/_simulator/reset', () => (this.reset(), { status: 204 })),
+      admin('DELETE', '/_simulator/faults', () => (this.clearFaults(), { status: 204 })),
+      admin('POST', '/_simulator/faults', ({ body }) => (this.injectFault(body as Fault), { status: 204 })),
     ];
   }
 
@@ -330,60 +286,13 @@ export class Simulator {
     if (!match) return false;
     const token = match[1]!;
     if (this.#options.staticTokens.includes(token)) return true;
-    const expiresAt = this.#tokens.get(token);
+    const expiresAt = this.#store.tokens.get(token);
     return expiresAt !== undefined && Date.now() < expiresAt;
-  }
-
-  #issueToken(ctx: RequestContext): Reply {
-    // django-oauth-toolkit style: client authentication by Basic header, grant type in the body.
-    const basic = /^Basic (\S+)$/.exec(ctx.headers.authorization ?? '');
-    const [clientId, clientSecret] = basic ? Buffer.from(basic[1]!, 'base64').toString().split(':', 2) : [];
-    const client = this.#options.clients.find((c) => c.clientId === clientId && safeEqual(c.clientSecret, clientSecret ?? ''));
-    if (!client) return { status: 401, body: { error: 'invalid_client' } };
-    if ((ctx.body as { grant_type?: unknown } | undefined)?.grant_type !== 'client_credentials') {
-      return { status: 400, body: { error: 'unsupported_grant_type' } };
-    }
-    const token = randomBytes(24).toString('base64url');
-    this.#tokens.set(token, Date.now() + this.#options.tokenExpiresInS * 1000);
-    this.#issued.push(token);
-    return {
-      status: 200,
-      body: { access_token: token, expires_in: this.#options.tokenExpiresInS, token_type: 'Bearer', scope: 'read write' },
-    };
-  }
-
-  #getWallbox({ params, query }: RequestContext): Reply {
-    const [orgId, userId, wallboxId] = params as [string, string, string];
-    const invalid = invalidUuids({ org_id: orgId, user_id: userId, wallbox_id: wallboxId });
-    if (invalid) return invalid;
-    if (orgId.toLowerCase() !== this.#seed.orgId) return forbidden();
-    const stored = this.#wallboxes.get(wallboxId.toLowerCase());
-    if (!stored || stored.userId !== userId.toLowerCase()) return notFound();
-    if (stored.record.deleted_at && query.get('include_deleted') !== 'true') return notFound();
-    return { status: 200, body: stored.record };
   }
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   return new Simulator(options).listen(options.port, options.host);
-}
-
-function notFound(): Reply {
-  return { status: 404, body: { detail: 'Not Found' } };
-}
-
-function forbidden(): Reply {
-  return { status: 403, body: { detail: 'You do not have permission to perform this action.' } };
-}
-
-/** django-ninja answers a malformed path UUID with 422 and pydantic's error list. */
-function invalidUuids(params: Record<string, string>): Reply | undefined {
-  const bad = Object.entries(params).filter(([, v]) => !UUID.test(v));
-  if (bad.length === 0) return undefined;
-  return {
-    status: 422,
-    body: { detail: bad.map(([name]) => ({ type: 'uuid_parsing', loc: ['path', name], msg: 'Input should be a valid UUID' })) },
-  };
 }
 
 function reply(res: ServerResponse, { status, body }: Reply): void {
@@ -392,12 +301,6 @@ function reply(res: ServerResponse, { status, body }: Reply): void {
     return;
   }
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 const MAX_BODY = 1024 * 1024;
