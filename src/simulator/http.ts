@@ -29,10 +29,17 @@ export interface Route {
   handle(ctx: RequestContext): Reply | Promise<Reply>;
 }
 
-/** A route below the API base; `template` names it, `{name}` placeholders match one path segment. */
-export function apiRoute(method: string, template: string, handle: Route['handle']): Route {
-  const pattern = template.replace(/\{[a-z_]+\}/g, SEGMENT);
-  return { method, name: `${method} ${template}`, pattern: new RegExp(`^${API}${pattern}/?$`), auth: true, handle };
+/**
+ * A route below the API base; `template` names it, `{name}` placeholders match one path segment.
+ * `auth: false` is for the few endpoints upstream documents as authorized by other means (a secret).
+ */
+export function apiRoute(method: string, template: string, handle: Route['handle'], { auth = true } = {}): Route {
+  return { method, name: `${method} ${template}`, pattern: templatePattern(API + template), auth, handle };
+}
+
+/** `{name}` placeholders of a path template as capture groups of one path segment each. */
+export function templatePattern(template: string): RegExp {
+  return new RegExp(`^${template.replace(/\{[a-z_]+\}/g, SEGMENT)}/?$`);
 }
 
 export const ok = (body: unknown, status = 200): Reply => ({ status, body });
@@ -50,7 +57,19 @@ export function invalidUuids(params: Record<string, string>): Reply | undefined 
   };
 }
 
+/** One item of a pydantic validation error list. */
+export interface Problem {
+  type: string;
+  loc: (string | number)[];
+  msg: string;
+}
+
+/** A pydantic-style 422 listing every problem found in the request. */
+export function unprocessable(problems: Problem[]): Reply {
+  return { status: 422, body: { detail: problems } };
+}
+
 /** A pydantic-style 422 for one body field. */
 export function invalidField(field: string, msg: string, type = 'value_error'): Reply {
-  return { status: 422, body: { detail: [{ type, loc: ['body', field], msg }] } };
+  return unprocessable([{ type, loc: ['body', field], msg }]);
 }

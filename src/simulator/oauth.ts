@@ -24,7 +24,7 @@ export function tokenRoute(store: Store, clients: SimulatorClient[], expiresInS:
         return { status: 400, body: { error: 'unsupported_grant_type' } };
       }
       const token = randomBytes(24).toString('base64url');
-      store.tokens.set(token, Date.now() + expiresInS() * 1000);
+      store.tokens.set(token, store.now() + expiresInS() * 1000);
       store.issued.push(token);
       return { status: 200, body: { access_token: token, expires_in: expiresInS(), token_type: 'Bearer', scope: 'read write' } };
     },

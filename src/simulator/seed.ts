@@ -157,6 +157,9 @@ function wallbox(key: string, p: Person, model: Json, overrides: Json): Json {
     needs_gateway: false,
     embeddable_url: `https://connect.podero.com/embed/wallboxes/${id}`,
     authorization_url: 'https://app.podero.com/oauth2/authorize/',
+    // Nothing plugged in: nothing to boost. A seed that plugs a car in says what boost can do.
+    boost_state: 'unavailable',
+    boost_for_next_session: false,
     action_needed: false,
     actions: [],
     ...overrides,
@@ -179,6 +182,7 @@ const [anna, jonas, lukas, giulia, sofia, oliver] = PEOPLE as [Person, Person, P
 export const WALLBOX_IDS = {
   /** Every field populated; plugged in and charging. The demo query's wallbox. */
   full: seedId('wallbox:anna-garage'),
+  /** Plugged in and idle, waiting for surplus: a boost starts at once. */
   annaCarport: seedId('wallbox:anna-carport'),
   annaHourly: seedId('wallbox:anna-office'),
   /** Needs the owner to sign in again: a `reauthenticate` action, lifecycle error. */
@@ -189,6 +193,7 @@ export const WALLBOX_IDS = {
   twoActions: seedId('wallbox:lukas-garage'),
   /** Soft-deleted: only visible with include_deleted. */
   deleted: seedId('wallbox:lukas-old-keba'),
+  /** Plugged in and fully charged: a boost is refused (409 fully_charged). */
   giuliaPaused: seedId('wallbox:giulia-villa'),
   /** Values from a newer upstream: enum values and a field the gateway does not know. */
   newerUpstream: seedId('wallbox:giulia-studio'),
@@ -227,6 +232,8 @@ export function createSeed(): Seed {
         wallbox('anna-carport', anna, deviceModel('go-e', 'Charger Gemini flex 22 kW', 2022, CLOUD.goe), {
           monitoring_status: 'warning',
           charge_power_max_w: 22000,
+          is_plugged_in: true,
+          boost_state: 'available',
           building: seedId('building:anna-holiday-home'),
           consumption_last_day_kwh: 0,
           optimization_score: 0.41,
@@ -316,6 +323,8 @@ export function createSeed(): Seed {
         needs_gateway: null,
         embeddable_url: null,
         authorization_url: null,
+        boost_state: null,
+        boost_for_next_session: null,
         action_needed: false,
         actions: [],
       }),

@@ -8,13 +8,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createSeed, type Json, type Seed } from './seed.js';
-import { API, type Reply, type Route } from './http.js';
-import { Store } from './store.js';
+import { API, templatePattern, type Reply, type Route } from './http.js';
+import { isReply, Store, type StoredWallbox } from './store.js';
 import { tokenRoute, type SimulatorClient } from './oauth.js';
-import { wallboxRoutes } from './wallboxes.js';
+import { plugIn, renderWallbox, unplug, wallboxRoutes } from './wallboxes.js';
+import { claimTokenRoutes, pairWallbox, type PairedDevice } from './claim-tokens.js';
+import { cueRoutes } from './cues.js';
 import { userRoutes } from './users.js';
 
-export type { SimulatorClient };
+export type { PairedDevice, SimulatorClient };
 
 export interface SimulatorOptions {
   port?: number;
@@ -25,6 +27,10 @@ export interface SimulatorOptions {
   clients?: SimulatorClient[];
   /** Bearer tokens accepted without a token request (the demo uses one). */
   staticTokens?: string[];
+  /** Lifetime of wallbox claim tokens, in seconds. */
+  claimTokenTtlS?: number;
+  /** The clock (ms since epoch) behind everything that expires or is stamped, so tests can move time. */
+  now?: () => number;
   seed?: Seed;
 }
 
@@ -61,6 +67,17 @@ export interface ReceivedRequest {
 
 const MAX_LOGGED_REQUESTS = 1000;
 
+/** A test hook refused, with the status and body its admin route answers. */
+export class SimulatorHookError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`The simulator refused (${status}): ${JSON.stringify(body)}`);
+    this.name = 'SimulatorHookError';
+  }
+}
+
 export class Simulator {
   readonly #server: Server;
   readonly #options: Required<Omit<SimulatorOptions, 'seed' | 'port' | 'host'>>;
@@ -69,6 +86,7 @@ export class Simulator {
   readonly #sockets = new Set<Socket>();
   #faults: Fault[] = [];
   #inFlight = 0;
+  #generation = 0;
   #maxInFlight = 0;
   #received: ReceivedRequest[] = [];
   readonly #routes: Route[];
@@ -79,8 +97,10 @@ export class Simulator {
       tokenExpiresInS: options.tokenExpiresInS ?? 36_000,
       clients: options.clients ?? [DEMO_CLIENT],
       staticTokens: options.staticTokens ?? [DEMO_TOKEN],
+      claimTokenTtlS: options.claimTokenTtlS ?? 600,
+      now: options.now ?? Date.now,
     };
-    this.#store = new Store(options.seed ?? createSeed());
+    this.#store = new Store(options.seed ?? createSeed(), this.#options.now);
     this.#routes = this.#defineRoutes();
     this.#server = createServer((req, res) => void this.#handle(req, res));
     this.#server.on('connection', (socket) => {
@@ -173,12 +193,40 @@ export class Simulator {
     this.#store.reset();
     this.resetCounts();
     this.#faults = [];
+    // Requests still held by a delay fault belong to the old state: they are dropped, not handled.
+    this.#generation++;
   }
 
-  /** The stored upstream JSON of a wallbox (what the detail GET answers). */
+  /** The upstream JSON of a wallbox as the detail GET answers it (the simulator must be listening). */
   wallboxRecord(id: string): Json | undefined {
-    const stored = this.#store.wallboxes.get(id);
-    return stored && structuredClone(stored.record);
+    const stored = this.#store.wallboxes.get(id.toLowerCase());
+    return stored && renderWallbox(this.#store, stored, this.apiUrl.href);
+  }
+
+  /**
+   * A car is plugged into the wallbox: a boost armed for the next session fires. Returns the wallbox as
+   * the detail GET answers it; throws a SimulatorHookError (404) for an unknown or deleted wallbox.
+   */
+  plugIn(wallboxId: string): Json {
+    return this.#rendered(plugIn(this.#store, wallboxId));
+  }
+
+  /** The car is unplugged: charging and a live boost stop; an armed boost stays armed. */
+  unplug(wallboxId: string): Json {
+    return this.#rendered(unplug(this.#store, wallboxId));
+  }
+
+  /**
+   * A charger connects with a claim token and becomes the token's user's new wallbox, returned as the
+   * detail GET answers it. Throws a SimulatorHookError: 404 unknown token, 409 used, 410 expired.
+   */
+  pairWallbox(token: string, device: PairedDevice = {}): Json {
+    return this.#rendered(pairWallbox(this.#store, token, device));
+  }
+
+  #rendered(result: StoredWallbox | Reply): Json {
+    if (isReply(result)) throw new SimulatorHookError(result.status, result.body);
+    return renderWallbox(this.#store, result, this.apiUrl.href);
   }
 
   async close(): Promise<void> {
@@ -191,19 +239,34 @@ export class Simulator {
     const admin = (method: string, path: string, handle: Route['handle']): Route => ({
       method,
       name: `${method} ${path}`,
-      pattern: new RegExp(`^${path}/?$`),
+      pattern: templatePattern(path),
       auth: false,
       handle,
     });
+    const hook = (run: () => Json, status = 200): Reply => {
+      try {
+        return { status, body: run() };
+      } catch (error) {
+        if (error instanceof SimulatorHookError) return { status: error.status, body: error.body };
+        throw error;
+      }
+    };
     return [
       tokenRoute(this.#store, this.#options.clients, () => this.#options.tokenExpiresInS),
-      ...wallboxRoutes(this.#store),
+      ...wallboxRoutes(this.#store, () => this.apiUrl.href),
+      ...claimTokenRoutes(this.#store, () => this.#options.claimTokenTtlS),
+      ...cueRoutes(this.#store),
       ...userRoutes(this.#store),
       // Admin routes, for driving a standalone simulator (`npm run simulator`) from another process.
       admin('GET', '/_simulator/counts', () => ({ status: 200, body: this.counts() })),
       admin('POST', '/_simulator/reset', () => (this.reset(), { status: 204 })),
       admin('DELETE', '/_simulator/faults', () => (this.clearFaults(), { status: 204 })),
       admin('POST', '/_simulator/faults', ({ body }) => (this.injectFault(body as Fault), { status: 204 })),
+      admin('POST', '/_simulator/wallboxes/{wallbox_id}/plug-in', ({ params: [id] }) => hook(() => this.plugIn(id!))),
+      admin('POST', '/_simulator/wallboxes/{wallbox_id}/unplug', ({ params: [id] }) => hook(() => this.unplug(id!))),
+      admin('POST', '/_simulator/claim-tokens/{token}/pair', ({ params: [token], body }) =>
+        hook(() => this.pairWallbox(token!, pairedDevice(body)), 201),
+      ),
     ];
   }
 
@@ -239,8 +302,13 @@ export class Simulator {
 
     const fault = this.#takeFault(name, url.pathname);
     if (fault?.delayMs) {
+      const generation = this.#generation;
       await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
       if (res.destroyed) return;
+      if (generation !== this.#generation) {
+        req.socket.destroy();
+        return;
+      }
     }
     if (fault?.drop) {
       req.socket.destroy();
@@ -287,8 +355,17 @@ export class Simulator {
     const token = match[1]!;
     if (this.#options.staticTokens.includes(token)) return true;
     const expiresAt = this.#store.tokens.get(token);
-    return expiresAt !== undefined && Date.now() < expiresAt;
+    return expiresAt !== undefined && this.#store.now() < expiresAt;
   }
+}
+
+/** The optional `{manufacturer, model}` body of the pair admin route; anything else is ignored. */
+function pairedDevice(body: unknown): PairedDevice {
+  const { manufacturer, model } = (body ?? {}) as Record<string, unknown>;
+  return {
+    ...(typeof manufacturer === 'string' && { manufacturer }),
+    ...(typeof model === 'string' && { model }),
+  };
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {

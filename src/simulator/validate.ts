@@ -1,0 +1,94 @@
+// Request validation as pydantic (behind django-ninja) reports it: every problem becomes one item of a
+// 422's `detail`, located by ["body", field] or ["query", name] and typed with pydantic's error type, so
+// a client sees the same shape from the simulator as from upstream. Types are strict JSON types: the
+// simulator does not coerce "50" into 50, so a client that relies on coercion is caught here.
+import type { Problem } from './http.js';
+
+type Issue = Omit<Problem, 'loc'>;
+/** What is wrong with one present value, if anything (null counts as a value of the wrong type). */
+export type Check = (value: unknown) => Issue | undefined;
+
+export interface FieldRule {
+  check: Check;
+  required?: boolean;
+  nullable?: boolean;
+  /** The stored form of a valid value (e.g. a date-time in UTC). */
+  normalize?: (value: unknown) => unknown;
+}
+
+const UUID = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The fields of `body` that `rules` knows, normalized, and every problem with them. Fields without a
+ * rule are dropped, as pydantic ignores extra fields by default. An absent body reads as `{}`.
+ */
+export function validateBody(body: unknown, rules: Record<string, FieldRule>): { values: Record<string, unknown>; problems: Problem[] } {
+  const input = body ?? {};
+  if (typeof input !== 'object' || Array.isArray(input)) {
+    return { values: {}, problems: [{ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from' }] };
+  }
+  const values: Record<string, unknown> = {};
+  const problems: Problem[] = [];
+  for (const [field, rule] of Object.entries(rules)) {
+    if (!Object.hasOwn(input, field)) {
+      if (rule.required) problems.push({ type: 'missing', loc: ['body', field], msg: 'Field required' });
+      continue;
+    }
+    const value = (input as Record<string, unknown>)[field];
+    const issue = value === null && rule.nullable ? undefined : rule.check(value);
+    if (issue) problems.push({ ...issue, loc: ['body', field] });
+    else values[field] = value === null || !rule.normalize ? value : rule.normalize(value);
+  }
+  return { values, problems };
+}
+
+/** A required query parameter; a missing one is pydantic's `missing` at ["query", name]. */
+export function requiredQuery(query: URLSearchParams, name: string): { value: string | undefined; problems: Problem[] } {
+  const value = query.get(name);
+  return value === null ? { value: undefined, problems: [{ type: 'missing', loc: ['query', name], msg: 'Field required' }] } : { value, problems: [] };
+}
+
+export function integer(bounds: { gt?: number; ge?: number; le?: number } = {}): Check {
+  return (value) => {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return { type: 'int_type', msg: 'Input should be a valid integer' };
+    if (!Number.isInteger(value)) return { type: 'int_from_float', msg: 'Input should be a valid integer, got a number with a fractional part' };
+    if (bounds.gt !== undefined && !(value > bounds.gt)) return { type: 'greater_than', msg: `Input should be greater than ${bounds.gt}` };
+    if (bounds.ge !== undefined && value < bounds.ge) return { type: 'greater_than_equal', msg: `Input should be greater than or equal to ${bounds.ge}` };
+    if (bounds.le !== undefined && value > bounds.le) return { type: 'less_than_equal', msg: `Input should be less than or equal to ${bounds.le}` };
+    return undefined;
+  };
+}
+
+export const boolean: Check = (value) => (typeof value === 'boolean' ? undefined : { type: 'bool_type', msg: 'Input should be a valid boolean' });
+
+export function string(maxLength?: number): Check {
+  return (value) => {
+    if (typeof value !== 'string') return { type: 'string_type', msg: 'Input should be a valid string' };
+    if (maxLength !== undefined && value.length > maxLength) return { type: 'string_too_long', msg: `String should have at most ${maxLength} characters` };
+    return undefined;
+  };
+}
+
+/** An RFC 3339 date-time with a time zone (upstream stores aware date-times). */
+export const dateTime: Check = (value) => {
+  if (typeof value !== 'string') return { type: 'datetime_type', msg: 'Input should be a valid datetime' };
+  if (!RFC3339.test(value) || Number.isNaN(Date.parse(value))) {
+    return { type: 'datetime_parsing', msg: 'Input should be a valid datetime, expected an RFC 3339 date-time with a time zone' };
+  }
+  return undefined;
+};
+
+export const uuid: Check = (value) => {
+  if (typeof value !== 'string') return { type: 'uuid_type', msg: 'UUID input should be a string, bytes or UUID object' };
+  return UUID.test(value) ? undefined : { type: 'uuid_parsing', msg: 'Input should be a valid UUID' };
+};
+
+export function oneOf(allowed: readonly string[]): Check {
+  const quoted = allowed.map((v) => `'${v}'`);
+  const msg = `Input should be ${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}`;
+  return (value) => (typeof value === 'string' && allowed.includes(value) ? undefined : { type: 'enum', msg });
+}
+
+export const object: Check = (value) =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? undefined : { type: 'dict_type', msg: 'Input should be a valid dictionary' };

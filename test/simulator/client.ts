@@ -1,0 +1,53 @@
+// The simulator under test, over real HTTP on port 0, with a clock the tests move by hand.
+import { DEMO_TOKEN, startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
+import { ORG_ID } from '../../src/simulator/seed.js';
+
+/** A fixed start, so expiry and time stamps are exact. */
+export const START = Date.parse('2026-11-26T08:00:00Z');
+
+export interface Answer {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+export interface TestSimulator {
+  sim: Simulator;
+  /** Back to the seed, and the clock back to START. */
+  reset(): void;
+  /** Moves the simulator's clock forward. */
+  advance(ms: number): void;
+  now(): number;
+  /** A call below the API base (`path` starts with "/"), with the demo bearer token unless `token: null`. */
+  api(method: string, path: string, body?: unknown, options?: { token?: string | null }): Promise<Answer>;
+  /** A call to an admin route (`/_simulator/...`). */
+  admin(method: string, path: string, body?: unknown): Promise<Answer>;
+}
+
+export async function startClockedSimulator(options: SimulatorOptions = {}): Promise<TestSimulator> {
+  let clock = START;
+  const sim = await startSimulator({ now: () => clock, ...options });
+  const call = async (url: URL | string, method: string, body: unknown, token: string | null): Promise<Answer> => {
+    const headers: Record<string, string> = {};
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(5000) });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+  };
+  return {
+    sim,
+    reset: () => {
+      clock = START;
+      sim.reset();
+    },
+    advance: (ms) => void (clock += ms),
+    now: () => clock,
+    api: (method, path, body, { token = DEMO_TOKEN } = {}) => call(sim.apiUrl.href + path, method, body, token),
+    admin: (method, path, body) => call(new URL(path, sim.url), method, body, null),
+  };
+}
+
+/** The API path of a user's resources. */
+export const userPath = (userId: string, orgId = ORG_ID) => `/org/${orgId}/users/${userId}`;
+export const wallboxPath = (userId: string, wallboxId: string, orgId = ORG_ID) => `${userPath(userId, orgId)}/wallboxes/${wallboxId}`;
