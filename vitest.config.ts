@@ -13,5 +13,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Every test file starts its own servers on port 0; files run in parallel on the two cores.
     pool: 'forks',
+    // Installs Chromium for the browser test when it is missing (or says what to install).
+    globalSetup: ['test/setup/chromium.ts'],
   },
 });

@@ -1,39 +1,8 @@
 // `npm start` with nothing configured: the real entry point in a child process, over real HTTP.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Starts src/main.ts the way `npm start` does, with exactly the given environment. */
-function startMain(env: Record<string, string>): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-  });
-}
-
-function waitForOutput(child: ChildProcessWithoutNullStreams, pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output so far:\n${seen}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString();
-      const match = seen.match(pattern);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before ${pattern}; output:\n${seen}`));
-    });
-  });
-}
+import { startMain, waitForOutput } from '../helpers/main-process.js';
 
 describe('demo mode', () => {
   let child: ChildProcessWithoutNullStreams;
@@ -71,19 +40,29 @@ describe('demo mode', () => {
     expect(html).not.toMatch(/import\(\s*["'`]https?:/i);
   });
 
-  it('answers the example query from the seeded data', async () => {
+  it('answers the example query and the example mutation GraphiQL opens with', async () => {
     const html = await (await fetch(endpoint, { headers: { accept: 'text/html' } })).text();
-    const query = JSON.parse(`"${/"defaultQuery":"((?:[^"\\]|\\.)*)"/.exec(html)![1]!}"`) as string;
-    const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-    const body = (await response.json()) as { data: { wallbox: Record<string, unknown> }; errors?: unknown };
-    expect(body.errors).toBeUndefined();
-    expect(body.data.wallbox).toMatchObject({
+    const [queryTab, mutationTab] = graphiqlOptions(html).defaultTabs;
+    const run = async (query: string) => {
+      const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      return (await response.json()) as { data: Record<string, Record<string, unknown>>; errors?: unknown };
+    };
+
+    const read = await run(queryTab!.query);
+    expect(read.errors).toBeUndefined();
+    expect(read.data.wallbox).toMatchObject({
       id: WALLBOX_IDS.full,
       connectionStatus: 'OK',
       owner: { firstName: 'Anna', lastName: 'Berger' },
       deviceModel: { manufacturer: 'Easee' },
       isCharging: true,
     });
+
+    expect(mutationTab!.query).toMatch(/^mutation ChargeNow/m);
+    const write = await run(mutationTab!.query);
+    expect(write.errors).toBeUndefined();
+    expect(write.data.updateWallbox).toMatchObject({ chargeTargetMax: 90, comment: 'Boost before the trip' });
+    expect(write.data.boostWallbox).toEqual({ __typename: 'BoostStarted', wallbox: { boostState: 'ONGOING', isCharging: true, chargeRateW: 22000 } });
   });
 
   it('shuts down cleanly on SIGTERM', async () => {
@@ -105,3 +84,16 @@ describe('start-up with an invalid configuration', () => {
     expect(stderr).not.toContain('do-not-print-me');
   });
 });
+
+/** The options the gateway rendered into the GraphiQL page (the JSON argument of renderYogaGraphiQL). */
+function graphiqlOptions(html: string): { defaultTabs: { query: string }[] } {
+  const start = html.indexOf('{', html.lastIndexOf("querySelector('#root')"));
+  for (let end = html.indexOf('}', start); end !== -1; end = html.indexOf('}', end + 1)) {
+    try {
+      return JSON.parse(html.slice(start, end + 1)) as { defaultTabs: { query: string }[] };
+    } catch {
+      // not the end of the object yet
+    }
+  }
+  throw new Error('no GraphiQL options in the page');
+}

@@ -1,0 +1,117 @@
+// GraphiQL in a real browser: `npm start` in demo mode, /graphql opened in headless Chromium (Debian's
+// package, driven by playwright-core; test/setup/chromium.ts makes sure it is installed), the default
+// example query run with GraphiQL's own button, and the answer read from GraphiQL's result pane.
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WALLBOX_IDS } from '../../src/simulator/seed.js';
+import { startMain, waitForOutput } from '../helpers/main-process.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+// STACK.md item 10: without the background-networking flags Chromium floods the closed network with
+// refused connections (and those would show up below as requests leaving the machine).
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const SCREENSHOT = fileURLToPath(new URL('../../test-results/graphiql.png', import.meta.url));
+/** Generous for a ~9 MB page and a Monaco editor on two busy cores, but bounded. */
+const UI_TIMEOUT_MS = 15_000;
+
+/** What Chromium logs when something could not be loaded (a CDN out of reach, a 404, a blocked script). */
+const FAILED_LOAD = /failed to load|net::ERR_|refused to (load|connect|execute)|blocked by|ERR_NAME_NOT_RESOLVED/i;
+
+describe('GraphiQL in headless Chromium (demo mode)', () => {
+  let child: ChildProcessWithoutNullStreams | undefined;
+  let browser: BrowserContext | undefined;
+  let page: Page;
+  let endpoint: string;
+  const userDataDir = mkdtempSync(join(tmpdir(), 'graphiql-chromium-'));
+  const requests: string[] = [];
+  const failedRequests: string[] = [];
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    child = startMain({ PORT: '0' });
+    // The gateway and the browser start side by side; allSettled, so that whatever did start is
+    // assigned (and closed in afterAll) even when the other one failed.
+    const [started, launched] = await Promise.allSettled([
+      waitForOutput(child, /GraphiQL\s+(http:\/\/127\.0\.0\.1:\d+\/graphql)/),
+      // launchPersistentContext is how playwright takes a --user-data-dir (it refuses the flag in args).
+      chromium.launchPersistentContext(userDataDir, {
+        executablePath: CHROMIUM,
+        args: CHROMIUM_ARGS,
+        timeout: UI_TIMEOUT_MS,
+        viewport: { width: 1280, height: 900 }, // tall enough that Monaco renders every line of the result
+      }),
+    ]);
+    if (launched.status === 'fulfilled') browser = launched.value;
+    if (started.status === 'rejected') throw started.reason;
+    if (launched.status === 'rejected') throw launched.reason;
+    endpoint = started.value[1]!;
+
+    page = browser!.pages()[0] ?? (await browser!.newPage());
+    page.on('request', (request) => requests.push(request.url()));
+    page.on('requestfailed', (request) => failedRequests.push(`${request.url()}: ${request.failure()?.errorText ?? 'failed'}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+  });
+
+  afterAll(async () => {
+    try {
+      // Bounded: a hung browser must not hold the run; playwright kills it when this process exits.
+      await Promise.race([browser?.close(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+    } finally {
+      if (child && child.exitCode === null) child.kill('SIGKILL');
+      rmSync(userDataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs the default example query and shows the seeded wallbox in the result pane', async () => {
+    await page.goto(endpoint, { waitUntil: 'load', timeout: UI_TIMEOUT_MS });
+    try {
+      // GraphiQL opens with the example query (src/example-query.ts) in its operation editor.
+      const editor = page.getByRole('region', { name: 'Operation Editor' });
+      await editor.filter({ hasText: /query\s+Wallbox/ }).waitFor({ timeout: UI_TIMEOUT_MS });
+
+      // The button's accessible name is "Execute query (Ctrl-Enter)".
+      await page.getByRole('button', { name: /^Execute query/ }).click({ timeout: UI_TIMEOUT_MS });
+
+      const result = page.getByRole('region', { name: 'Result Window' });
+      await result.filter({ hasText: WALLBOX_IDS.full }).waitFor({ timeout: UI_TIMEOUT_MS });
+      // Monaco may render spaces as no-break spaces.
+      const text = (await result.innerText({ timeout: UI_TIMEOUT_MS })).replace(/\u00a0/g, ' ');
+      expect(text).toMatch(new RegExp(`"id":\\s*"${WALLBOX_IDS.full}"`));
+      expect(text).toMatch(/"manufacturer":\s*"Easee"/);
+      expect(text).toMatch(/"firstName":\s*"Anna"/);
+      expect(text).not.toContain('"errors"');
+    } finally {
+      // Also when an assertion failed: the picture is the quickest way to see why.
+      mkdirSync(dirname(SCREENSHOT), { recursive: true });
+      await page.screenshot({ path: SCREENSHOT, timeout: UI_TIMEOUT_MS }).catch(() => undefined);
+    }
+  });
+
+  it('needs nothing from outside this machine: every request stays on the gateway, nothing fails to load', () => {
+    const origin = new URL(endpoint).origin;
+    expect(requests).toContain(endpoint); // the page was loaded (the test above ran)
+    const foreign = requests.filter((url) => {
+      const { protocol, origin: requestOrigin } = new URL(url);
+      return protocol !== 'data:' && protocol !== 'blob:' && requestOrigin !== origin;
+    });
+    expect(foreign).toEqual([]);
+    expect(failedRequests).toEqual([]);
+    expect(consoleErrors.filter((text) => FAILED_LOAD.test(text))).toEqual([]);
+  });
+});
