@@ -21,6 +21,8 @@ export function contextFactory(api: PartnerApi, config: ContextConfig) {
       maxConcurrency: config.maxConcurrency,
       maxCalls: config.maxCallsPerRequest,
     });
-    return { api: session, loaders: createLoaders(session), defaultOrgId: config.orgId };
+    // The user list replaces detail calls once they would need more than one round of concurrent calls.
+    const loaders = createLoaders(session, { userListThreshold: config.maxConcurrency + 1 });
+    return { api: session, loaders, defaultOrgId: config.orgId };
   };
 }

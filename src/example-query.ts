@@ -1,5 +1,6 @@
-// The query GraphiQL opens with. In demo mode it names a real seeded wallbox, so "Run" just works.
+// The operations GraphiQL opens with. In demo mode they name real seeded wallboxes, so "Run" just works.
 import type { Seed } from './simulator/seed.js';
+import { USER_IDS, WALLBOX_IDS } from './simulator/seed.js';
 
 const SELECTION = `{
     id
@@ -30,6 +31,28 @@ export function demoQuery(seed: Seed): string {
   return `# A wallbox from the simulator's seeded data (demo mode).
 query Wallbox {
   wallbox(userId: "${first.userId}", id: "${String(first.record.id)}") ${SELECTION}
+}
+`;
+}
+
+/** A mutation for the demo's second tab: settings on a plugged-in, idle wallbox, then a boost. */
+export function demoMutation(): string {
+  const wallbox = `userId: "${USER_IDS.anna}", id: "${WALLBOX_IDS.annaCarport}"`;
+  return `# Change settings of a seeded wallbox, then start a boost ("charge now") on it.
+# The simulator keeps the change: run the query tab again to see it.
+mutation ChargeNow {
+  updateWallbox(input: { ${wallbox}, chargeTargetMax: 90, comment: "Boost before the trip" }) {
+    id
+    chargeTargetMax
+    comment
+    updatedAt
+  }
+  boostWallbox(${wallbox}) {
+    __typename
+    ... on BoostStarted { wallbox { boostState isCharging chargeRateW } }
+    ... on BoostArmed { wallbox { boostForNextSession } }
+    ... on BoostRejected { state reason }
+  }
 }
 `;
 }

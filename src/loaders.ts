@@ -3,22 +3,76 @@
 // cached here outlives the request or is seen by another caller.
 import DataLoader from 'dataloader';
 import type { ApiSession } from './upstream/client.js';
+import { UpstreamError } from './upstream/errors.js';
+import { fetchUser, fetchUsers, type Owner, type UserKey } from './upstream/users.js';
 import { fetchWallbox, type Wallbox, type WallboxKey } from './upstream/wallboxes.js';
 
 export interface Loaders {
   wallbox: DataLoader<WallboxKey, Wallbox, string>;
+  user: DataLoader<UserKey, Owner, string>;
+}
+
+export interface LoaderOptions {
+  /**
+   * From how many distinct users of one organization in one batch the user list (one call, the whole
+   * organization) is read instead of one detail call per user.
+   */
+  userListThreshold: number;
 }
 
 /** The partner API has no batch endpoints: a batch is one call per distinct key, concurrent within the session's cap. */
 function perKey<K, V>(load: (key: K) => Promise<V>) {
-  return (keys: readonly K[]): Promise<(V | Error)[]> =>
-    Promise.all(keys.map((key) => load(key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))));
+  return (keys: readonly K[]): Promise<(V | Error)[]> => Promise.all(keys.map((key) => load(key).catch(asError)));
 }
 
-export function createLoaders(api: ApiSession): Loaders {
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+export function createLoaders(api: ApiSession, options: LoaderOptions): Loaders {
   return {
     wallbox: new DataLoader(perKey((key: WallboxKey) => fetchWallbox(api, key)), {
       cacheKeyFn: (k) => `${k.orgId}/${k.userId}/${k.id}/${k.includeDeleted ? 'with-deleted' : 'live'}`,
     }),
+    user: new DataLoader((keys: readonly UserKey[]) => loadUsers(api, keys, options.userListThreshold), {
+      cacheKeyFn: (k) => `${k.orgId}/${k.userId}`,
+    }),
   };
+}
+
+/**
+ * Users by id. Few distinct users: one detail call each. Many (from `userListThreshold` on, per
+ * organization): one list call for the whole organization, picked from by id — a user the list does
+ * not hold is NOT_FOUND, exactly as its detail call would be.
+ */
+async function loadUsers(api: ApiSession, keys: readonly UserKey[], listThreshold: number): Promise<(Owner | Error)[]> {
+  const perOrg = new Map<string, number>();
+  for (const { orgId } of keys) perOrg.set(orgId, (perOrg.get(orgId) ?? 0) + 1);
+  const lists = new Map<string, Promise<Map<string, Owner> | Error>>();
+  for (const [orgId, count] of perOrg) {
+    if (count >= listThreshold) {
+      lists.set(
+        orgId,
+        fetchUsers(api, orgId).then((users) => new Map(users.map((u) => [u.id, u])), asError),
+      );
+    }
+  }
+  return Promise.all(
+    keys.map(async (key) => {
+      const list = lists.get(key.orgId);
+      if (!list) return fetchUser(api, key).catch(asError);
+      const users = await list;
+      if (users instanceof Error) return users;
+      return users.get(key.userId) ?? new UpstreamError('NOT_FOUND', `The partner API has no user ${key.userId}`);
+    }),
+  );
+}
+
+/**
+ * After a write to a wallbox: no copy read before the write survives in this request's loader. With
+ * the wallbox upstream answered the write with, later reads in the same operation are served from it.
+ */
+export function forgetWallbox(loaders: Loaders, key: Omit<WallboxKey, 'includeDeleted'>, updated?: Wallbox): void {
+  loaders.wallbox.clear({ ...key, includeDeleted: true }).clear({ ...key, includeDeleted: false });
+  if (updated) loaders.wallbox.prime({ ...key, includeDeleted: false }, updated);
 }

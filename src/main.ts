@@ -5,7 +5,7 @@ import { ConfigError, loadConfig, type Config, type UpstreamAuth } from './confi
 import { createLogger } from './logger.js';
 import { createPartnerApi } from './upstream/index.js';
 import { createGateway } from './yoga.js';
-import { demoQuery, exampleQuery } from './example-query.js';
+import { demoMutation, demoQuery, exampleQuery } from './example-query.js';
 import { DEMO_CLIENT, startSimulator, type Simulator } from './simulator/server.js';
 
 let config: Config;
@@ -39,7 +39,7 @@ const yoga = createGateway({
   api: upstream.api,
   config: { ...config, orgId },
   logger,
-  exampleQuery: simulator ? demoQuery(simulator.seed) : exampleQuery,
+  examples: simulator ? [demoQuery(simulator.seed), demoMutation()] : [exampleQuery],
 });
 
 const server = createServer(yoga.requestListener);
@@ -55,7 +55,7 @@ logger.info({ endpoint }, 'gateway listening');
 if (simulator) {
   process.stdout.write(
     `\nPodero GraphQL gateway, demo mode (embedded partner API simulator at ${apiUrl.href}; seeded data, nothing leaves this machine)\n\n` +
-      `  GraphiQL   ${endpoint}   (open it in a browser: the example query below is loaded)\n\n` +
+      `  GraphiQL   ${endpoint}   (open it in a browser: the example query below, and an example mutation, are loaded)\n\n` +
       `${demoQuery(simulator.seed)
         .split('\n')
         .map((line) => `  ${line}`)

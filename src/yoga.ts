@@ -5,6 +5,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Logger } from './logger.js';
 import { contextFactory, type Context, type ContextConfig } from './context.js';
 import { maskedErrors, useErrorCodes } from './plugins/use-error-codes.js';
+import { usePersistedQueries } from './plugins/use-persisted-queries.js';
 import { schema } from './schema/index.js';
 import type { PartnerApi } from './upstream/client.js';
 
@@ -12,11 +13,11 @@ export interface GatewayOptions {
   api: PartnerApi;
   config: ContextConfig;
   logger: Logger;
-  /** The query GraphiQL opens with. */
-  exampleQuery?: string;
+  /** The operations GraphiQL opens with, one tab each. */
+  examples?: string[];
 }
 
-export function createGateway({ api, config, logger, exampleQuery }: GatewayOptions) {
+export function createGateway({ api, config, logger, examples = [] }: GatewayOptions) {
   // The self-contained GraphiQL page is ~9 MB of HTML and never changes while the process runs:
   // render it once. It loads nothing from a CDN, so it works on machines without internet.
   let graphiqlPage: string | undefined;
@@ -25,9 +26,15 @@ export function createGateway({ api, config, logger, exampleQuery }: GatewayOpti
     context: contextFactory(api, config),
     logging: logger,
     maskedErrors,
-    plugins: [useErrorCodes()],
+    plugins: [usePersistedQueries(), useErrorCodes()],
     landingPage: false,
-    graphiql: { title: 'Podero GraphQL gateway', defaultQuery: exampleQuery, shouldPersistHeaders: false },
+    // GraphQL documents are small; a large body is a mistake or an attack.
+    maxRequestBodySize: 1024 * 1024,
+    graphiql: {
+      title: 'Podero GraphQL gateway',
+      defaultTabs: examples.map((query) => ({ query })),
+      shouldPersistHeaders: false,
+    },
     renderGraphiQL: (options) => (graphiqlPage ??= renderGraphiQL(options)),
   });
 }

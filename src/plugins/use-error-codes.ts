@@ -5,7 +5,8 @@
 //                              operation that cannot run as sent (no operation of that name, ...)
 //   NOT_FOUND, UNAUTHENTICATED, FORBIDDEN, UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, UPSTREAM_ERROR,
 //   TOO_MANY_UPSTREAM_CALLS    from the partner API call behind the field (see upstream/errors.ts),
-//                              with `extensions.upstream.status` when upstream answered
+//                              with `extensions.upstream.status` when upstream answered, and
+//                              `extensions.fields` ([{ field, message }]) for field-level messages
 //   INTERNAL_SERVER_ERROR      anything unexpected; its message is masked ("Unexpected error.")
 // graphql-js puts no code on parse, validation or variable-coercion errors; this plugin adds them.
 import {
@@ -64,7 +65,7 @@ function codedError(error: GraphQLError, result: ExecutionResult): GraphQLError 
       source: error.source,
       positions: error.positions,
       path: error.path,
-      extensions: { code: original.code, ...(upstream ? { upstream } : {}) },
+      extensions: { code: original.code, ...(original.fields ? { fields: original.fields } : {}), ...(upstream ? { upstream } : {}) },
     });
   }
   if (error.extensions.code !== undefined) return error;

@@ -1,6 +1,8 @@
 // Pending actions are a union that upstream plans to grow (digest §5): clients get an interface, one
 // type per code the gateway knows, and UnknownAction for any other, so a new code never breaks them.
 import { builder } from './builder.js';
+import { InputProblems, checkReturnUrl } from './errors.js';
+import { cueFromResolutionUrl, isCueSecret, reportCueOutcome, resolveCue, type Cue } from '../upstream/cues.js';
 import type { DeviceAction, ResolutionLink } from '../upstream/wallboxes.js';
 
 export const ResolutionLinkRef = builder.objectRef<ResolutionLink>('ResolutionLink').implement({
@@ -41,3 +43,126 @@ builder.objectRef<Extract<DeviceAction, { kind: 'unknown' }>>('UnknownAction').i
     }),
   }),
 });
+
+// ---- resolving actions (the cue flow, digest §5) -------------------------------------------------------
+
+const ActionOutcomeEnum = builder.enumType('ActionOutcome', {
+  description: 'How an action the end user went through ended.',
+  values: {
+    SUCCESS: { value: 'success', description: 'Completed: the action leaves the pending list.' },
+    FAIL: { value: 'fail', description: 'Failed: the failure is recorded and the action stays pending, to be tried again.' },
+  } as const,
+});
+
+const StartActionInput = builder.inputType('StartActionInput', {
+  description: 'Starts resolving a pending action. Give either resolutionUrl, or cueId and secret.',
+  fields: (t) => ({
+    resolutionUrl: t.string({ description: "The action's resolutionLink.url, as the wallbox's actions gave it." }),
+    cueId: t.field({ type: 'UUID', description: 'The cue id from the resolution URL (instead of resolutionUrl).' }),
+    secret: t.string({ description: 'The secret from the resolution URL (instead of resolutionUrl). Single-use; expires one hour after it was issued.' }),
+    successUrl: t.string({ required: true, description: 'Where the end user returns when done.' }),
+    cancelUrl: t.string({ required: true, description: 'Where the end user returns after cancelling.' }),
+    language: t.string({ description: 'IETF language tag for the pages the end user sees (e.g. "de").' }),
+    location: t.field({ type: 'JSONObject', description: 'Location information, passed on as given.' }),
+    clientInfo: t.field({ type: 'JSONObject', description: 'Client information, passed on as given.' }),
+  }),
+});
+
+const ReportActionOutcomeInput = builder.inputType('ReportActionOutcomeInput', {
+  description: 'Reports how a started action ended. Give either resolutionUrl, or cueId and secret (the ones the action was started with).',
+  fields: (t) => ({
+    resolutionUrl: t.string({ description: 'The resolution URL the action was started with.' }),
+    cueId: t.field({ type: 'UUID', description: 'The cue id (instead of resolutionUrl).' }),
+    secret: t.string({ description: 'The secret the action was started with (instead of resolutionUrl).' }),
+    outcome: t.field({ type: ActionOutcomeEnum, required: true, description: 'How it ended.' }),
+    payload: t.field({ type: 'JSONObject', description: 'Details of the outcome, passed on as given.' }),
+    location: t.field({ type: 'JSONObject', description: 'Location information, passed on as given.' }),
+    clientInfo: t.field({ type: 'JSONObject', description: 'Client information, passed on as given.' }),
+  }),
+});
+
+/**
+ * The cue named by either a resolution URL (as the wallbox's `actions` gave it) or a cue id and secret
+ * taken from one; anything else is BAD_USER_INPUT. Only the cue id and secret are used: the call goes
+ * to this gateway's partner API, never to the host in the URL.
+ */
+function cueOf(input: { resolutionUrl?: string | null; cueId?: string | null; secret?: string | null }, problems: InputProblems): Cue | undefined {
+  const byUrl = input.resolutionUrl !== undefined && input.resolutionUrl !== null;
+  const byParts = (input.cueId ?? null) !== null || (input.secret ?? null) !== null;
+  if (byUrl === byParts) {
+    problems.add('resolutionUrl', 'give either resolutionUrl, or cueId and secret');
+    return undefined;
+  }
+  if (byUrl) {
+    const cue = cueFromResolutionUrl(input.resolutionUrl!);
+    if (!cue) problems.add('resolutionUrl', 'must be an action resolution URL (…/cues/{cue id}/resolve?secret=…)');
+    return cue;
+  }
+  if (!input.cueId) problems.add('cueId', 'is required with secret');
+  if (!input.secret || !isCueSecret(input.secret)) problems.add('secret', 'is required with cueId, as printed in the resolution URL');
+  return input.cueId && input.secret && isCueSecret(input.secret) ? { cueId: input.cueId, secret: input.secret } : undefined;
+}
+
+const StartActionPayload = builder.objectRef<{ redirectUrl: string }>('StartActionPayload').implement({
+  description: 'A started action.',
+  fields: (t) => ({
+    redirectUrl: t.exposeString('redirectUrl', { description: 'Send the end user here to go through the action.' }),
+  }),
+});
+
+const ReportActionOutcomePayload = builder.objectRef<{ actionId: string }>('ReportActionOutcomePayload').implement({
+  description: 'A reported outcome.',
+  fields: (t) => ({
+    actionId: t.exposeString('actionId', { description: 'The action the outcome was recorded for.' }),
+  }),
+});
+
+builder.mutationField('startAction', (t) =>
+  t.field({
+    nullable: true,
+    type: StartActionPayload,
+    description:
+      'Starts resolving a pending action (e.g. reauthenticate): answers the URL to send the end user to. NOT_FOUND when the action does not exist; FORBIDDEN when its secret was used or has expired (read the wallbox again for a fresh link).',
+    args: { input: t.arg({ type: StartActionInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const problems = new InputProblems();
+      const cue = cueOf(input, problems);
+      checkReturnUrl(problems, 'successUrl', input.successUrl);
+      checkReturnUrl(problems, 'cancelUrl', input.cancelUrl);
+      problems.throwIfAny();
+      const redirectUrl = await resolveCue(ctx.api, cue!, {
+        successUrl: input.successUrl,
+        cancelUrl: input.cancelUrl,
+        language: input.language ?? undefined,
+        location: input.location ?? undefined,
+        clientInfo: input.clientInfo ?? undefined,
+      });
+      // Pending actions are part of the wallbox: none read before this stays cached in the request.
+      ctx.loaders.wallbox.clearAll();
+      return { redirectUrl };
+    },
+  }),
+);
+
+builder.mutationField('reportActionOutcome', (t) =>
+  t.field({
+    nullable: true,
+    type: ReportActionOutcomePayload,
+    description:
+      'Reports how a started action ended. SUCCESS completes it; FAIL records the failure and leaves it pending. NOT_FOUND when the action is not active (never started, or already completed).',
+    args: { input: t.arg({ type: ReportActionOutcomeInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const problems = new InputProblems();
+      const cue = cueOf(input, problems);
+      problems.throwIfAny();
+      const actionId = await reportCueOutcome(ctx.api, cue!, {
+        state: input.outcome,
+        payload: input.payload ?? undefined,
+        location: input.location ?? undefined,
+        clientInfo: input.clientInfo ?? undefined,
+      });
+      ctx.loaders.wallbox.clearAll();
+      return { actionId };
+    },
+  }),
+);

@@ -8,9 +8,40 @@ export function badUserInput(message: string, argumentName?: string): GraphQLErr
   });
 }
 
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * Collects every problem of one input, then fails once with all of them: BAD_USER_INPUT with
+ * `extensions.fields` ([{ field, message }], the same shape upstream's validation messages take).
+ */
+export class InputProblems {
+  readonly #problems: FieldProblem[] = [];
+
+  add(field: string, message: string): void {
+    this.#problems.push({ field, message });
+  }
+
+  throwIfAny(): void {
+    if (this.#problems.length === 0) return;
+    const summary = this.#problems.map((p) => `${p.field}: ${p.message}`).join('; ');
+    throw new GraphQLError(`Invalid input: ${summary}`, { extensions: { code: 'BAD_USER_INPUT', fields: this.#problems } });
+  }
+}
+
 /** `orgId` falls back to PODERO_ORG_ID; with neither there is nothing to ask upstream. */
 export function orgIdOf(orgId: string | null | undefined, ctx: Context): string {
   const resolved = orgId ?? ctx.defaultOrgId;
   if (!resolved) throw badUserInput('Pass orgId: no default organization is configured (PODERO_ORG_ID)', 'orgId');
   return resolved;
+}
+
+/** Where an end user is sent back to: an absolute http(s) URL (upstream allows up to 8000 characters). */
+export function checkReturnUrl(problems: InputProblems, field: string, value: string | null | undefined): void {
+  if (value === null || value === undefined) return;
+  if (value.length > 8000 || !URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
+    problems.add(field, 'must be an absolute http(s) URL of at most 8000 characters');
+  }
 }

@@ -2,11 +2,12 @@
 // upstream: non-null only where upstream guarantees a value (required, or a non-nullable type with a
 // default). The snake_case -> camelCase mapping happens once, in src/upstream/wallboxes.ts.
 import { builder } from './builder.js';
-import { DeviceStatusEnum, PriceZoneEnum } from './enums.js';
+import { BoostStateEnum, DeviceStatusEnum, PriceZoneEnum } from './enums.js';
 import { DeviceModelRef } from './device-model.js';
 import { OwnerRef } from './owner.js';
 import { ActionRef } from './action.js';
 import { orgIdOf } from './errors.js';
+import { uuidFrom } from './uuid.js';
 import type { Wallbox } from '../upstream/wallboxes.js';
 
 export const WallboxRef = builder.objectRef<Wallbox>('Wallbox');
@@ -14,12 +15,12 @@ export const WallboxRef = builder.objectRef<Wallbox>('Wallbox');
 WallboxRef.implement({
   description: "An EV wallbox (charger) of one of the organization's users, as the partner API reports it.",
   fields: (t) => ({
-    id: t.expose('id', { type: 'UUID', description: 'Wallbox id.' }),
+    id: t.expose('id', { type: 'UUID', nullable: false, description: 'Wallbox id.' }),
     connectionStatus: t.expose('connectionStatus', { type: DeviceStatusEnum, description: "Health of the connection to the manufacturer's cloud." }),
     monitoringStatus: t.expose('monitoringStatus', { type: DeviceStatusEnum, description: 'Health of data collection from the wallbox.' }),
     steeringStatus: t.expose('steeringStatus', { type: DeviceStatusEnum, description: 'Health of steering (sending charge commands to) the wallbox.' }),
     deviceModel: t.field({ type: DeviceModelRef, resolve: (w) => w.deviceModel, description: 'Make and model.' }),
-    owner: t.field({ type: OwnerRef, resolve: (w) => w.owner, description: 'The user the wallbox belongs to.' }),
+    owner: t.field({ type: OwnerRef, nullable: false, resolve: (w) => w.owner, description: 'The user the wallbox belongs to.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the wallbox was registered.' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the wallbox record last changed.' }),
     priceZone: t.expose('priceZone', {
@@ -94,7 +95,30 @@ WallboxRef.implement({
       resolve: (w) => w.actions,
       description: 'Pending actions the partner can take on this wallbox; empty when nothing is pending.',
     }),
+    boostState: t.expose('boostState', {
+      type: BoostStateEnum,
+      nullable: true,
+      description: 'Boost ("charge now") state; null when the partner API does not report it.',
+    }),
+    boostForNextSession: t.exposeBoolean('boostForNextSession', {
+      nullable: true,
+      description: 'Whether a boost is armed for the next time a vehicle is plugged in.',
+    }),
   }),
+});
+
+// A federation entity. The partner API finds a wallbox only through its owner, so the key is the
+// wallbox id plus the owner's id; the organization is the configured one (PODERO_ORG_ID).
+builder.asEntity(WallboxRef, {
+  key: builder.selection<{ id: string; owner: { id: string } }>('id owner { id }'),
+  // async: a bad representation fails its own entity, not the whole `_entities` list.
+  resolveReference: async (ref, ctx) =>
+    ctx.loaders.wallbox.load({
+      orgId: orgIdOf(null, ctx),
+      userId: uuidFrom((ref.owner as { id?: unknown } | undefined)?.id, 'Wallbox.owner.id'),
+      id: uuidFrom(ref.id, 'Wallbox.id'),
+      includeDeleted: false,
+    }),
 });
 
 builder.queryField('wallbox', (t) =>

@@ -38,6 +38,8 @@ export interface SendOptions {
   signal?: AbortSignal | undefined;
   /** Names the resource in error messages, e.g. "wallbox 3c90…". Never a URL with a query string. */
   resource: string;
+  /** Non-2xx statuses that are answers, not failures (e.g. 409 from boost): returned with their body. */
+  answers?: readonly number[] | undefined;
 }
 
 export interface SendResult {
@@ -71,7 +73,7 @@ export async function send(dispatcher: Dispatcher, options: SendOptions): Promis
   }
 
   const { statusCode: status } = response;
-  if (status >= 200 && status < 300) {
+  if ((status >= 200 && status < 300) || options.answers?.includes(status)) {
     if (text === '') return { status, body: undefined };
     try {
       return { status, body: JSON.parse(text) as unknown };
@@ -188,9 +190,14 @@ export interface CallOptions {
   method?: Method;
   /** Path below the API base, built from validated segments only (see paths.ts). */
   path: string;
+  /** Query parameters. They may carry secrets (a cue's `secret`), so they are never logged. */
   query?: Record<string, string> | undefined;
   body?: unknown;
   resource: string;
+  /** Non-2xx statuses that are answers, not failures (see SendOptions). */
+  answers?: readonly number[];
+  /** False for the few endpoints that authenticate by other means (a cue's secret): no Authorization is sent. */
+  authenticate?: boolean;
 }
 
 /** One GraphQL request's access to the partner API. Lives in the request context; never shared. */
@@ -216,9 +223,19 @@ export class ApiSession {
     return this.#calls;
   }
 
-  /** Sends one call (and, after a 401 with renewable credentials, one retry with a fresh token). */
-  call(options: CallOptions): Promise<unknown> {
+  /** Sends one call and resolves to the JSON body (undefined for 204). See `exchange`. */
+  async call(options: CallOptions): Promise<unknown> {
+    return (await this.exchange(options)).body;
+  }
+
+  /**
+   * Sends one call. Nothing is retried — a GET may be repeated safely but a write may have been
+   * executed by an upstream that then failed to answer — except after a 401: upstream executed
+   * nothing, so with renewable credentials the token is renewed once and the call sent once more.
+   */
+  exchange(options: CallOptions): Promise<SendResult> {
     return this.#limit(async () => {
+      if (options.authenticate === false) return this.#send(options, undefined);
       const { credentials } = this.#api;
       const authorization = await credentials.authorization(this.#options.callerAuthorization);
       try {
@@ -232,7 +249,7 @@ export class ApiSession {
     });
   }
 
-  async #send(options: CallOptions, authorization: string): Promise<unknown> {
+  async #send(options: CallOptions, authorization: string | undefined): Promise<SendResult> {
     if (this.#calls >= this.#options.maxCalls) {
       throw new UpstreamError(
         'TOO_MANY_UPSTREAM_CALLS',
@@ -243,7 +260,8 @@ export class ApiSession {
     const method = options.method ?? 'GET';
     const url = new URL(this.#api.baseUrl.origin + this.#basePath + options.path);
     for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, value);
-    const headers: Record<string, string> = { accept: 'application/json', authorization };
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (authorization !== undefined) headers.authorization = authorization;
     let body: string | undefined;
     if (options.body !== undefined) {
       headers['content-type'] = 'application/json';
@@ -259,9 +277,10 @@ export class ApiSession {
         timeoutMs: this.#api.timeoutMs,
         signal: this.#options.signal,
         resource: options.resource,
+        answers: options.answers,
       });
       this.#api.logger.debug({ method, path: options.path, status: result.status, ms: elapsed(started) }, 'upstream call');
-      return result.body;
+      return result;
     } catch (error) {
       if (error instanceof UpstreamError) {
         this.#api.logger.warn(

@@ -29,6 +29,11 @@ export class Fields {
     return new Fields(value as Record<string, unknown>, where, report);
   }
 
+  /** Whether upstream sent a value (not null) for the field. */
+  present(name: string): boolean {
+    return this.#record[name] !== undefined && this.#record[name] !== null;
+  }
+
   string(name: string): string | null {
     return this.#read(name, 'string', (v) => (typeof v === 'string' ? v : undefined));
   }

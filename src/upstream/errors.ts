@@ -16,6 +16,8 @@ export interface UpstreamErrorOptions {
   status?: number | undefined;
   /** Upstream's own explanation (the `detail` of an error body), when it gave one. */
   detail?: unknown;
+  /** Field-level validation messages, named by the gateway's input field where one maps. */
+  fields?: { field?: string; message: string }[] | undefined;
   cause?: unknown;
 }
 
@@ -24,12 +26,14 @@ export class UpstreamError extends Error {
   readonly code: UpstreamErrorCode;
   readonly status: number | undefined;
   readonly detail: unknown;
+  readonly fields: { field?: string; message: string }[] | undefined;
 
   constructor(code: UpstreamErrorCode, message: string, options: UpstreamErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.code = code;
     this.status = options.status;
     this.detail = options.detail;
+    this.fields = options.fields;
   }
 }
 

@@ -9,9 +9,11 @@ export interface PartnerApiSettings {
   auth: UpstreamAuth;
   timeoutMs: number;
   logger: Logger;
+  /** The clock token expiry is judged by (tests move it instead of waiting). */
+  now?: () => number;
 }
 
-export function createPartnerApi({ apiUrl, auth, timeoutMs, logger }: PartnerApiSettings): { api: PartnerApi; close(): Promise<void> } {
+export function createPartnerApi({ apiUrl, auth, timeoutMs, logger, now }: PartnerApiSettings): { api: PartnerApi; close(): Promise<void> } {
   const dispatcher = createAgent();
   let credentials: Credentials;
   switch (auth.mode) {
@@ -19,7 +21,7 @@ export function createPartnerApi({ apiUrl, auth, timeoutMs, logger }: PartnerApi
       credentials = staticToken(auth.token);
       break;
     case 'client-credentials':
-      credentials = new ClientCredentials({ ...auth, dispatcher, timeoutMs, logger });
+      credentials = new ClientCredentials({ ...auth, dispatcher, timeoutMs, logger, ...(now ? { now } : {}) });
       break;
     case 'pass-through':
       credentials = passThrough();

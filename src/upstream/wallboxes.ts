@@ -1,9 +1,12 @@
-// The wallbox resource: `GET {U}/wallboxes/{wallbox_id}` (digest §3 #37, §4; the original endpoint page
-// is ../shared/upstream/wallbox-detail-endpoint.txt). This file is the one place where the REST
-// field names (snake_case) map to the gateway's (camelCase; a bare UUID reference gets an `Id` suffix).
+// The wallbox resource (digest §3 #37-#42, §4; the original endpoint page is
+// ../shared/upstream/wallbox-detail-endpoint.txt): the detail GET, the settings PUT, boost, claim tokens
+// and re-authentication. This file is the one place where the REST field names (snake_case) map to the
+// gateway's (camelCase; a bare UUID reference gets an `Id` suffix), in both directions.
 import type { ApiSession } from './client.js';
 import { Fields, type ReportUnknown } from './decode.js';
+import { UpstreamError } from './errors.js';
 import { userPath, uuidSegment } from './paths.js';
+import { decodeOwner, type Owner } from './users.js';
 
 export const DEVICE_STATUSES = ['ok', 'warning', 'error', 'unknown'] as const;
 export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
@@ -34,6 +37,14 @@ export const PRICE_ZONES = [
 ] as const;
 export type PriceZone = (typeof PRICE_ZONES)[number];
 
+/** `boost_state` (digest §4.2, §6). A value added upstream later is served as 'unknown'. */
+export const BOOST_STATES = ['available', 'requested', 'ongoing', 'unavailable', 'unknown'] as const;
+export type BoostState = (typeof BOOST_STATES)[number];
+
+/** The `reason` of a 409 answer to a boost (digest §4.3). A reason added later is served as null. */
+export const BOOST_REJECTION_REASONS = ['already_charging', 'fully_charged', 'internal_error'] as const;
+export type BoostRejectionReason = (typeof BOOST_REJECTION_REASONS)[number];
+
 export interface DeviceType {
   shortName: string;
   longName: string | null;
@@ -47,14 +58,6 @@ export interface DeviceModel {
   cloudServiceSignupLink: string | null;
   year: number | null;
   cloudServiceId: string | null;
-}
-
-export interface Owner {
-  id: string;
-  email: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  externalId: string | null;
 }
 
 export interface ResolutionLink {
@@ -119,6 +122,9 @@ export interface Wallbox {
   authorizationUrl: string | null;
   actionNeeded: boolean;
   actions: DeviceAction[];
+  /** Not on the detail page's field list, but documented with boost (digest §4.2): may be absent. */
+  boostState: BoostState | null;
+  boostForNextSession: boolean | null;
 }
 
 /** Identifies one wallbox read: the partner API needs the org and the owning user to find it. */
@@ -130,13 +136,153 @@ export interface WallboxKey {
 }
 
 export async function fetchWallbox(api: ApiSession, key: WallboxKey): Promise<Wallbox> {
-  const id = uuidSegment(key.id, 'id');
   const body = await api.call({
-    path: `${userPath(key.orgId, key.userId)}/wallboxes/${id}`,
+    path: wallboxPath(key),
     query: key.includeDeleted ? { include_deleted: 'true' } : undefined,
-    resource: `wallbox ${id} of user ${key.userId.toLowerCase()}`,
+    resource: wallboxResource(key),
   });
-  return decodeWallbox(body, id, api.reportUnknown);
+  return decodeWallbox(body, key.id.toLowerCase(), api.reportUnknown);
+}
+
+/** The writable settings of a wallbox, by the name of the `Wallbox` field each one changes. */
+export interface WallboxSettings {
+  chargeTargetMin?: number | null;
+  chargeTargetMax?: number | null;
+  chargePowerMaxW?: number;
+  minimumChargeLimit?: number | null;
+  chargeDeadlineAt?: Date | null;
+  isChargePolicyEnabled?: boolean | null;
+  isOverChargeAllowed?: boolean | null;
+  pausePowerUntil?: Date | null;
+  isSmartOptimizationActive?: boolean;
+  isTradingEnabled?: boolean;
+  isInverterForcedModeEnabled?: boolean;
+  priceZone?: PriceZone;
+  comment?: string | null;
+  externalDeviceId?: string | null;
+  buildingId?: string | null;
+}
+
+/** Gateway name -> upstream write-side name (the PUT body names a building `building_id`, the GET `building`). */
+export const SETTING_FIELDS: Record<keyof WallboxSettings, string> = {
+  chargeTargetMin: 'charge_target_min',
+  chargeTargetMax: 'charge_target_max',
+  chargePowerMaxW: 'charge_power_max_w',
+  minimumChargeLimit: 'minimum_charge_limit',
+  chargeDeadlineAt: 'charge_deadline_at',
+  isChargePolicyEnabled: 'is_charge_policy_enabled',
+  isOverChargeAllowed: 'is_over_charge_allowed',
+  pausePowerUntil: 'pause_power_until',
+  isSmartOptimizationActive: 'is_smart_optimization_active',
+  isTradingEnabled: 'is_trading_enabled',
+  isInverterForcedModeEnabled: 'is_inverter_forced_mode_enabled',
+  priceZone: 'price_zone',
+  comment: 'comment',
+  externalDeviceId: 'external_device_id',
+  buildingId: 'building_id',
+};
+
+/**
+ * `PUT {U}/wallboxes/{id}` with only the settings given (an explicit null is sent as null, an absent
+ * setting is not sent). Answers the updated wallbox. Upstream's field-level validation messages come
+ * back on the error, named by gateway field.
+ */
+export async function updateWallbox(api: ApiSession, key: WallboxKey, settings: WallboxSettings): Promise<Wallbox> {
+  const body: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(settings) as [keyof WallboxSettings, unknown][]) {
+    if (value === undefined) continue;
+    body[SETTING_FIELDS[name]] = value instanceof Date ? value.toISOString() : value;
+  }
+  const answer = await api.call({ method: 'PUT', path: wallboxPath(key), body, resource: wallboxResource(key) }).catch((error: unknown) => {
+    throw withFieldNames(error);
+  });
+  return decodeWallbox(answer, key.id, api.reportUnknown);
+}
+
+export type BoostOutcome = { accepted: true } | { accepted: false; state: BoostState | null; reason: BoostRejectionReason | null };
+
+/**
+ * `POST {U}/wallboxes/{id}/boost`: 204 when the boost started or was armed for the next session; a
+ * 409 `{state, reason}` is an answer (the boost was refused), not a failure.
+ */
+export async function boostWallbox(api: ApiSession, key: WallboxKey): Promise<BoostOutcome> {
+  const { status, body } = await api.exchange({ method: 'POST', path: `${wallboxPath(key)}/boost`, resource: wallboxResource(key), answers: [409] });
+  if (status !== 409) return { accepted: true };
+  const f = Fields.of(body ?? {}, 'boost rejection', api.reportUnknown);
+  return {
+    accepted: false,
+    state: f.present('state') ? (f.oneOf('state', BOOST_STATES) ?? 'unknown') : null,
+    reason: f.oneOf('reason', BOOST_REJECTION_REASONS),
+  };
+}
+
+/** `DELETE {U}/wallboxes/{id}/boost`: cancels a live boost and disarms one armed for the next session (204, idempotent). */
+export async function cancelWallboxBoost(api: ApiSession, key: WallboxKey): Promise<void> {
+  await api.call({ method: 'DELETE', path: `${wallboxPath(key)}/boost`, resource: wallboxResource(key) });
+}
+
+export interface ClaimToken {
+  token: string;
+  wssUrl: string;
+  expiresAt: Date;
+}
+
+/** `POST {U}/wallboxes/claim-tokens`: a one-time token (and OCPP WebSocket URL) for pairing a charger to the user (201). */
+export async function createClaimToken(api: ApiSession, user: { orgId: string; userId: string }): Promise<ClaimToken> {
+  const body = await api.call({ method: 'POST', path: `${userPath(user.orgId, user.userId)}/wallboxes/claim-tokens`, resource: `a claim token for user ${user.userId}` });
+  const f = Fields.of(body, 'claim token', api.reportUnknown);
+  return {
+    token: f.required(f.string('token'), 'token'),
+    wssUrl: f.required(f.string('wss_url'), 'wss_url'),
+    expiresAt: f.required(f.dateTime('expires_at'), 'expires_at'),
+  };
+}
+
+export interface AuthSession {
+  authenticationUrl: string | null;
+  deviceId: string | null;
+  sessionId: string | null;
+}
+
+/** `POST {U}/wallboxes/{id}/auth_session`: a URL to send the owner to, to sign in to the manufacturer's cloud again. */
+export async function startWallboxAuthSession(
+  api: ApiSession,
+  key: WallboxKey,
+  urls: { successUrl?: string | undefined; cancelUrl?: string | undefined },
+): Promise<AuthSession> {
+  const body = await api.call({
+    method: 'POST',
+    path: `${wallboxPath(key)}/auth_session`,
+    body: { ...(urls.successUrl === undefined ? {} : { success_url: urls.successUrl }), ...(urls.cancelUrl === undefined ? {} : { cancel_url: urls.cancelUrl }) },
+    resource: wallboxResource(key),
+  });
+  const f = Fields.of(body, 'authentication session', api.reportUnknown);
+  return { authenticationUrl: f.string('authentication_url'), deviceId: f.uuid('device_id'), sessionId: f.string('session_id') };
+}
+
+function wallboxPath(key: Pick<WallboxKey, 'orgId' | 'userId' | 'id'>): string {
+  return `${userPath(key.orgId, key.userId)}/wallboxes/${uuidSegment(key.id, 'id')}`;
+}
+
+function wallboxResource(key: Pick<WallboxKey, 'userId' | 'id'>): string {
+  return `wallbox ${key.id.toLowerCase()} of user ${key.userId.toLowerCase()}`;
+}
+
+const GATEWAY_NAME = new Map(Object.entries(SETTING_FIELDS).map(([gateway, upstream]) => [upstream, gateway]));
+
+/** Upstream's validation messages (`detail[].loc = ["body", "<field>"]`), named by the gateway's input fields. */
+function withFieldNames(error: unknown): unknown {
+  if (!(error instanceof UpstreamError) || !Array.isArray(error.detail)) return error;
+  const fields = (error.detail as { loc?: unknown[]; msg?: string }[])
+    .filter((d) => typeof d.msg === 'string')
+    .map((d) => {
+      const upstream = d.loc?.at(-1);
+      const field = typeof upstream === 'string' ? (GATEWAY_NAME.get(upstream) ?? upstream) : undefined;
+      return { ...(field ? { field } : {}), message: d.msg! };
+    });
+  if (fields.length === 0) return error;
+  const summary = fields.map((f) => (f.field ? `${f.field}: ${f.message}` : f.message)).join('; ');
+  return new UpstreamError(error.code, `${error.message}: ${summary}`, { status: error.status, detail: error.detail, fields, cause: error });
 }
 
 export function decodeWallbox(body: unknown, requestedId: string, report: ReportUnknown): Wallbox {
@@ -149,7 +295,7 @@ export function decodeWallbox(body: unknown, requestedId: string, report: Report
     monitoringStatus: f.oneOf('monitoring_status', DEVICE_STATUSES) ?? 'unknown',
     steeringStatus: f.oneOf('steering_status', DEVICE_STATUSES) ?? 'unknown',
     deviceModel: decodeDeviceModel(f.required(f.object('device_model'), 'device_model')),
-    owner: decodeOwner(f.required(f.object('owner'), 'owner')),
+    owner: decodeOwner(f.required(f.object('owner'), 'owner'), 'external_id'),
     createdAt: f.required(f.dateTime('created_at'), 'created_at'),
     updatedAt: f.required(f.dateTime('updated_at'), 'updated_at'),
     priceZone: f.oneOf('price_zone', PRICE_ZONES),
@@ -195,6 +341,8 @@ export function decodeWallbox(body: unknown, requestedId: string, report: Report
     authorizationUrl: f.string('authorization_url'),
     actionNeeded: f.boolean('action_needed') ?? false,
     actions: decodeActions(f),
+    boostState: f.present('boost_state') ? (f.oneOf('boost_state', BOOST_STATES) ?? 'unknown') : null,
+    boostForNextSession: f.boolean('boost_for_next_session'),
   };
 }
 
@@ -208,16 +356,6 @@ function decodeDeviceModel(f: Fields): DeviceModel {
     cloudServiceSignupLink: f.string('cloud_service_signup_link'),
     year: f.int('year'),
     cloudServiceId: f.uuid('cloud_service'),
-  };
-}
-
-function decodeOwner(f: Fields): Owner {
-  return {
-    id: f.required(f.uuid('id'), 'id'),
-    email: f.string('email'),
-    firstName: f.string('first_name'),
-    lastName: f.string('last_name'),
-    externalId: f.string('external_id'),
   };
 }
 

@@ -17,6 +17,8 @@ export interface GatewayOptions {
   maxCallsPerRequest?: number;
   /** Point the gateway somewhere else than the simulator (e.g. a closed port). */
   apiUrl?: URL;
+  /** The gateway's clock for token expiry (share one with the simulator to move time in a test). */
+  now?: () => number;
 }
 
 export interface GraphQLResponse {
@@ -41,7 +43,7 @@ export async function startGateway(sim: Simulator, options: GatewayOptions = {})
     options.auth === undefined || options.auth === 'client-credentials'
       ? { mode: 'client-credentials', ...TEST_CLIENT, tokenUrl: sim.tokenUrl }
       : options.auth;
-  const upstream = createPartnerApi({ apiUrl: options.apiUrl ?? sim.apiUrl, auth, timeoutMs: options.timeoutMs ?? 5000, logger });
+  const upstream = createPartnerApi({ apiUrl: options.apiUrl ?? sim.apiUrl, auth, timeoutMs: options.timeoutMs ?? 5000, logger, ...(options.now ? { now: options.now } : {}) });
   const yoga = createGateway({
     api: upstream.api,
     logger,

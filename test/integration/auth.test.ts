@@ -9,9 +9,12 @@ const QUERY = `{ wallbox(userId: "${USER_IDS.anna}", id: "${WALLBOX_IDS.full}") 
 describe('client credentials', () => {
   let sim: Simulator;
   let gateway: RunningGateway;
+  // One clock for the simulator and the gateway: tests move it instead of waiting for tokens to expire.
+  let time = Date.now();
+  const now = () => time;
 
   beforeAll(async () => {
-    sim = await startTestSimulator({ tokenExpiresInS: 1 });
+    sim = await startTestSimulator({ tokenExpiresInS: 3600, now });
   });
   afterEach(async () => {
     await gateway?.close();
@@ -20,7 +23,7 @@ describe('client credentials', () => {
   afterAll(() => sim?.close());
 
   it('makes one token request for 50 concurrent operations', async () => {
-    gateway = await startGateway(sim);
+    gateway = await startGateway(sim, { now });
     const results = await Promise.all(Array.from({ length: 50 }, () => gateway.graphql(QUERY)));
     for (const { body } of results) expect(body).toEqual({ data: { wallbox: { id: WALLBOX_IDS.full } } });
     expect(sim.count(TOKEN_POST)).toBe(1);
@@ -28,12 +31,13 @@ describe('client credentials', () => {
   });
 
   it('reuses the token until shortly before it expires, then fetches one new token', async () => {
-    gateway = await startGateway(sim);
+    gateway = await startGateway(sim, { now });
     await gateway.graphql(QUERY);
+    time += 3_500_000; // 58 min 20 s: still more than a minute left
     await gateway.graphql(QUERY);
     expect(sim.count(TOKEN_POST)).toBe(1);
-    // The simulator's tokens live 1 s; the gateway renews a tenth of the lifetime early.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // The simulator's tokens live an hour; the gateway renews one minute early.
+    time += 50_000;
     const results = await Promise.all(Array.from({ length: 10 }, () => gateway.graphql(QUERY)));
     for (const { body } of results) expect(body.errors).toBeUndefined();
     expect(sim.count(TOKEN_POST)).toBe(2);
@@ -41,7 +45,7 @@ describe('client credentials', () => {
   });
 
   it('renews the token once and retries once when upstream answers 401', async () => {
-    gateway = await startGateway(sim);
+    gateway = await startGateway(sim, { now });
     await gateway.graphql(QUERY);
     const [stale] = sim.issuedTokens();
     sim.resetCounts();
@@ -60,7 +64,7 @@ describe('client credentials', () => {
   });
 
   it('gives up after one renewal when upstream keeps answering 401', async () => {
-    gateway = await startGateway(sim);
+    gateway = await startGateway(sim, { now });
     sim.injectFault({ route: WALLBOX_GET, status: 401, body: { detail: 'Unauthorized' } });
     const { body } = await gateway.graphql(QUERY);
     expect(body.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED', upstream: { status: 401, detail: 'Unauthorized' } });

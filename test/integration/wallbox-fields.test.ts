@@ -20,6 +20,8 @@ const UPSTREAM_FIELDS = [
   'is_charging', 'charge_state_last_updated_at', 'consumption_last_day_kwh', 'consumption_last_week_kwh',
   'consumption_last_month_kwh', 'consumption_last_updated_at', 'needs_gateway', 'embeddable_url',
   'authorization_url', 'action_needed', 'actions',
+  // Not on the detail page, but documented with boost (digest §4.2):
+  'boost_state', 'boost_for_next_session',
 ];
 
 /** The gateway's naming rule: camelCase, and a bare UUID reference gets an `Id` suffix. */
@@ -27,6 +29,7 @@ const RENAMED: Record<string, string> = { building: 'buildingId', cloud_service:
 const camel = (key: string) => RENAMED[key] ?? key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 const STATUSES = ['ok', 'warning', 'error', 'unknown'];
+const BOOST_STATES = ['available', 'requested', 'ongoing', 'unavailable'];
 const PRICE_ZONES = new Set(['AT', 'AT_HOURLY', 'BE', 'CH', 'EE', 'DE_LU', 'HU', 'IT_CNOR', 'IT_CSUD', 'IT_NORD', 'IT_PUN', 'IT_SARD', 'IT_SICI', 'IT_SUD', 'PT', 'RO', 'SE_1', 'SE_2', 'SE_3', 'SE_4', 'UK']);
 const isDateKey = (key: string) => /(_at|_until|_since)$/.test(key);
 
@@ -37,6 +40,7 @@ function expected(record: Json): Json {
     const value = record[key];
     const name = camel(key);
     if (key.endsWith('_status')) out[name] = STATUSES.includes(value as string) ? (value as string).toUpperCase() : 'UNKNOWN';
+    else if (key === 'boost_state') out[name] = value == null ? null : BOOST_STATES.includes(value as string) ? (value as string).toUpperCase() : 'UNKNOWN';
     else if (key === 'price_zone') out[name] = PRICE_ZONES.has(value as string) ? value : null;
     else if (isDateKey(key)) out[name] = value == null || (value as string).startsWith('0001-01-01') ? null : new Date(value as string).toISOString();
     else if (key === 'device_model') {

@@ -1,0 +1,37 @@
+// The UUID scalar, and the one rule for reading an id: graphql-scalars' UUID, brought into one
+// canonical form (lower case, no braces), so that the same id written two ways is one DataLoader key
+// and one upstream call, and only canonical ids ever reach upstream.
+import { GraphQLError, GraphQLScalarType } from 'graphql';
+import { UUIDResolver } from 'graphql-scalars';
+import { isUuid } from '../upstream/paths.js';
+
+function canonical(value: unknown): string | undefined {
+  const text = typeof value === 'string' ? value.replace(/^\{(.*)\}$/, '$1').toLowerCase() : value;
+  return isUuid(text) ? text : undefined;
+}
+
+export const UUIDScalar = new GraphQLScalarType({
+  ...UUIDResolver.toConfig(),
+  parseValue(value) {
+    const id = canonical(UUIDResolver.parseValue(value));
+    if (id === undefined) throw new GraphQLError(`Value is not a valid UUID: ${String(value)}`);
+    return id;
+  },
+  parseLiteral(ast, variables) {
+    const id = canonical(UUIDResolver.parseLiteral(ast, variables));
+    if (id === undefined) throw new GraphQLError('Value is not a valid UUID');
+    return id;
+  },
+});
+
+/**
+ * An id from somewhere the UUID scalar does not guard, such as an entity representation (`_Any`):
+ * canonical, or BAD_USER_INPUT naming where it came from. No upstream call is made with a bad id.
+ */
+export function uuidFrom(value: unknown, name: string): string {
+  const id = canonical(value);
+  if (id === undefined) {
+    throw new GraphQLError(`${name} is not a valid UUID`, { extensions: { code: 'BAD_USER_INPUT', argumentName: name } });
+  }
+  return id;
+}
