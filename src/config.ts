@@ -26,6 +26,8 @@ export interface Config {
   maxConcurrency: number;
   /** Upstream calls one GraphQL request may make in all. */
   maxCallsPerRequest: number;
+  /** Browser origins allowed to call the gateway cross-origin (CORS); none by default. */
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {
@@ -33,6 +35,7 @@ export class ConfigError extends Error {
 }
 
 const API_PATH = '/api/partners/v2.0';
+const API_URL_EXPECTED = `an https URL of the API base, ending in ${API_PATH} (http only on this machine; no credentials, query or fragment)`;
 
 const optionalText = z
   .string()
@@ -48,15 +51,35 @@ function integer(min: number, max: number, fallback: number) {
     .pipe(z.number({ error: `an integer from ${min} to ${max}` }).int(`an integer from ${min} to ${max}`).min(min, `an integer from ${min} to ${max}`).max(max, `an integer from ${min} to ${max}`));
 }
 
-function httpUrl(expected: string) {
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * An upstream URL: https (plain http only to this machine, e.g. a local proxy or the simulator), and
+ * nothing a log line could leak or the client would silently drop — no credentials, query or fragment.
+ */
+function upstreamUrl(expected: string) {
   return optionalText.pipe(
     z
       .string()
-      .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), expected)
+      .refine((v) => {
+        if (!URL.canParse(v)) return false;
+        const url = new URL(v);
+        const secure = url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
+        return secure && url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+      }, expected)
       .transform((v) => new URL(v))
       .optional(),
   );
 }
+
+/** Browser origins, comma-separated: each `scheme://host[:port]`, exactly as browsers send `Origin`. */
+const origins = optionalText.pipe(
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? [] : v.split(',').map((o) => o.trim()).filter((o) => o !== '')))
+    .refine((list) => list.every((o) => URL.canParse(o) && new URL(o).origin === o), 'comma-separated origins such as https://app.example.com (scheme, host and port only)'),
+);
 
 const Env = z.object({
   PORT: integer(0, 65_535, 4000),
@@ -64,18 +87,16 @@ const Env = z.object({
   LOG_LEVEL: optionalText.pipe(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   ),
-  PODERO_API_URL: httpUrl(`an http(s) URL of the API base, ending in ${API_PATH}`).refine(
-    (url) => url === undefined || url.pathname.replace(/\/+$/, '').endsWith(API_PATH),
-    `an http(s) URL of the API base, ending in ${API_PATH}`,
-  ),
+  PODERO_API_URL: upstreamUrl(API_URL_EXPECTED).refine((url) => url === undefined || url.pathname.replace(/\/+$/, '').endsWith(API_PATH), API_URL_EXPECTED),
   PODERO_ORG_ID: optionalText.pipe(z.guid({ error: 'a UUID (the organization id)' }).optional()),
   PODERO_ACCESS_TOKEN: optionalText,
   PODERO_CLIENT_ID: optionalText,
   PODERO_CLIENT_SECRET: optionalText,
-  PODERO_TOKEN_URL: httpUrl('an http(s) URL of the OAuth2 token endpoint'),
+  PODERO_TOKEN_URL: upstreamUrl('an https URL of the OAuth2 token endpoint (http only on this machine; no credentials, query or fragment)'),
   PODERO_TIMEOUT_MS: integer(1, 600_000, 10_000),
   PODERO_MAX_CONCURRENCY: integer(1, 1024, 8),
   PODERO_MAX_CALLS_PER_REQUEST: integer(1, 100_000, 100),
+  CORS_ORIGINS: origins,
 });
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -94,6 +115,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     timeoutMs: e.PODERO_TIMEOUT_MS,
     maxConcurrency: e.PODERO_MAX_CONCURRENCY,
     maxCallsPerRequest: e.PODERO_MAX_CALLS_PER_REQUEST,
+    corsOrigins: e.CORS_ORIGINS,
   };
 }
 

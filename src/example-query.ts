@@ -1,5 +1,4 @@
 // The operations GraphiQL opens with. In demo mode they name real seeded wallboxes, so "Run" just works.
-import type { Seed } from './simulator/seed.js';
 import { USER_IDS, WALLBOX_IDS } from './simulator/seed.js';
 
 const SELECTION = `{
@@ -26,11 +25,11 @@ const SELECTION = `{
     }
   }`;
 
-export function demoQuery(seed: Seed): string {
-  const first = seed.wallboxes[0]!;
+/** A seeded wallbox: Anna Berger's Easee, every field populated. */
+export function demoQuery(): string {
   return `# A wallbox from the simulator's seeded data (demo mode).
 query Wallbox {
-  wallbox(userId: "${first.userId}", id: "${String(first.record.id)}") ${SELECTION}
+  wallbox(userId: "${USER_IDS.anna}", id: "${WALLBOX_IDS.full}") ${SELECTION}
 }
 `;
 }

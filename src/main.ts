@@ -7,6 +7,7 @@ import { createPartnerApi } from './upstream/index.js';
 import { createGateway } from './yoga.js';
 import { demoMutation, demoQuery, exampleQuery } from './example-query.js';
 import { DEMO_CLIENT, startSimulator, type Simulator } from './simulator/server.js';
+import { USER_IDS, WALLBOX_IDS } from './simulator/seed.js';
 
 let config: Config;
 try {
@@ -39,7 +40,7 @@ const yoga = createGateway({
   api: upstream.api,
   config: { ...config, orgId },
   logger,
-  examples: simulator ? [demoQuery(simulator.seed), demoMutation()] : [exampleQuery],
+  examples: simulator ? [demoQuery(), demoMutation()] : [exampleQuery],
 });
 
 const server = createServer(yoga.requestListener);
@@ -56,12 +57,12 @@ if (simulator) {
   process.stdout.write(
     `\nPodero GraphQL gateway, demo mode (embedded partner API simulator at ${apiUrl.href}; seeded data, nothing leaves this machine)\n\n` +
       `  GraphiQL   ${endpoint}   (open it in a browser: the example query below, and an example mutation, are loaded)\n\n` +
-      `${demoQuery(simulator.seed)
+      `${demoQuery()
         .split('\n')
         .map((line) => `  ${line}`)
         .join('\n')}\n\n` +
       `  curl -s ${endpoint} -H 'content-type: application/json' \\\n` +
-      `    -d '{"query":"{ wallbox(userId: \\"${simulator.seed.wallboxes[0]!.userId}\\", id: \\"${String(simulator.seed.wallboxes[0]!.record.id)}\\") { id connectionStatus chargeRateW owner { firstName } } }"}'\n\n`,
+      `    -d '{"query":"{ wallbox(userId: \\"${USER_IDS.anna}\\", id: \\"${WALLBOX_IDS.full}\\") { id connectionStatus chargeRateW owner { firstName } } }"}'\n\n`,
   );
 }
 

@@ -2,8 +2,10 @@
 // (src/main.ts does); tests call `yoga.fetch` or serve it on port 0.
 import { createYoga } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { contextFactory, type Context, type ContextConfig } from './context.js';
+import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { maskedErrors, useErrorCodes } from './plugins/use-error-codes.js';
 import { usePersistedQueries } from './plugins/use-persisted-queries.js';
 import { schema } from './schema/index.js';
@@ -11,7 +13,7 @@ import type { PartnerApi } from './upstream/client.js';
 
 export interface GatewayOptions {
   api: PartnerApi;
-  config: ContextConfig;
+  config: ContextConfig & Pick<Config, 'corsOrigins'>;
   logger: Logger;
   /** The operations GraphiQL opens with, one tab each. */
   examples?: string[];
@@ -26,7 +28,12 @@ export function createGateway({ api, config, logger, examples = [] }: GatewayOpt
     context: contextFactory(api, config),
     logging: logger,
     maskedErrors,
-    plugins: [usePersistedQueries(), useErrorCodes()],
+    plugins: [useCsrfPrevention(), usePersistedQueries(), useErrorCodes()],
+    // Browsers on other origins may call the gateway only when listed in CORS_ORIGINS. The gateway
+    // holds upstream credentials and (for now) authenticates no caller, so this is what keeps any web
+    // page from using them.
+    cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, methods: ['GET', 'POST'], credentials: false } : false,
+    multipart: false,
     landingPage: false,
     // GraphQL documents are small; a large body is a mistake or an attack.
     maxRequestBodySize: 1024 * 1024,

@@ -1,7 +1,7 @@
 // Pending actions are a union that upstream plans to grow (digest §5): clients get an interface, one
 // type per code the gateway knows, and UnknownAction for any other, so a new code never breaks them.
 import { builder } from './builder.js';
-import { InputProblems, checkReturnUrl } from './errors.js';
+import { InputProblems, checkReturnUrl } from './input.js';
 import { cueFromResolutionUrl, isCueSecret, reportCueOutcome, resolveCue, type Cue } from '../upstream/cues.js';
 import type { DeviceAction, ResolutionLink } from '../upstream/wallboxes.js';
 
@@ -130,16 +130,20 @@ builder.mutationField('startAction', (t) =>
       checkReturnUrl(problems, 'successUrl', input.successUrl);
       checkReturnUrl(problems, 'cancelUrl', input.cancelUrl);
       problems.throwIfAny();
-      const redirectUrl = await resolveCue(ctx.api, cue!, {
-        successUrl: input.successUrl,
-        cancelUrl: input.cancelUrl,
-        language: input.language ?? undefined,
-        location: input.location ?? undefined,
-        clientInfo: input.clientInfo ?? undefined,
-      });
-      // Pending actions are part of the wallbox: none read before this stays cached in the request.
-      ctx.loaders.wallbox.clearAll();
-      return { redirectUrl };
+      try {
+        const redirectUrl = await resolveCue(ctx.api, cue!, {
+          successUrl: input.successUrl,
+          cancelUrl: input.cancelUrl,
+          language: input.language ?? undefined,
+          location: input.location ?? undefined,
+          clientInfo: input.clientInfo ?? undefined,
+        });
+        return { redirectUrl };
+      } finally {
+        // Pending actions are part of a wallbox (which one, the cue does not say): whatever the
+        // outcome, no wallbox read before this stays cached in the request.
+        ctx.loaders.wallbox.clearAll();
+      }
     },
   }),
 );
@@ -155,14 +159,17 @@ builder.mutationField('reportActionOutcome', (t) =>
       const problems = new InputProblems();
       const cue = cueOf(input, problems);
       problems.throwIfAny();
-      const actionId = await reportCueOutcome(ctx.api, cue!, {
-        state: input.outcome,
-        payload: input.payload ?? undefined,
-        location: input.location ?? undefined,
-        clientInfo: input.clientInfo ?? undefined,
-      });
-      ctx.loaders.wallbox.clearAll();
-      return { actionId };
+      try {
+        const actionId = await reportCueOutcome(ctx.api, cue!, {
+          state: input.outcome,
+          payload: input.payload ?? undefined,
+          location: input.location ?? undefined,
+          clientInfo: input.clientInfo ?? undefined,
+        });
+        return { actionId };
+      } finally {
+        ctx.loaders.wallbox.clearAll();
+      }
     },
   }),
 );

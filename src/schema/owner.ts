@@ -1,5 +1,5 @@
 import { builder } from './builder.js';
-import { orgIdOf } from './errors.js';
+import { orgIdOf } from './input.js';
 import { uuidFrom } from './uuid.js';
 import type { Owner } from '../upstream/users.js';
 

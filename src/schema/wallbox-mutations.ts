@@ -6,9 +6,9 @@
 // of the same operation keep their results. With non-null fields, one failure would null the whole
 // `data` and hide writes that did happen upstream.
 import { builder } from './builder.js';
-import { WallboxRef } from './wallbox.js';
+import { WallboxRef, wallboxKey } from './wallbox.js';
 import { BoostRejectionReasonEnum, BoostStateEnum, PriceZoneEnum } from './enums.js';
-import { InputProblems, checkReturnUrl, orgIdOf } from './errors.js';
+import { InputProblems, checkReturnUrl, orgIdOf } from './input.js';
 import { forgetWallbox } from '../loaders.js';
 import type { Context } from '../context.js';
 import {
@@ -79,11 +79,27 @@ function settingsFrom(input: UpdateInput): WallboxSettings {
   return settings as WallboxSettings;
 }
 
-/** Applies settings and keeps the request's loader in step: later reads see the wallbox upstream answered. */
+/**
+ * Applies settings and keeps the request's loader in step: later reads see the wallbox upstream
+ * answered. On a failure the copy read before is dropped too: upstream may have applied the write.
+ */
 async function applySettings(ctx: Context, key: WallboxKey, settings: WallboxSettings): Promise<Wallbox> {
-  const updated = await updateWallbox(ctx.api, key, settings);
-  forgetWallbox(ctx.loaders, key, updated);
-  return updated;
+  let updated: Wallbox | undefined;
+  try {
+    updated = await updateWallbox(ctx.api, key, settings);
+    return updated;
+  } finally {
+    forgetWallbox(ctx.loaders, key, updated);
+  }
+}
+
+/** Runs a write to a wallbox; whatever its outcome, no copy read before it survives in the request. */
+async function writing<T>(ctx: Context, key: WallboxKey, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } finally {
+    forgetWallbox(ctx.loaders, key);
+  }
 }
 
 /** Which wallbox: the same arguments as the `wallbox` query. */
@@ -93,17 +109,13 @@ const wallboxArgs = builder.args((t) => ({
   id: t.field({ type: 'UUID', required: true, description: 'Wallbox id.' }),
 }));
 
-function keyOf(args: { orgId?: string | null; userId: string; id: string }, ctx: Context): WallboxKey {
-  return { orgId: orgIdOf(args.orgId, ctx), userId: args.userId, id: args.id, includeDeleted: false };
-}
-
 builder.mutationField('updateWallbox', (t) =>
   t.field({
     nullable: true,
     type: WallboxRef,
     description: 'Changes wallbox settings (partner API PUT). Answers the wallbox as updated upstream.',
     args: { input: t.arg({ type: UpdateWallboxInput, required: true }) },
-    resolve: (_root, { input }, ctx) => applySettings(ctx, keyOf(input, ctx), settingsFrom(input)),
+    resolve: (_root, { input }, ctx) => applySettings(ctx, wallboxKey(input, ctx), settingsFrom(input)),
   }),
 );
 
@@ -117,7 +129,7 @@ builder.mutationField('pauseWallboxPower', (t) =>
       const problems = new InputProblems();
       if (args.until.getTime() <= Date.now()) problems.add('until', 'must be in the future');
       problems.throwIfAny();
-      return applySettings(ctx, keyOf(args, ctx), { pausePowerUntil: args.until });
+      return applySettings(ctx, wallboxKey(args, ctx), { pausePowerUntil: args.until });
     },
   }),
 );
@@ -128,39 +140,31 @@ builder.mutationField('resumeWallboxPower', (t) =>
     type: WallboxRef,
     description: 'Ends a power pause now (updateWallbox with pausePowerUntil: null).',
     args: wallboxArgs,
-    resolve: (_root, args, ctx) => applySettings(ctx, keyOf(args, ctx), { pausePowerUntil: null }),
+    resolve: (_root, args, ctx) => applySettings(ctx, wallboxKey(args, ctx), { pausePowerUntil: null }),
   }),
 );
 
 // ---- boost ----------------------------------------------------------------------------------------
 
-type BoostResult =
-  | { kind: 'started' | 'armed'; key: WallboxKey }
-  | { kind: 'rejected'; state: BoostState | null; reason: BoostRejectionReason | null };
+type BoostAccepted = { kind: 'started' | 'armed'; key: WallboxKey };
+type BoostResult = BoostAccepted | { kind: 'rejected'; state: BoostState | null; reason: BoostRejectionReason | null };
 
-const BoostStarted = builder.objectRef<Extract<BoostResult, { kind: 'started' | 'armed' }>>('BoostStarted').implement({
-  description: 'The boost started: the wallbox charges at full rate now.',
-  fields: (t) => ({
-    wallbox: t.field({
-      type: WallboxRef,
-      nullable: true,
-      description: 'The wallbox, read again after the boost. Null (with an error) only if that read failed; the boost itself started.',
-      resolve: (r, _args, ctx) => ctx.loaders.wallbox.load(r.key),
+function boostAccepted(name: 'BoostStarted' | 'BoostArmed', description: string) {
+  return builder.objectRef<BoostAccepted>(name).implement({
+    description,
+    fields: (t) => ({
+      wallbox: t.field({
+        type: WallboxRef,
+        nullable: true,
+        description: 'The wallbox, read after the boost. Null (with an error) only if that read failed; the boost itself was accepted.',
+        resolve: (r, _args, ctx) => ctx.loaders.wallbox.load(r.key),
+      }),
     }),
-  }),
-});
+  });
+}
 
-const BoostArmed = builder.objectRef<Extract<BoostResult, { kind: 'started' | 'armed' }>>('BoostArmed').implement({
-  description: 'Nothing was plugged in: the boost is armed and fires when a vehicle is plugged in next.',
-  fields: (t) => ({
-    wallbox: t.field({
-      type: WallboxRef,
-      nullable: true,
-      description: 'The wallbox, read again after the boost was armed. Null (with an error) only if that read failed.',
-      resolve: (r, _args, ctx) => ctx.loaders.wallbox.load(r.key),
-    }),
-  }),
-});
+const BoostStarted = boostAccepted('BoostStarted', 'The boost started: the wallbox charges at full rate now.');
+const BoostArmed = boostAccepted('BoostArmed', 'Nothing was plugged in: the boost is armed and fires when a vehicle is plugged in next.');
 
 const BoostRejected = builder.objectRef<Extract<BoostResult, { kind: 'rejected' }>>('BoostRejected').implement({
   description: 'The partner API refused the boost (its 409 answer). Not an error: nothing went wrong, the boost cannot run now.',
@@ -188,14 +192,19 @@ builder.mutationField('boostWallbox', (t) =>
       '"Charge now": with a vehicle plugged in and idle the boost starts; with none it is armed for the next plug-in; when charging or full the partner API refuses it (BoostRejected).',
     args: wallboxArgs,
     resolve: async (_root, args, ctx): Promise<BoostResult> => {
-      const key = keyOf(args, ctx);
-      // Upstream answers 204 both when it starts and when it arms; which one happened follows from
-      // whether a vehicle was plugged in (digest §4.3), so read that first. A failed read sends nothing.
+      const key = wallboxKey(args, ctx);
+      // Upstream answers 204 both when it starts and when it arms. Which one happened shows in the
+      // wallbox after the boost; the state before (is a vehicle plugged in? digest §4.3) decides only
+      // when that read fails. A wallbox that cannot be read first is not boosted.
       const before = await ctx.loaders.wallbox.load(key);
-      const outcome = await boostWallbox(ctx.api, key);
+      const outcome = await writing(ctx, key, () => boostWallbox(ctx.api, key));
       if (!outcome.accepted) return { kind: 'rejected', state: outcome.state, reason: outcome.reason };
-      forgetWallbox(ctx.loaders, key);
-      return { kind: before.isPluggedIn ? 'started' : 'armed', key };
+      // The loader keeps this read (or its error) for the result's `wallbox` field: one GET.
+      const after = await ctx.loaders.wallbox.load(key).catch(() => undefined);
+      const armed = after
+        ? after.boostForNextSession === true && after.boostState !== 'ongoing' && after.boostState !== 'requested'
+        : before.isPluggedIn !== true;
+      return { kind: armed ? 'armed' : 'started', key };
     },
   }),
 );
@@ -208,9 +217,8 @@ builder.mutationField('cancelWallboxBoost', (t) =>
       'Cancels a running boost and disarms one armed for the next session (idempotent). Answers the wallbox read again afterwards; null (with an error) only if that read failed.',
     args: wallboxArgs,
     resolve: async (_root, args, ctx) => {
-      const key = keyOf(args, ctx);
-      await cancelWallboxBoost(ctx.api, key);
-      forgetWallbox(ctx.loaders, key);
+      const key = wallboxKey(args, ctx);
+      await writing(ctx, key, () => cancelWallboxBoost(ctx.api, key));
       return ctx.loaders.wallbox.load(key);
     },
   }),
@@ -264,7 +272,7 @@ builder.mutationField('reauthenticateWallbox', (t) =>
       checkReturnUrl(problems, 'successUrl', args.successUrl);
       checkReturnUrl(problems, 'cancelUrl', args.cancelUrl);
       problems.throwIfAny();
-      return startWallboxAuthSession(ctx.api, keyOf(args, ctx), { successUrl: args.successUrl ?? undefined, cancelUrl: args.cancelUrl ?? undefined });
+      return startWallboxAuthSession(ctx.api, wallboxKey(args, ctx), { successUrl: args.successUrl ?? undefined, cancelUrl: args.cancelUrl ?? undefined });
     },
   }),
 );

@@ -6,9 +6,15 @@ import { BoostStateEnum, DeviceStatusEnum, PriceZoneEnum } from './enums.js';
 import { DeviceModelRef } from './device-model.js';
 import { OwnerRef } from './owner.js';
 import { ActionRef } from './action.js';
-import { orgIdOf } from './errors.js';
+import { orgIdOf } from './input.js';
+import type { Context } from '../context.js';
 import { uuidFrom } from './uuid.js';
-import type { Wallbox } from '../upstream/wallboxes.js';
+import type { Wallbox, WallboxKey } from '../upstream/wallboxes.js';
+
+/** Which wallbox the arguments name (`orgId` falls back to PODERO_ORG_ID). */
+export function wallboxKey(args: { orgId?: string | null; userId: string; id: string; includeDeleted?: boolean | null }, ctx: Context): WallboxKey {
+  return { orgId: orgIdOf(args.orgId, ctx), userId: args.userId, id: args.id, includeDeleted: args.includeDeleted ?? false };
+}
 
 export const WallboxRef = builder.objectRef<Wallbox>('Wallbox');
 
@@ -133,12 +139,6 @@ builder.queryField('wallbox', (t) =>
       id: t.arg({ type: 'UUID', required: true, description: 'Wallbox id.' }),
       includeDeleted: t.arg.boolean({ defaultValue: false, description: 'Also return a soft-deleted wallbox.' }),
     },
-    resolve: (_root, args, ctx) =>
-      ctx.loaders.wallbox.load({
-        orgId: orgIdOf(args.orgId, ctx),
-        userId: args.userId,
-        id: args.id,
-        includeDeleted: args.includeDeleted ?? false,
-      }),
+    resolve: (_root, args, ctx) => ctx.loaders.wallbox.load(wallboxKey(args, ctx)),
   }),
 );

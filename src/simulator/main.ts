@@ -23,7 +23,8 @@ process.stdout.write(`Partner API simulator listening
   API base     ${simulator.apiUrl.href}
   Token URL    ${simulator.tokenUrl.href}   (client id "${DEMO_CLIENT.clientId}", secret "${DEMO_CLIENT.clientSecret}")
   Static token ${DEMO_TOKEN}
-  Counters     ${new URL('/_simulator/counts', simulator.url).href}
+  Admin        ${new URL('/_simulator', simulator.url).href}/...   counts (GET), reset, faults (POST/DELETE),
+               wallboxes/{id}/plug-in, wallboxes/{id}/unplug, claim-tokens/{token}/pair (POST)
 
   curl -H 'Authorization: Bearer ${DEMO_TOKEN}' \\
     ${simulator.apiUrl.href}/org/${simulator.seed.orgId}/users/${USER_IDS.anna}/wallboxes/${WALLBOX_IDS.full}

@@ -53,6 +53,12 @@ interface CachedToken {
 /** Upstream documents `expires_in` as "typically 36000"; used only when a token response omits it. */
 const DEFAULT_EXPIRES_IN_S = 36_000;
 
+/** `expires_in` as a number of seconds (a numeric string is read too); 0 means "do not reuse it". */
+function lifetimeSeconds(expiresIn: unknown): number {
+  const seconds = typeof expiresIn === 'string' && /^\d+$/.test(expiresIn.trim()) ? Number(expiresIn) : expiresIn;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? seconds : DEFAULT_EXPIRES_IN_S;
+}
+
 /**
  * OAuth2 client credentials (digest §2.2): `POST /oauth2/token/` with Basic auth and a JSON body.
  * The token is cached until shortly before it expires, and however many calls wait for one, at most
@@ -112,8 +118,7 @@ export class ClientCredentials implements Credentials {
     if (typeof token !== 'string' || token === '') {
       throw new UpstreamError('UPSTREAM_ERROR', 'The token endpoint answered without an access_token');
     }
-    const expiresIn = (body as { expires_in?: unknown }).expires_in;
-    const lifetimeMs = (typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn : DEFAULT_EXPIRES_IN_S) * 1000;
+    const lifetimeMs = lifetimeSeconds((body as { expires_in?: unknown }).expires_in) * 1000;
     // Renew a minute early, or a tenth of the lifetime early for short-lived tokens.
     const margin = Math.min(60_000, lifetimeMs / 10);
     const header = `Bearer ${token}`;

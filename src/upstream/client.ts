@@ -69,7 +69,7 @@ export async function send(dispatcher: Dispatcher, options: SendOptions): Promis
     });
     text = await response.body.text();
   } catch (error) {
-    throw networkError(error, options, timeout.aborted);
+    throw networkError(error, options, timeout.aborted, signal.aborted);
   }
 
   const { statusCode: status } = response;
@@ -104,7 +104,7 @@ function statusError(status: number, text: string, resource: string): UpstreamEr
  * it is there, and otherwise nothing: an unknown body is not echoed to callers.
  */
 function errorDetail(text: string): unknown {
-  if (text === '' || text.length > MAX_RESPONSE_BYTES) return undefined;
+  if (text === '') return undefined;
   try {
     const { detail } = (JSON.parse(text) ?? {}) as { detail?: unknown };
     if (typeof detail === 'string') return detail.slice(0, MAX_ERROR_DETAIL_CHARS);
@@ -125,14 +125,16 @@ function validationItem(item: unknown): { loc?: unknown; msg?: unknown; type?: u
   };
 }
 
-function networkError(error: unknown, options: SendOptions, timedOut: boolean): Error {
+function networkError(error: unknown, options: SendOptions, timedOut: boolean, aborted: boolean): Error {
   if (timedOut) {
     return new UpstreamError('UPSTREAM_TIMEOUT', `The partner API did not answer within ${options.timeoutMs} ms for ${options.resource}`, {
       cause: error,
     });
   }
-  // The GraphQL request was cancelled by its caller: let that abort travel as it is.
-  if (options.signal?.aborted) return options.signal.reason instanceof Error ? options.signal.reason : new Error('aborted');
+  // The GraphQL request was cancelled by its caller: not an upstream failure. (Ask the combined signal:
+  // yoga's request signal on Node does not always report `aborted` itself.) Yoga recognizes this
+  // DOMException and drops the request quietly.
+  if (aborted) return new DOMException('The caller cancelled the request', 'AbortError');
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
     return new UpstreamError('UPSTREAM_ERROR', `The partner API answered ${options.resource} with a body over ${MAX_RESPONSE_BYTES} bytes`, {
@@ -174,10 +176,12 @@ export class PartnerApi {
     // An unknown enum value usually arrives on every read of a device: log each one once, not per read.
     const seen = new Set<string>();
     this.#reportUnknown = (what, value) => {
-      const key = `${what}=${JSON.stringify(value)}`;
+      // Values come from upstream bodies (up to 8 MiB): only a bounded excerpt is kept and logged.
+      const shown = typeof value === 'string' ? value.slice(0, 200) : (JSON.stringify(value) ?? String(value)).slice(0, 200);
+      const key = `${what}=${shown}`;
       if (seen.has(key) || seen.size >= MAX_REPORTED_UNKNOWNS) return;
       seen.add(key);
-      options.logger.warn({ field: what, value }, 'the partner API sent a value the gateway does not know; served as null/UNKNOWN');
+      options.logger.warn({ field: what, value: shown }, 'the partner API sent a value the gateway does not understand');
     };
   }
 
@@ -226,6 +230,19 @@ export class ApiSession {
   /** Sends one call and resolves to the JSON body (undefined for 204). See `exchange`. */
   async call(options: CallOptions): Promise<unknown> {
     return (await this.exchange(options)).body;
+  }
+
+  /**
+   * Sends one call and decodes its answer. A body that does not decode is upstream's failure: its error
+   * carries the status upstream answered with.
+   */
+  async read<T>(options: CallOptions, decode: (body: unknown, status: number) => T): Promise<T> {
+    const { status, body } = await this.exchange(options);
+    try {
+      return decode(body, status);
+    } catch (error) {
+      throw error instanceof UpstreamError && error.status === undefined ? error.withStatus(status) : error;
+    }
   }
 
   /**

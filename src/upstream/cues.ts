@@ -43,14 +43,18 @@ export interface ResolveParameters {
 }
 
 /** Starts a pending action; answers the URL to redirect the end user to. The body is camelCase upstream. */
-export async function resolveCue(api: ApiSession, cue: Cue, parameters: ResolveParameters): Promise<string> {
-  const body = await api
-    .call({ method: 'POST', path: `/cues/${uuidSegment(cue.cueId, 'cueId')}/resolve`, query: { secret: cue.secret }, body: parameters, resource: `action ${cue.cueId}` })
+export function resolveCue(api: ApiSession, cue: Cue, parameters: ResolveParameters): Promise<string> {
+  return api
+    .read(
+      { method: 'POST', path: `/cues/${uuidSegment(cue.cueId, 'cueId')}/resolve`, query: { secret: cue.secret }, body: parameters, resource: `action ${cue.cueId}` },
+      (body) => {
+        const f = Fields.of(body, 'action resolution', api.reportUnknown);
+        return f.required(f.string('redirect_url'), 'redirect_url');
+      },
+    )
     .catch((error: unknown) => {
-      throw explain(error, cue);
+      throw explain(error, cue, 'resolve');
     });
-  const f = Fields.of(body, 'action resolution', api.reportUnknown);
-  return f.required(f.string('redirect_url'), 'redirect_url');
 }
 
 export interface Outcome {
@@ -61,30 +65,39 @@ export interface Outcome {
 }
 
 /** Reports how an action the end user went through ended; answers the action id. Authenticated by the secret alone. */
-export async function reportCueOutcome(api: ApiSession, cue: Cue, outcome: Outcome): Promise<string> {
-  const body = await api
-    .call({
-      method: 'POST',
-      path: `/cues/${uuidSegment(cue.cueId, 'cueId')}/state`,
-      query: { secret: cue.secret },
-      // This endpoint's body is snake_case, unlike /resolve's.
-      body: { state: outcome.state, payload: outcome.payload ?? {}, location: outcome.location ?? {}, client_info: outcome.clientInfo ?? {} },
-      resource: `action ${cue.cueId}`,
-      authenticate: false,
-    })
+export function reportCueOutcome(api: ApiSession, cue: Cue, outcome: Outcome): Promise<string> {
+  return api
+    .read(
+      {
+        method: 'POST',
+        path: `/cues/${uuidSegment(cue.cueId, 'cueId')}/state`,
+        query: { secret: cue.secret },
+        // This endpoint's body is snake_case, unlike /resolve's.
+        body: { state: outcome.state, payload: outcome.payload ?? {}, location: outcome.location ?? {}, client_info: outcome.clientInfo ?? {} },
+        resource: `action ${cue.cueId}`,
+        // Upstream documents no Authorization here: the secret alone authenticates the report.
+        authenticate: false,
+      },
+      (body) => {
+        const f = Fields.of(body, 'action outcome', api.reportUnknown);
+        return f.required(f.string('action_id'), 'action_id');
+      },
+    )
     .catch((error: unknown) => {
-      throw explain(error, cue);
+      throw explain(error, cue, 'report');
     });
-  const f = Fields.of(body, 'action outcome', api.reportUnknown);
-  return f.required(f.string('action_id'), 'action_id');
 }
 
 /** Upstream's 404 and 403 here have specific meanings worth saying plainly. */
-function explain(error: unknown, cue: Cue): unknown {
+function explain(error: unknown, cue: Cue, step: 'resolve' | 'report'): unknown {
   if (!(error instanceof UpstreamError)) return error;
   const options = { status: error.status, detail: error.detail, cause: error };
   if (error.code === 'NOT_FOUND') {
-    return new UpstreamError('NOT_FOUND', `Action ${cue.cueId} is not active: it was already completed, or was never started (or its cue does not exist)`, options);
+    const message =
+      step === 'resolve'
+        ? `Action ${cue.cueId} does not exist, or is already completed`
+        : `Action ${cue.cueId} is not active: it was never started, or is already completed`;
+    return new UpstreamError('NOT_FOUND', message, options);
   }
   if (error.code === 'FORBIDDEN') {
     return new UpstreamError('FORBIDDEN', `The partner API refused the secret for action ${cue.cueId}: secrets are single-use and expire one hour after they are issued; read the wallbox again for a fresh resolution link`, options);

@@ -3,6 +3,7 @@
 // null; an optional field of the wrong type is null and reported; only a missing *required* field
 // fails the record, because the GraphQL field it feeds cannot be null.
 import { UpstreamError } from './errors.js';
+import { isUuid } from './paths.js';
 
 /** Reports something upstream sent that the gateway does not understand (logged once per kind). */
 export type ReportUnknown = (what: string, value: unknown) => void;
@@ -51,9 +52,7 @@ export class Fields {
   }
 
   uuid(name: string): string | null {
-    return this.#read(name, 'uuid', (v) =>
-      typeof v === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v) ? v.toLowerCase() : undefined,
-    );
+    return this.#read(name, 'uuid', (v) => (isUuid(v) ? v.toLowerCase() : undefined));
   }
 
   /** An RFC 3339 date-time; upstream's zero time ("never") is null. */
@@ -90,6 +89,14 @@ export class Fields {
       else result.push(new Fields(item as Record<string, unknown>, where, this.#report));
     });
     return result;
+  }
+
+  /**
+   * A field of a non-nullable type with a documented default: the default when upstream leaves it out
+   * (or sends null); a value of the wrong type fails the record, since any answer would be made up.
+   */
+  orDefault<T>(value: T | null, name: string, fallback: T): T {
+    return this.present(name) ? this.required(value, name) : fallback;
   }
 
   /** A value the API documents as required: without it the record cannot be served. */

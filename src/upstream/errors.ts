@@ -35,6 +35,11 @@ export class UpstreamError extends Error {
     this.detail = options.detail;
     this.fields = options.fields;
   }
+
+  /** The same failure, with the status of the answer it was found in. */
+  withStatus(status: number): UpstreamError {
+    return new UpstreamError(this.code, this.message, { status, detail: this.detail, fields: this.fields, cause: this.cause });
+  }
 }
 
 /** The error code for a non-2xx status; the gateway never mirrors upstream's status to its own callers. */

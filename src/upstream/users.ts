@@ -4,7 +4,7 @@
 import type { ApiSession } from './client.js';
 import { Fields } from './decode.js';
 import { UpstreamError } from './errors.js';
-import { uuidSegment } from './paths.js';
+import { userPath, uuidSegment } from './paths.js';
 
 export interface Owner {
   id: string;
@@ -20,27 +20,28 @@ export interface UserKey {
 }
 
 /** `GET /org/{org_id}/users/{user_id}` */
-export async function fetchUser(api: ApiSession, key: UserKey): Promise<Owner> {
-  const userId = uuidSegment(key.userId, 'userId');
-  const body = await api.call({ path: `/org/${uuidSegment(key.orgId, 'orgId')}/users/${userId}`, resource: `user ${userId}` });
-  return decodeOwner(Fields.of(body, 'user', api.reportUnknown), 'external_user_id');
+export function fetchUser(api: ApiSession, key: UserKey): Promise<Owner> {
+  return api.read({ path: userPath(key.orgId, key.userId), resource: `user ${key.userId.toLowerCase()}` }, (body) =>
+    decodeOwner(Fields.of(body, 'user', api.reportUnknown), 'external_user_id'),
+  );
 }
 
 /** `GET /org/{org_id}/users`: every (not deleted) user of the organization, as one bare array. */
-export async function fetchUsers(api: ApiSession, orgId: string): Promise<Owner[]> {
+export function fetchUsers(api: ApiSession, orgId: string): Promise<Owner[]> {
   const org = uuidSegment(orgId, 'orgId');
-  const body = await api.call({ path: `/org/${org}/users`, resource: `the users of organization ${org}` });
-  if (!Array.isArray(body)) throw new UpstreamError('UPSTREAM_ERROR', 'The partner API answered the user list with something other than a JSON array');
-  const owners: Owner[] = [];
-  for (const [index, item] of body.entries()) {
-    try {
-      owners.push(decodeOwner(Fields.of(item, `users[${index}]`, api.reportUnknown), 'external_user_id'));
-    } catch (error) {
-      // One malformed entry must not hide every other user: it is reported and left out.
-      api.reportUnknown(`users[${index}]`, error instanceof Error ? error.message : 'unreadable');
+  return api.read({ path: `/org/${org}/users`, resource: `the users of organization ${org}` }, (body) => {
+    if (!Array.isArray(body)) throw new UpstreamError('UPSTREAM_ERROR', 'The partner API answered the user list with something other than a JSON array');
+    const owners: Owner[] = [];
+    for (const [index, item] of body.entries()) {
+      try {
+        owners.push(decodeOwner(Fields.of(item, `users[${index}]`, api.reportUnknown), 'external_user_id'));
+      } catch (error) {
+        // One malformed entry must not hide every other user: it is left out, and reported.
+        api.reportUnknown(`users[${index}] (left out)`, error instanceof Error ? error.message : 'unreadable');
+      }
     }
-  }
-  return owners;
+    return owners;
+  });
 }
 
 export function decodeOwner(f: Fields, externalIdField: 'external_id' | 'external_user_id'): Owner {

@@ -135,13 +135,11 @@ export interface WallboxKey {
   includeDeleted: boolean;
 }
 
-export async function fetchWallbox(api: ApiSession, key: WallboxKey): Promise<Wallbox> {
-  const body = await api.call({
-    path: wallboxPath(key),
-    query: key.includeDeleted ? { include_deleted: 'true' } : undefined,
-    resource: wallboxResource(key),
-  });
-  return decodeWallbox(body, key.id.toLowerCase(), api.reportUnknown);
+export function fetchWallbox(api: ApiSession, key: WallboxKey): Promise<Wallbox> {
+  return api.read(
+    { path: wallboxPath(key), query: key.includeDeleted ? { include_deleted: 'true' } : undefined, resource: wallboxResource(key) },
+    (body) => decodeWallbox(body, key.id.toLowerCase(), api.reportUnknown),
+  );
 }
 
 /** The writable settings of a wallbox, by the name of the `Wallbox` field each one changes. */
@@ -164,7 +162,7 @@ export interface WallboxSettings {
 }
 
 /** Gateway name -> upstream write-side name (the PUT body names a building `building_id`, the GET `building`). */
-export const SETTING_FIELDS: Record<keyof WallboxSettings, string> = {
+const SETTING_FIELDS: Record<keyof WallboxSettings, string> = {
   chargeTargetMin: 'charge_target_min',
   chargeTargetMax: 'charge_target_max',
   chargePowerMaxW: 'charge_power_max_w',
@@ -193,10 +191,11 @@ export async function updateWallbox(api: ApiSession, key: WallboxKey, settings: 
     if (value === undefined) continue;
     body[SETTING_FIELDS[name]] = value instanceof Date ? value.toISOString() : value;
   }
-  const answer = await api.call({ method: 'PUT', path: wallboxPath(key), body, resource: wallboxResource(key) }).catch((error: unknown) => {
-    throw withFieldNames(error);
-  });
-  return decodeWallbox(answer, key.id, api.reportUnknown);
+  return api
+    .read({ method: 'PUT', path: wallboxPath(key), body, resource: wallboxResource(key) }, (answer) => decodeWallbox(answer, key.id.toLowerCase(), api.reportUnknown))
+    .catch((error: unknown) => {
+      throw withFieldNames(error);
+    });
 }
 
 export type BoostOutcome = { accepted: true } | { accepted: false; state: BoostState | null; reason: BoostRejectionReason | null };
@@ -205,15 +204,16 @@ export type BoostOutcome = { accepted: true } | { accepted: false; state: BoostS
  * `POST {U}/wallboxes/{id}/boost`: 204 when the boost started or was armed for the next session; a
  * 409 `{state, reason}` is an answer (the boost was refused), not a failure.
  */
-export async function boostWallbox(api: ApiSession, key: WallboxKey): Promise<BoostOutcome> {
-  const { status, body } = await api.exchange({ method: 'POST', path: `${wallboxPath(key)}/boost`, resource: wallboxResource(key), answers: [409] });
-  if (status !== 409) return { accepted: true };
-  const f = Fields.of(body ?? {}, 'boost rejection', api.reportUnknown);
-  return {
-    accepted: false,
-    state: f.present('state') ? (f.oneOf('state', BOOST_STATES) ?? 'unknown') : null,
-    reason: f.oneOf('reason', BOOST_REJECTION_REASONS),
-  };
+export function boostWallbox(api: ApiSession, key: WallboxKey): Promise<BoostOutcome> {
+  return api.read({ method: 'POST', path: `${wallboxPath(key)}/boost`, resource: wallboxResource(key), answers: [409] }, (body, status) => {
+    if (status !== 409) return { accepted: true };
+    const f = Fields.of(body ?? {}, 'boost rejection', api.reportUnknown);
+    return {
+      accepted: false,
+      state: f.present('state') ? (f.oneOf('state', BOOST_STATES) ?? 'unknown') : null,
+      reason: f.oneOf('reason', BOOST_REJECTION_REASONS),
+    };
+  });
 }
 
 /** `DELETE {U}/wallboxes/{id}/boost`: cancels a live boost and disarms one armed for the next session (204, idempotent). */
@@ -228,14 +228,18 @@ export interface ClaimToken {
 }
 
 /** `POST {U}/wallboxes/claim-tokens`: a one-time token (and OCPP WebSocket URL) for pairing a charger to the user (201). */
-export async function createClaimToken(api: ApiSession, user: { orgId: string; userId: string }): Promise<ClaimToken> {
-  const body = await api.call({ method: 'POST', path: `${userPath(user.orgId, user.userId)}/wallboxes/claim-tokens`, resource: `a claim token for user ${user.userId}` });
-  const f = Fields.of(body, 'claim token', api.reportUnknown);
-  return {
-    token: f.required(f.string('token'), 'token'),
-    wssUrl: f.required(f.string('wss_url'), 'wss_url'),
-    expiresAt: f.required(f.dateTime('expires_at'), 'expires_at'),
-  };
+export function createClaimToken(api: ApiSession, user: { orgId: string; userId: string }): Promise<ClaimToken> {
+  return api.read(
+    { method: 'POST', path: `${userPath(user.orgId, user.userId)}/wallboxes/claim-tokens`, resource: `a claim token for user ${user.userId}` },
+    (body) => {
+      const f = Fields.of(body, 'claim token', api.reportUnknown);
+      return {
+        token: f.required(f.string('token'), 'token'),
+        wssUrl: f.required(f.string('wss_url'), 'wss_url'),
+        expiresAt: f.required(f.dateTime('expires_at'), 'expires_at'),
+      };
+    },
+  );
 }
 
 export interface AuthSession {
@@ -250,14 +254,11 @@ export async function startWallboxAuthSession(
   key: WallboxKey,
   urls: { successUrl?: string | undefined; cancelUrl?: string | undefined },
 ): Promise<AuthSession> {
-  const body = await api.call({
-    method: 'POST',
-    path: `${wallboxPath(key)}/auth_session`,
-    body: { ...(urls.successUrl === undefined ? {} : { success_url: urls.successUrl }), ...(urls.cancelUrl === undefined ? {} : { cancel_url: urls.cancelUrl }) },
-    resource: wallboxResource(key),
+  const body = { ...(urls.successUrl === undefined ? {} : { success_url: urls.successUrl }), ...(urls.cancelUrl === undefined ? {} : { cancel_url: urls.cancelUrl }) };
+  return api.read({ method: 'POST', path: `${wallboxPath(key)}/auth_session`, body, resource: wallboxResource(key) }, (answer) => {
+    const f = Fields.of(answer, 'authentication session', api.reportUnknown);
+    return { authenticationUrl: f.string('authentication_url'), deviceId: f.uuid('device_id'), sessionId: f.string('session_id') };
   });
-  const f = Fields.of(body, 'authentication session', api.reportUnknown);
-  return { authenticationUrl: f.string('authentication_url'), deviceId: f.uuid('device_id'), sessionId: f.string('session_id') };
 }
 
 function wallboxPath(key: Pick<WallboxKey, 'orgId' | 'userId' | 'id'>): string {
@@ -285,12 +286,12 @@ function withFieldNames(error: unknown): unknown {
   return new UpstreamError(error.code, `${error.message}: ${summary}`, { status: error.status, detail: error.detail, fields, cause: error });
 }
 
-export function decodeWallbox(body: unknown, requestedId: string, report: ReportUnknown): Wallbox {
+function decodeWallbox(body: unknown, requestedId: string, report: ReportUnknown): Wallbox {
   const f = Fields.of(body, 'wallbox', report);
   // Defaults are upstream's documented defaults for fields whose type is not nullable.
   return {
     // `id` is `uuid | null` upstream; the wallbox asked for is the one answered.
-    id: f.uuid('id') ?? requestedId,
+    id: f.orDefault(f.uuid('id'), 'id', requestedId),
     connectionStatus: f.oneOf('connection_status', DEVICE_STATUSES) ?? 'unknown',
     monitoringStatus: f.oneOf('monitoring_status', DEVICE_STATUSES) ?? 'unknown',
     steeringStatus: f.oneOf('steering_status', DEVICE_STATUSES) ?? 'unknown',
@@ -300,27 +301,27 @@ export function decodeWallbox(body: unknown, requestedId: string, report: Report
     updatedAt: f.required(f.dateTime('updated_at'), 'updated_at'),
     priceZone: f.oneOf('price_zone', PRICE_ZONES),
     deletedAt: f.dateTime('deleted_at'),
-    lifecycleState: f.string('lifecycle_state') ?? 'authenticated',
+    lifecycleState: f.orDefault(f.string('lifecycle_state'), 'lifecycle_state', 'authenticated'),
     lifecycleError: f.string('lifecycle_error'),
     buildingId: f.uuid('building'),
     pausePowerUntil: f.dateTime('pause_power_until'),
-    isPausePowerActive: f.boolean('is_pause_power_active') ?? false,
+    isPausePowerActive: f.orDefault(f.boolean('is_pause_power_active'), 'is_pause_power_active', false),
     externalDeviceId: f.string('external_device_id'),
     isAuthenticated: f.boolean('is_authenticated'),
-    isSmartOptimizationActive: f.boolean('is_smart_optimization_active') ?? false,
+    isSmartOptimizationActive: f.orDefault(f.boolean('is_smart_optimization_active'), 'is_smart_optimization_active', false),
     optimizationScore: f.number('optimization_score'),
     currentMode: f.string('current_mode'),
     comment: f.string('comment'),
     currentStateLastUpdatedAt: f.dateTime('current_state_last_updated_at'),
     lastMonitoringExecutedAt: f.dateTime('last_monitoring_executed_at'),
-    isInverterForcedModeEnabled: f.boolean('is_inverter_forced_mode_enabled') ?? false,
-    isInverterForcedModeActive: f.boolean('is_inverter_forced_mode_active') ?? false,
+    isInverterForcedModeEnabled: f.orDefault(f.boolean('is_inverter_forced_mode_enabled'), 'is_inverter_forced_mode_enabled', false),
+    isInverterForcedModeActive: f.orDefault(f.boolean('is_inverter_forced_mode_active'), 'is_inverter_forced_mode_active', false),
     inverterForcedModeSince: f.dateTime('inverter_forced_mode_since'),
-    isTradingEnabled: f.boolean('is_trading_enabled') ?? false,
-    actualSteeringState: f.string('actual_steering_state') ?? 'unknown',
+    isTradingEnabled: f.orDefault(f.boolean('is_trading_enabled'), 'is_trading_enabled', false),
+    actualSteeringState: f.orDefault(f.string('actual_steering_state'), 'actual_steering_state', 'unknown'),
     chargeTargetMin: f.int('charge_target_min'),
     chargeTargetMax: f.int('charge_target_max'),
-    chargePowerMaxW: f.int('charge_power_max_w') ?? 7000,
+    chargePowerMaxW: f.orDefault(f.int('charge_power_max_w'), 'charge_power_max_w', 7000),
     isChargePolicyEnabled: f.boolean('is_charge_policy_enabled'),
     chargePolicyLastUpdatedAt: f.dateTime('charge_policy_last_updated_at'),
     minimumChargeLimit: f.int('minimum_charge_limit'),
@@ -339,7 +340,7 @@ export function decodeWallbox(body: unknown, requestedId: string, report: Report
     needsGateway: f.boolean('needs_gateway'),
     embeddableUrl: f.string('embeddable_url'),
     authorizationUrl: f.string('authorization_url'),
-    actionNeeded: f.boolean('action_needed') ?? false,
+    actionNeeded: f.orDefault(f.boolean('action_needed'), 'action_needed', false),
     actions: decodeActions(f),
     boostState: f.present('boost_state') ? (f.oneOf('boost_state', BOOST_STATES) ?? 'unknown') : null,
     boostForNextSession: f.boolean('boost_for_next_session'),

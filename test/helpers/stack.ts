@@ -19,6 +19,7 @@ export interface GatewayOptions {
   apiUrl?: URL;
   /** The gateway's clock for token expiry (share one with the simulator to move time in a test). */
   now?: () => number;
+  corsOrigins?: string[];
 }
 
 export interface GraphQLResponse {
@@ -51,6 +52,7 @@ export async function startGateway(sim: Simulator, options: GatewayOptions = {})
       orgId: 'orgId' in options ? options.orgId : sim.seed.orgId,
       maxConcurrency: options.maxConcurrency ?? 8,
       maxCallsPerRequest: options.maxCallsPerRequest ?? 100,
+      corsOrigins: options.corsOrigins ?? [],
     },
   });
   const server = createServer(yoga.requestListener);

@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import type { Simulator } from '../../src/simulator/server.js';
-import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
+import { USER_IDS, WALLBOX_IDS, createSeed } from '../../src/simulator/seed.js';
 import { WALLBOX_GET, startGateway, startTestSimulator, type GraphQLResponse, type RunningGateway } from '../helpers/stack.js';
 
 const ANNA = USER_IDS.anna!;
@@ -92,8 +92,14 @@ describe('upstream failures', () => {
     ['500', { status: 500, body: { detail: 'Internal Server Error' } }, 'UPSTREAM_ERROR', 500],
     ['502 with an HTML body', { status: 502, body: '<html>Bad Gateway</html>' }, 'UPSTREAM_ERROR', 502],
     ['a body that is not JSON', { rawBody: '{"connection_status": "ok", ' }, 'UPSTREAM_ERROR', 200],
-    ['a JSON array instead of an object', { rawBody: '[]' }, 'UPSTREAM_ERROR', undefined],
-    ['a wallbox without its required created_at', { rawBody: JSON.stringify({ id: WALLBOX_IDS.full, connection_status: 'ok' }) }, 'UPSTREAM_ERROR', undefined],
+    ['a JSON array instead of an object', { rawBody: '[]' }, 'UPSTREAM_ERROR', 200],
+    ['a wallbox without its required created_at', { rawBody: JSON.stringify({ id: WALLBOX_IDS.full, connection_status: 'ok' }) }, 'UPSTREAM_ERROR', 200],
+    [
+      'a malformed value for a field with a default (not silently defaulted)',
+      { rawBody: JSON.stringify({ ...sampleWallbox(), is_trading_enabled: 'yes' }) },
+      'UPSTREAM_ERROR',
+      200,
+    ],
     ['no answer within the timeout', { delayMs: 1500 }, 'UPSTREAM_TIMEOUT', undefined],
     ['a dropped connection', { drop: true }, 'UPSTREAM_UNAVAILABLE', undefined],
   ];
@@ -125,6 +131,32 @@ describe('upstream failures', () => {
       id: WALLBOX_IDS.full,
     });
     expect(body.errors?.[0]?.extensions).toEqual({ code: 'FORBIDDEN', upstream: { status: 403, detail: expect.any(String) } });
+  });
+
+  it('serves a field with a default as its default when upstream leaves it out', async () => {
+    const { is_trading_enabled: _left, charge_power_max_w: _out, ...record } = sampleWallbox();
+    sim.injectFault({ route: WALLBOX_GET, rawBody: JSON.stringify(record), times: 1 });
+    const { body } = await ask(`{ wallbox(userId: "${ANNA}", id: "${WALLBOX_IDS.full}") { isTradingEnabled chargePowerMaxW } }`);
+    expect(body).toEqual({ data: { wallbox: { isTradingEnabled: false, chargePowerMaxW: 7000 } } });
+  });
+
+  it('treats a caller that goes away as a cancellation, not as an upstream failure', async () => {
+    sim.injectFault({ route: WALLBOX_GET, delayMs: 250 });
+    const logged = gateway.logs.length;
+    const controller = new AbortController();
+    const pending = fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: QUERY, variables: { userId: ANNA, id: WALLBOX_IDS.full } }),
+      signal: controller.signal,
+    }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    controller.abort();
+    await pending;
+    await new Promise((resolve) => setTimeout(resolve, 400)); // past the delay and the 300 ms timeout
+    expect(sim.count(WALLBOX_GET)).toBe(1);
+    const failures = gateway.logs.slice(logged).filter((line) => line.includes('upstream call failed'));
+    expect(failures).toEqual([]);
   });
 
   it('maps a refused connection to UPSTREAM_UNAVAILABLE', async () => {
@@ -167,6 +199,11 @@ describe('limits', () => {
     }
   });
 });
+
+/** The seeded fully populated wallbox, as upstream JSON. */
+function sampleWallbox(): Record<string, unknown> {
+  return createSeed().wallboxes.find((w) => w.record.id === WALLBOX_IDS.full)!.record;
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {

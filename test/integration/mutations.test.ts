@@ -371,6 +371,16 @@ describe('actions', () => {
     expect(after.body.data.wallbox).toEqual({ isAuthenticated: true, actionNeeded: false, actions: [] });
   });
 
+  it('calls its own partner API, never the host written in the resolution URL', async () => {
+    const url = new URL(await resolutionUrl());
+    const foreign = `https://evil.example${url.pathname}${url.search}`;
+    const { body } = await gateway.graphql(START, { input: { resolutionUrl: foreign, ...RETURN } });
+    expect(body.errors).toBeUndefined();
+    // The simulator (the configured API) received the call: nothing went to evil.example.
+    expect(sim.received(RESOLVE)).toHaveLength(1);
+    expect(sim.received(RESOLVE)[0]!.path).toBe(url.pathname);
+  });
+
   it('accepts the cue id and secret instead of the URL', async () => {
     const url = new URL(await resolutionUrl());
     const cueId = /\/cues\/([^/]+)\/resolve/.exec(url.pathname)![1];

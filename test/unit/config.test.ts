@@ -14,7 +14,14 @@ describe('loadConfig', () => {
       timeoutMs: 10_000,
       maxConcurrency: 8,
       maxCallsPerRequest: 100,
+      corsOrigins: [],
     });
+  });
+
+  it('reads CORS origins, and allows plain http upstream only on this machine', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' }).corsOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(loadConfig({ PODERO_API_URL: 'http://127.0.0.1:4010/api/partners/v2.0', PODERO_ACCESS_TOKEN: 't' }).upstream).toMatchObject({ mode: 'remote' });
+    expect(loadConfig({ PODERO_API_URL: 'http://localhost:4010/api/partners/v2.0', PODERO_ACCESS_TOKEN: 't' }).upstream).toMatchObject({ mode: 'remote' });
   });
 
   it('reads the three credential modes', () => {
@@ -52,8 +59,13 @@ describe('loadConfig', () => {
     [{ PODERO_MAX_CONCURRENCY: '2.5' }, 'PODERO_MAX_CONCURRENCY: expected an integer'],
     [{ PODERO_ORG_ID: 'acme' }, 'PODERO_ORG_ID: expected a UUID'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of'],
-    [{ PODERO_API_URL: 'app.podero.com' }, 'PODERO_API_URL: expected an http(s) URL of the API base, ending in /api/partners/v2.0'],
-    [{ PODERO_API_URL: 'https://app.podero.com/' }, 'PODERO_API_URL: expected an http(s) URL of the API base, ending in /api/partners/v2.0'],
+    [{ PODERO_API_URL: 'app.podero.com' }, 'PODERO_API_URL: expected an https URL of the API base, ending in /api/partners/v2.0'],
+    [{ PODERO_API_URL: 'https://app.podero.com/' }, 'PODERO_API_URL: expected an https URL of the API base, ending in /api/partners/v2.0'],
+    [{ PODERO_API_URL: 'http://app.podero.com/api/partners/v2.0' }, 'PODERO_API_URL: expected an https URL'],
+    [{ PODERO_API_URL: 'https://user:pass@app.podero.com/api/partners/v2.0' }, 'no credentials, query or fragment'],
+    [{ PODERO_API_URL: 'https://app.podero.com/api/partners/v2.0?token=x' }, 'no credentials, query or fragment'],
+    [{ CORS_ORIGINS: 'https://app.example.com/path' }, 'CORS_ORIGINS: expected comma-separated origins'],
+    [{ CORS_ORIGINS: '*' }, 'CORS_ORIGINS: expected comma-separated origins'],
     [{ PODERO_ACCESS_TOKEN: 'tok' }, 'PODERO_ACCESS_TOKEN: is set, but PODERO_API_URL is not'],
     [{ PODERO_API_URL: API, PODERO_CLIENT_ID: 'id' }, 'PODERO_CLIENT_SECRET: expected a value, since PODERO_CLIENT_ID is set'],
     [{ PODERO_API_URL: API, PODERO_CLIENT_SECRET: 's' }, 'PODERO_CLIENT_ID: expected a value'],

@@ -1,3 +1,5 @@
+// Reading what callers send: ids and their defaults, and problems with inputs, all reported as
+// BAD_USER_INPUT before any upstream call.
 import { GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
 
