@@ -78,6 +78,17 @@ export async function startGateway(sim: Simulator, options: GatewayOptions = {})
   };
 }
 
+/** A simulator and one gateway over it: what most test files start with, and stop in afterAll. */
+export async function startStack(gatewayOptions: GatewayOptions = {}, simulatorOptions: SimulatorOptions = {}) {
+  const sim = await startTestSimulator(simulatorOptions);
+  const gateway = await startGateway(sim, gatewayOptions);
+  const close = async (): Promise<void> => {
+    await gateway.close();
+    await sim.close();
+  };
+  return { sim, gateway, close };
+}
+
 export function startTestSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   return startSimulator({ clients: [TEST_CLIENT], staticTokens: ['test-static-token-51d2'], ...options });
 }

@@ -1,25 +1,15 @@
 // Upstream call counts, measured at the simulator: one GET per distinct wallbox per operation,
 // concurrent up to the cap, and nothing cached across operations.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../src/simulator/server.js';
-import { WALLBOX_GET, startGateway, startTestSimulator, type RunningGateway } from '../helpers/stack.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { WALLBOX_GET, startGateway, startStack } from '../helpers/stack.js';
 
-let sim: Simulator;
-let gateway: RunningGateway;
+const { sim, gateway, close } = await startStack({ maxConcurrency: 8 });
+afterAll(close);
 
-beforeAll(async () => {
-  sim = await startTestSimulator();
-  gateway = await startGateway(sim, { maxConcurrency: 8 });
-});
 afterEach(() => {
   sim.clearFaults();
   sim.resetCounts();
 });
-afterAll(async () => {
-  await gateway?.close();
-  await sim?.close();
-});
-
 /** Live (not soft-deleted) seeded wallboxes with their owners. */
 function liveWallboxes() {
   return sim.seed.wallboxes.filter((w) => !w.record.deleted_at).map((w) => ({ userId: w.userId, id: String(w.record.id) }));

@@ -1,16 +1,15 @@
 // Every error code the gateway promises, provoked for real: bad input (with no upstream call), each
 // upstream failure injected into the simulator, and the gateway's own limits.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import type { Simulator } from '../../src/simulator/server.js';
 import { USER_IDS, WALLBOX_IDS, createSeed } from '../../src/simulator/seed.js';
-import { WALLBOX_GET, startGateway, startTestSimulator, type GraphQLResponse, type RunningGateway } from '../helpers/stack.js';
+import { WALLBOX_GET, startGateway, startStack, type GraphQLResponse, type RunningGateway } from '../helpers/stack.js';
 
 const ANNA = USER_IDS.anna!;
 const QUERY = `query ($userId: UUID!, $id: UUID!) { wallbox(userId: $userId, id: $id) { id chargeRateW } }`;
 
-let sim: Simulator;
-let gateway: RunningGateway;
+const { sim, gateway, close } = await startStack({ timeoutMs: 300 });
 const responses: GraphQLResponse[] = [];
 
 async function ask(query: string, variables?: Record<string, unknown>, on: RunningGateway = gateway): Promise<GraphQLResponse> {
@@ -23,10 +22,6 @@ function apiCalls(): number {
   return sim.totalRequests() - sim.count('POST /oauth2/token/');
 }
 
-beforeAll(async () => {
-  sim = await startTestSimulator();
-  gateway = await startGateway(sim, { timeoutMs: 300 });
-});
 afterEach(() => {
   sim.clearFaults();
   sim.resetCounts();
@@ -34,8 +29,7 @@ afterEach(() => {
 afterAll(async () => {
   // The promise: every error carries a code, and the HTTP status never mirrors upstream's.
   for (const { body } of responses) for (const error of body.errors ?? []) expect(error.extensions.code, error.message).toEqual(expect.any(String));
-  await gateway?.close();
-  await sim?.close();
+  await close();
 });
 
 describe('bad input', () => {

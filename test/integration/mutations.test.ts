@@ -1,10 +1,10 @@
 // Every mutation over real HTTP against the simulator's stateful write endpoints: what is sent
 // upstream, what comes back, validation before any call, rejections as typed results, upstream errors
 // with their codes, never a retry after upstream may have acted, and read-after-write in one operation.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/simulator/server.js';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
-import { WALLBOX_GET, startGateway, startTestSimulator, type RunningGateway } from '../helpers/stack.js';
+import { WALLBOX_GET, startGateway, startStack } from '../helpers/stack.js';
 
 const ANNA = USER_IDS.anna!;
 const JONAS = USER_IDS.jonas!;
@@ -16,21 +16,15 @@ const AUTH_SESSION = 'POST /org/{org_id}/users/{user_id}/wallboxes/{wallbox_id}/
 const RESOLVE = 'POST /cues/{cue_id}/resolve';
 const STATE = 'POST /cues/{cue_id}/state';
 
-let sim: Simulator;
-let gateway: RunningGateway;
-
-beforeAll(async () => {
-  sim = await startTestSimulator();
+const { sim, gateway, close } = await startStack({
   // A static token: each test starts from a fresh simulator (sim.reset() also revokes issued tokens),
   // and counts should show the calls a mutation makes, not token renewals.
-  gateway = await startGateway(sim, { timeoutMs: 300, auth: { mode: 'static-token', token: 'test-static-token-51d2' } });
+  timeoutMs: 300,
+  auth: { mode: 'static-token', token: 'test-static-token-51d2' },
 });
-beforeEach(() => sim.reset());
-afterAll(async () => {
-  await gateway?.close();
-  await sim?.close();
-});
+afterAll(close);
 
+beforeEach(() => sim.reset());
 const UPDATE = `mutation ($input: UpdateWallboxInput!) {
   updateWallbox(input: $input) { id chargeTargetMin chargeTargetMax comment buildingId chargeDeadlineAt pausePowerUntil isPausePowerActive priceZone updatedAt }
 }`;

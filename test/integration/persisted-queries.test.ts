@@ -1,22 +1,12 @@
 // The gateway's APQ store: a document is kept after its first use (hash-only requests then work), and a
 // long document runs but is not kept, so the store's memory stays bounded whatever clients send.
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Simulator } from '../../src/simulator/server.js';
+import { afterAll, expect, it } from 'vitest';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
-import { startGateway, startTestSimulator, type RunningGateway } from '../helpers/stack.js';
+import { startStack } from '../helpers/stack.js';
 
-let sim: Simulator;
-let gateway: RunningGateway;
-beforeAll(async () => {
-  sim = await startTestSimulator();
-  gateway = await startGateway(sim);
-});
-afterAll(async () => {
-  await gateway?.close();
-  await sim?.close();
-});
-
+const { gateway, close } = await startStack();
+afterAll(close);
 async function send(body: Record<string, unknown>) {
   const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: { extensions: { code: string } }[] } };

@@ -2,23 +2,13 @@
 // block in order: documentation that cannot drift from the schema, the seed or the behaviour.
 import { readFile } from 'node:fs/promises';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Simulator } from '../../src/simulator/server.js';
+import { afterAll, expect, it } from 'vitest';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
-import { startGateway, startTestSimulator, type RunningGateway } from '../helpers/stack.js';
+import { startStack } from '../helpers/stack.js';
 
-let sim: Simulator;
-let gateway: RunningGateway;
-let readme: string;
-beforeAll(async () => {
-  sim = await startTestSimulator();
-  gateway = await startGateway(sim);
-  readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-});
-afterAll(async () => {
-  await gateway?.close();
-  await sim?.close();
-});
+const { sim, gateway, close } = await startStack();
+afterAll(close);
+const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
 
 it('runs every GraphQL example of the README without errors', async () => {
   const examples = [...readme.matchAll(/```graphql[^\n]*\n([\s\S]*?)```/g)].map((m) => m[1]!);

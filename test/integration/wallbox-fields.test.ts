@@ -1,11 +1,10 @@
 // Every field of the upstream wallbox, for every seeded wallbox (fully populated, null-heavy, and one
 // from a "newer upstream"), read through the gateway over HTTP and compared with the simulator's JSON.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isInterfaceType, isObjectType, getNamedType, type GraphQLNamedType } from 'graphql';
 import { schema } from '../../src/schema/index.js';
-import type { Simulator } from '../../src/simulator/server.js';
 import { WALLBOX_IDS, type Json } from '../../src/simulator/seed.js';
-import { startGateway, startTestSimulator, type RunningGateway } from '../helpers/stack.js';
+import { startStack } from '../helpers/stack.js';
 
 /** The response fields of the upstream endpoint page (../shared/upstream/wallbox-detail-endpoint.txt). */
 const UPSTREAM_FIELDS = [
@@ -91,17 +90,8 @@ const WALLBOX_QUERY = `query ($userId: UUID!, $id: UUID!) {
   wallbox(userId: $userId, id: $id, includeDeleted: true) ${selection(schema.getType('Wallbox')!)}
 }`;
 
-let sim: Simulator;
-let gateway: RunningGateway;
-
-beforeAll(async () => {
-  sim = await startTestSimulator();
-  gateway = await startGateway(sim);
-});
-afterAll(async () => {
-  await gateway?.close();
-  await sim?.close();
-});
+const { sim, gateway, close } = await startStack();
+afterAll(close);
 
 describe('Wallbox fields', () => {
   it('has one GraphQL field for every upstream field, and no other', () => {
