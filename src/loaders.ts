@@ -68,11 +68,7 @@ async function loadUsers(api: ApiSession, keys: readonly UserKey[], listThreshol
   );
 }
 
-/**
- * After a write to a wallbox: no copy read before the write survives in this request's loader. With
- * the wallbox upstream answered the write with, later reads in the same operation are served from it.
- */
-export function forgetWallbox(loaders: Loaders, key: Omit<WallboxKey, 'includeDeleted'>, updated?: Wallbox): void {
+/** After a write to a wallbox: no copy read before the write survives in this request's loader. */
+export function forgetWallbox(loaders: Loaders, key: Omit<WallboxKey, 'includeDeleted'>): void {
   loaders.wallbox.clear({ ...key, includeDeleted: true }).clear({ ...key, includeDeleted: false });
-  if (updated) loaders.wallbox.prime({ ...key, includeDeleted: false }, updated);
 }

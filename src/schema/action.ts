@@ -1,6 +1,7 @@
 // Pending actions are a union that upstream plans to grow (digest §5): clients get an interface, one
 // type per code the gateway knows, and UnknownAction for any other, so a new code never breaks them.
 import { builder } from './builder.js';
+import type { Context } from '../context.js';
 import { InputProblems, checkReturnUrl } from './input.js';
 import { cueFromResolutionUrl, isCueSecret, reportCueOutcome, resolveCue, type Cue } from '../upstream/cues.js';
 import type { DeviceAction, ResolutionLink } from '../upstream/wallboxes.js';
@@ -86,7 +87,13 @@ const ReportActionOutcomeInput = builder.inputType('ReportActionOutcomeInput', {
  * taken from one; anything else is BAD_USER_INPUT. Only the cue id and secret are used: the call goes
  * to this gateway's partner API, never to the host in the URL.
  */
-function cueOf(input: { resolutionUrl?: string | null; cueId?: string | null; secret?: string | null }, problems: InputProblems): Cue | undefined {
+interface CueInput {
+  resolutionUrl?: string | null;
+  cueId?: string | null;
+  secret?: string | null;
+}
+
+function cueOf(input: CueInput, problems: InputProblems): Cue | undefined {
   const byUrl = input.resolutionUrl !== undefined && input.resolutionUrl !== null;
   const byParts = (input.cueId ?? null) !== null || (input.secret ?? null) !== null;
   if (byUrl === byParts) {
@@ -117,6 +124,23 @@ const ReportActionOutcomePayload = builder.objectRef<{ actionId: string }>('Repo
   }),
 });
 
+/**
+ * Validates the input (the cue it names, and whatever else `check` adds), then runs the call. Pending
+ * actions are part of a wallbox, and which one the cue does not say: whatever the outcome, no wallbox
+ * read before stays cached in the request.
+ */
+async function onCue<T>(ctx: Context, input: CueInput, check: (problems: InputProblems) => void, run: (cue: Cue) => Promise<T>): Promise<T> {
+  const problems = new InputProblems();
+  const cue = cueOf(input, problems);
+  check(problems);
+  problems.throwIfAny();
+  try {
+    return await run(cue!);
+  } finally {
+    ctx.loaders.wallbox.clearAll();
+  }
+}
+
 builder.mutationField('startAction', (t) =>
   t.field({
     nullable: true,
@@ -124,27 +148,24 @@ builder.mutationField('startAction', (t) =>
     description:
       'Starts resolving a pending action (e.g. reauthenticate): answers the URL to send the end user to. NOT_FOUND when the action does not exist; FORBIDDEN when its secret was used or has expired (read the wallbox again for a fresh link).',
     args: { input: t.arg({ type: StartActionInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const problems = new InputProblems();
-      const cue = cueOf(input, problems);
-      checkReturnUrl(problems, 'successUrl', input.successUrl);
-      checkReturnUrl(problems, 'cancelUrl', input.cancelUrl);
-      problems.throwIfAny();
-      try {
-        const redirectUrl = await resolveCue(ctx.api, cue!, {
-          successUrl: input.successUrl,
-          cancelUrl: input.cancelUrl,
-          language: input.language ?? undefined,
-          location: input.location ?? undefined,
-          clientInfo: input.clientInfo ?? undefined,
-        });
-        return { redirectUrl };
-      } finally {
-        // Pending actions are part of a wallbox (which one, the cue does not say): whatever the
-        // outcome, no wallbox read before this stays cached in the request.
-        ctx.loaders.wallbox.clearAll();
-      }
-    },
+    resolve: (_root, { input }, ctx) =>
+      onCue(
+        ctx,
+        input,
+        (problems) => {
+          checkReturnUrl(problems, 'successUrl', input.successUrl);
+          checkReturnUrl(problems, 'cancelUrl', input.cancelUrl);
+        },
+        async (cue) => ({
+          redirectUrl: await resolveCue(ctx.api, cue, {
+            successUrl: input.successUrl,
+            cancelUrl: input.cancelUrl,
+            language: input.language ?? undefined,
+            location: input.location ?? undefined,
+            clientInfo: input.clientInfo ?? undefined,
+          }),
+        }),
+      ),
   }),
 );
 
@@ -155,21 +176,19 @@ builder.mutationField('reportActionOutcome', (t) =>
     description:
       'Reports how a started action ended. SUCCESS completes it; FAIL records the failure and leaves it pending. NOT_FOUND when the action is not active (never started, or already completed).',
     args: { input: t.arg({ type: ReportActionOutcomeInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const problems = new InputProblems();
-      const cue = cueOf(input, problems);
-      problems.throwIfAny();
-      try {
-        const actionId = await reportCueOutcome(ctx.api, cue!, {
-          state: input.outcome,
-          payload: input.payload ?? undefined,
-          location: input.location ?? undefined,
-          clientInfo: input.clientInfo ?? undefined,
-        });
-        return { actionId };
-      } finally {
-        ctx.loaders.wallbox.clearAll();
-      }
-    },
+    resolve: (_root, { input }, ctx) =>
+      onCue(
+        ctx,
+        input,
+        () => {},
+        async (cue) => ({
+          actionId: await reportCueOutcome(ctx.api, cue, {
+            state: input.outcome,
+            payload: input.payload ?? undefined,
+            location: input.location ?? undefined,
+            clientInfo: input.clientInfo ?? undefined,
+          }),
+        }),
+      ),
   }),
 );

@@ -3,13 +3,6 @@
 import { GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
 
-/** A caller mistake the gateway catches before any upstream call. */
-export function badUserInput(message: string, argumentName?: string): GraphQLError {
-  return new GraphQLError(message, {
-    extensions: { code: 'BAD_USER_INPUT', ...(argumentName ? { argumentName } : {}) },
-  });
-}
-
 export interface FieldProblem {
   field: string;
   message: string;
@@ -27,16 +20,24 @@ export class InputProblems {
   }
 
   throwIfAny(): void {
-    if (this.#problems.length === 0) return;
-    const summary = this.#problems.map((p) => `${p.field}: ${p.message}`).join('; ');
-    throw new GraphQLError(`Invalid input: ${summary}`, { extensions: { code: 'BAD_USER_INPUT', fields: this.#problems } });
+    if (this.#problems.length > 0) throw inputError(this.#problems);
   }
+}
+
+/** One problem, thrown at once. */
+export function invalidInput(field: string, message: string): never {
+  throw inputError([{ field, message }]);
+}
+
+function inputError(problems: FieldProblem[]): GraphQLError {
+  const summary = problems.map((p) => `${p.field}: ${p.message}`).join('; ');
+  return new GraphQLError(`Invalid input: ${summary}`, { extensions: { code: 'BAD_USER_INPUT', fields: problems } });
 }
 
 /** `orgId` falls back to PODERO_ORG_ID; with neither there is nothing to ask upstream. */
 export function orgIdOf(orgId: string | null | undefined, ctx: Context): string {
   const resolved = orgId ?? ctx.defaultOrgId;
-  if (!resolved) throw badUserInput('Pass orgId: no default organization is configured (PODERO_ORG_ID)', 'orgId');
+  if (!resolved) invalidInput('orgId', 'is required: no default organization is configured (PODERO_ORG_ID)');
   return resolved;
 }
 

@@ -4,6 +4,7 @@
 import { GraphQLError, GraphQLScalarType } from 'graphql';
 import { UUIDResolver } from 'graphql-scalars';
 import { isUuid } from '../upstream/paths.js';
+import { invalidInput } from './input.js';
 
 function canonical(value: unknown): string | undefined {
   const text = typeof value === 'string' ? value.replace(/^\{(.*)\}$/, '$1').toLowerCase() : value;
@@ -29,9 +30,5 @@ export const UUIDScalar = new GraphQLScalarType({
  * canonical, or BAD_USER_INPUT naming where it came from. No upstream call is made with a bad id.
  */
 export function uuidFrom(value: unknown, name: string): string {
-  const id = canonical(value);
-  if (id === undefined) {
-    throw new GraphQLError(`${name} is not a valid UUID`, { extensions: { code: 'BAD_USER_INPUT', argumentName: name } });
-  }
-  return id;
+  return canonical(value) ?? invalidInput(name, 'is not a valid UUID');
 }

@@ -79,20 +79,6 @@ function settingsFrom(input: UpdateInput): WallboxSettings {
   return settings as WallboxSettings;
 }
 
-/**
- * Applies settings and keeps the request's loader in step: later reads see the wallbox upstream
- * answered. On a failure the copy read before is dropped too: upstream may have applied the write.
- */
-async function applySettings(ctx: Context, key: WallboxKey, settings: WallboxSettings): Promise<Wallbox> {
-  let updated: Wallbox | undefined;
-  try {
-    updated = await updateWallbox(ctx.api, key, settings);
-    return updated;
-  } finally {
-    forgetWallbox(ctx.loaders, key, updated);
-  }
-}
-
 /** Runs a write to a wallbox; whatever its outcome, no copy read before it survives in the request. */
 async function writing<T>(ctx: Context, key: WallboxKey, write: () => Promise<T>): Promise<T> {
   try {
@@ -100,6 +86,13 @@ async function writing<T>(ctx: Context, key: WallboxKey, write: () => Promise<T>
   } finally {
     forgetWallbox(ctx.loaders, key);
   }
+}
+
+/** Applies settings; later reads in the same operation are served the wallbox upstream answered with. */
+async function applySettings(ctx: Context, key: WallboxKey, settings: WallboxSettings): Promise<Wallbox> {
+  const updated = await writing(ctx, key, () => updateWallbox(ctx.api, key, settings));
+  ctx.loaders.wallbox.prime(key, updated);
+  return updated;
 }
 
 /** Which wallbox: the same arguments as the `wallbox` query. */

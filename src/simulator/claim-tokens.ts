@@ -3,7 +3,7 @@
 // what the charger does, so it is a simulator hook rather than a partner API route.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { apiRoute, notFound, ok, type Reply, type Route } from './http.js';
-import type { Json } from './seed.js';
+import { blankWallbox, type Json } from './seed.js';
 import { isReply, isoTime, type Store, type StoredUser, type StoredWallbox } from './store.js';
 
 export interface PairedDevice {
@@ -50,64 +50,27 @@ function claimedRecord(user: StoredUser, device: PairedDevice, now: number): Jso
   const u = user.record;
   const created = isoTime(now);
   const id = randomUUID();
+  const owner = { id: u.id, email: u.email, first_name: u.first_name, last_name: u.last_name, external_id: u.external_user_id };
+  // A stored record leaves out `actions` and `action_needed`: they are rendered from its cues.
+  const { actions: _actions, action_needed: _actionNeeded, ...blank } = blankWallbox(id, owner, created, ZONE_BY_COUNTRY[String(u.country)] ?? 'DE_LU');
   return {
+    ...blank,
     connection_status: 'ok',
-    monitoring_status: 'unknown',
-    steering_status: 'unknown',
-    device_model: {
-      device_type: { short_name: 'wb', long_name: 'Wallbox' },
-      manufacturer: device.manufacturer ?? null,
-      model: device.model ?? null,
-      cloud_service_instructions: null,
-      cloud_service_signup_link: null,
-      year: null,
-      cloud_service: null,
-    },
-    owner: { id: u.id, email: u.email, first_name: u.first_name, last_name: u.last_name, external_id: u.external_user_id },
-    created_at: created,
-    updated_at: created,
-    price_zone: ZONE_BY_COUNTRY[String(u.country)] ?? 'DE_LU',
-    id,
-    deleted_at: null,
-    lifecycle_state: 'authenticated',
-    lifecycle_error: null,
-    building: null,
-    pause_power_until: null,
-    is_pause_power_active: false,
-    external_device_id: null,
+    device_model: { ...(blank.device_model as Json), manufacturer: device.manufacturer ?? null, model: device.model ?? null },
     is_authenticated: true,
     is_smart_optimization_active: true,
-    optimization_score: null,
-    current_mode: null,
-    comment: null,
     current_state_last_updated_at: created,
-    last_monitoring_executed_at: null,
-    is_inverter_forced_mode_enabled: false,
-    is_inverter_forced_mode_active: false,
-    inverter_forced_mode_since: null,
-    is_trading_enabled: false,
     actual_steering_state: 'idle',
-    charge_target_min: null,
-    charge_target_max: null,
     charge_power_max_w: 11000,
     is_charge_policy_enabled: false,
-    charge_policy_last_updated_at: null,
-    minimum_charge_limit: null,
-    charge_deadline_at: null,
     is_over_charge_allowed: false,
-    charge_time_remaining: null,
     charge_rate_w: 0,
     is_fully_charged: false,
     is_plugged_in: false,
     is_charging: false,
     charge_state_last_updated_at: created,
-    consumption_last_day_kwh: null,
-    consumption_last_week_kwh: null,
-    consumption_last_month_kwh: null,
-    consumption_last_updated_at: null,
     needs_gateway: false,
     embeddable_url: `https://connect.podero.com/embed/wallboxes/${id}`,
-    authorization_url: null,
     boost_state: 'unavailable',
     boost_for_next_session: false,
   };

@@ -48,16 +48,14 @@ export function renderActions(store: Store, wallbox: StoredWallbox, apiBase: str
 export function cueRoutes(store: Store): Route[] {
   return [
     apiRoute('POST', '/cues/{cue_id}/resolve', ({ params: [cueId], query, body }) => {
-      const bad = invalidUuids({ cue_id: cueId! });
-      if (bad) return bad;
-      const secret = requiredQuery(query, 'secret');
-      const { values, problems } = validateBody(body, RESOLVE_BODY);
-      if (secret.problems.length + problems.length > 0) return unprocessable([...secret.problems, ...problems]);
+      const call = readCueCall(cueId!, query, body, RESOLVE_BODY);
+      if ('status' in call) return call;
+      const { secret, values } = call;
 
       const found = store.findCue(cueId!);
       if (!found || found.cue.state === 'done') return notFound();
       const { cue } = found;
-      if (secret.value !== cue.secret || cue.secretSpent || expired(store, cue.secretIssuedAt)) return invalidSecret();
+      if (secret !== cue.secret || cue.secretSpent || expired(store, cue.secretIssuedAt)) return invalidSecret();
       // A new attempt replaces one in progress: the end-user may start over.
       cue.secretSpent = true;
       cue.state = 'in_progress';
@@ -68,17 +66,15 @@ export function cueRoutes(store: Store): Route[] {
       'POST',
       '/cues/{cue_id}/state',
       ({ params: [cueId], query, body }) => {
-        const bad = invalidUuids({ cue_id: cueId! });
-        if (bad) return bad;
-        const secret = requiredQuery(query, 'secret');
-        const { values, problems } = validateBody(body, STATE_BODY);
-        if (secret.problems.length + problems.length > 0) return unprocessable([...secret.problems, ...problems]);
+        const call = readCueCall(cueId!, query, body, STATE_BODY);
+        if ('status' in call) return call;
+        const { secret, values } = call;
 
         const found = store.findCue(cueId!);
         if (!found || found.cue.state !== 'in_progress') return noActiveAction();
         const { cue, wallbox } = found;
         const { attempt } = cue;
-        if (!attempt || secret.value !== attempt.secret || expired(store, attempt.issuedAt)) return invalidSecret();
+        if (!attempt || secret !== attempt.secret || expired(store, attempt.issuedAt)) return invalidSecret();
         cue.attempt = null;
         if (values.state === 'success') complete(store, cue, wallbox);
         else cue.state = 'pending'; // retryable: the next rendering offers a fresh secret
@@ -87,6 +83,16 @@ export function cueRoutes(store: Store): Route[] {
       { auth: false },
     ),
   ];
+}
+
+/** What both cue routes read first: a UUID cue id, the `secret` query parameter and a valid body, or the 422. */
+function readCueCall(cueId: string, query: URLSearchParams, body: unknown, rules: Record<string, FieldRule>): { secret: string; values: Record<string, unknown> } | Reply {
+  const bad = invalidUuids({ cue_id: cueId });
+  if (bad) return bad;
+  const secret = requiredQuery(query, 'secret');
+  const { values, problems } = validateBody(body, rules);
+  if (secret.problems.length + problems.length > 0) return unprocessable([...secret.problems, ...problems]);
+  return { secret: secret.value!, values };
 }
 
 function complete(store: Store, cue: Cue, wallbox: StoredWallbox): void {

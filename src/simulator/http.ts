@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 export const API = '/api/partners/v2.0';
 /** A path segment; handlers validate it (the real API answers a malformed UUID with 422). */
 export const SEGMENT = '([^/]+)';
-const UUID = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 
 export interface RequestContext {
   params: string[];
@@ -67,9 +67,4 @@ export interface Problem {
 /** A pydantic-style 422 listing every problem found in the request. */
 export function unprocessable(problems: Problem[]): Reply {
   return { status: 422, body: { detail: problems } };
-}
-
-/** A pydantic-style 422 for one body field. */
-export function invalidField(field: string, msg: string, type = 'value_error'): Reply {
-  return unprocessable([{ type, loc: ['body', field], msg }]);
 }

@@ -2,7 +2,7 @@
 // 422's `detail`, located by ["body", field] or ["query", name] and typed with pydantic's error type, so
 // a client sees the same shape from the simulator as from upstream. Types are strict JSON types: the
 // simulator does not coerce "50" into 50, so a client that relies on coercion is caught here.
-import type { Problem } from './http.js';
+import { UUID, type Problem } from './http.js';
 
 type Issue = Omit<Problem, 'loc'>;
 /** What is wrong with one present value, if anything (null counts as a value of the wrong type). */
@@ -16,7 +16,6 @@ export interface FieldRule {
   normalize?: (value: unknown) => unknown;
 }
 
-const UUID = /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /**

@@ -60,7 +60,7 @@ describe('bad input', () => {
     const noDefault = await startGateway(sim, { orgId: undefined });
     try {
       const { body } = await ask(QUERY, { userId: ANNA, id: WALLBOX_IDS.full }, noDefault);
-      expect(body.errors?.[0]).toMatchObject({ path: ['wallbox'], extensions: { code: 'BAD_USER_INPUT', argumentName: 'orgId' } });
+      expect(body.errors?.[0]).toMatchObject({ path: ['wallbox'], extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'orgId', message: expect.stringContaining('PODERO_ORG_ID') }] } });
       expect(body.data).toEqual({ wallbox: null });
       const withOrg = await ask(`query ($o: UUID, $u: UUID!, $id: UUID!) { wallbox(orgId: $o, userId: $u, id: $id) { id } }`, { o: sim.seed.orgId, u: ANNA, id: WALLBOX_IDS.full }, noDefault);
       expect(withOrg.body.data).toEqual({ wallbox: { id: WALLBOX_IDS.full } });

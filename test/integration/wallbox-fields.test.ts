@@ -149,6 +149,15 @@ describe('values the gateway does not know', () => {
     );
   });
 
+  it('logs each unknown value once, however often it is read', async () => {
+    const stored = sim.seed.wallboxes.find((w) => w.record.id === WALLBOX_IDS.newerUpstream)!;
+    for (let i = 0; i < 3; i++) {
+      await gateway.graphql(`query ($u: UUID!, $id: UUID!) { wallbox(userId: $u, id: $id) { connectionStatus } }`, { u: stored.userId, id: stored.record.id });
+    }
+    const degraded = gateway.logs.filter((line) => line.includes('connection_status') && line.includes('"degraded"'));
+    expect(degraded).toHaveLength(1);
+  });
+
   it('reads upstream\'s zero time "0001-01-01T00:00:00Z" as null', async () => {
     const stored = sim.seed.wallboxes.find((w) => w.record.id === WALLBOX_IDS.sofiaBarn)!;
     expect(stored.record.inverter_forced_mode_since).toBe('0001-01-01T00:00:00Z');
