@@ -28,6 +28,32 @@ export interface Config {
   maxCallsPerRequest: number;
   /** Browser origins allowed to call the gateway cross-origin (CORS); none by default. */
   corsOrigins: string[];
+  /** What one request may cost before it runs (see src/plugins/use-operation-limits.ts). */
+  limits: Limits;
+  /** Serve GraphiQL at the GraphQL endpoint (GET, Accept: text/html). */
+  graphiql: boolean;
+  /** Answer introspection (`__schema`, `__type`). The federation `_service` field is not introspection. */
+  introspection: boolean;
+  /** NODE_ENV=development: error messages keep graphql-js's "Did you mean ...?" hints. */
+  development: boolean;
+}
+
+/** Bounds on one request, each checked before anything expensive runs; see the README's "Limits". */
+export interface Limits {
+  /** Bytes of one HTTP request body. */
+  requestBytes: number;
+  /** Lexical tokens of one document (counted before it is parsed; comments are not tokens). */
+  tokens: number;
+  /** Nesting of fields in one operation (fragments flattened; `__schema` introspection is exempt). */
+  depth: number;
+  /** Aliased fields in one operation (`__typename` aliases are free). */
+  aliases: number;
+  /** Directives in one operation. */
+  directives: number;
+  /** Entity representations in one `_entities` request (the sum over its `_entities` fields). */
+  entities: number;
+  /** Errors in one response; the rest are summarised in one last error. */
+  errors: number;
 }
 
 export class ConfigError extends Error {
@@ -35,6 +61,31 @@ export class ConfigError extends Error {
 }
 
 const API_PATH = '/api/partners/v2.0';
+
+/**
+ * Defaults that GraphiQL's introspection (184 tokens, depth exempt), the README's examples and a
+ * federation router's `_entities` batches pass with room to spare, and that stop the hostile-input
+ * cases (200 aliases, 10,000 tokens, 1,000 directives, depth 60) before anything runs. Why each value:
+ * - requestBytes 256 KiB: the largest legitimate body is an `_entities` batch at the entity limit
+ *   (1000 representations of ~120 bytes) plus a document at the token limit; yoga's own default is
+ *   25 MB, which lets one request pin a document of that size in memory.
+ * - tokens 3000: about 15 times the introspection query; a large app operation with its fragments is
+ *   a few hundred to ~2000 tokens.
+ * - depth 15: the schema's deepest useful path is 5 fields; 15 leaves room for client fragments.
+ * - aliases 50: a dashboard asking for a few dozen devices at once; each distinct one costs an upstream call.
+ * - directives 50: @include/@skip on every field of a large form.
+ * - entities 1000: a router sends one representation per entity in a list; lists of a few hundred are normal.
+ * - errors 100: graphql-js stops validating at 100 errors too.
+ */
+export const DEFAULT_LIMITS: Limits = {
+  requestBytes: 256 * 1024,
+  tokens: 3000,
+  depth: 15,
+  aliases: 50,
+  directives: 50,
+  entities: 1000,
+  errors: 100,
+};
 const API_URL_EXPECTED = `an https URL of the API base, ending in ${API_PATH} (http only on this machine; no credentials, query or fragment)`;
 
 const optionalText = z
@@ -49,6 +100,15 @@ function integer(min: number, max: number, fallback: number) {
     .optional()
     .transform((v) => (v === undefined || v.trim() === '' ? fallback : Number(v)))
     .pipe(z.number({ error: `an integer from ${min} to ${max}` }).int(`an integer from ${min} to ${max}`).min(min, `an integer from ${min} to ${max}`).max(max, `an integer from ${min} to ${max}`));
+}
+
+function flag(fallback: boolean) {
+  return optionalText.pipe(
+    z
+      .enum(['true', 'false', '1', '0'], { error: 'true or false' })
+      .optional()
+      .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1')),
+  );
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -97,6 +157,16 @@ const Env = z.object({
   PODERO_MAX_CONCURRENCY: integer(1, 1024, 8),
   PODERO_MAX_CALLS_PER_REQUEST: integer(1, 100_000, 100),
   CORS_ORIGINS: origins,
+  MAX_REQUEST_BYTES: integer(1024, 64 * 1024 * 1024, DEFAULT_LIMITS.requestBytes),
+  MAX_TOKENS: integer(10, 1_000_000, DEFAULT_LIMITS.tokens),
+  MAX_DEPTH: integer(1, 200, DEFAULT_LIMITS.depth),
+  MAX_ALIASES: integer(0, 100_000, DEFAULT_LIMITS.aliases),
+  MAX_DIRECTIVES: integer(0, 100_000, DEFAULT_LIMITS.directives),
+  MAX_ENTITIES: integer(1, 1_000_000, DEFAULT_LIMITS.entities),
+  MAX_ERRORS: integer(1, 100_000, DEFAULT_LIMITS.errors),
+  GRAPHIQL: flag(true),
+  INTROSPECTION: flag(true),
+  NODE_ENV: optionalText,
 });
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -116,6 +186,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxConcurrency: e.PODERO_MAX_CONCURRENCY,
     maxCallsPerRequest: e.PODERO_MAX_CALLS_PER_REQUEST,
     corsOrigins: e.CORS_ORIGINS,
+    limits: {
+      requestBytes: e.MAX_REQUEST_BYTES,
+      tokens: e.MAX_TOKENS,
+      depth: e.MAX_DEPTH,
+      aliases: e.MAX_ALIASES,
+      directives: e.MAX_DIRECTIVES,
+      entities: e.MAX_ENTITIES,
+      errors: e.MAX_ERRORS,
+    },
+    graphiql: e.GRAPHIQL,
+    introspection: e.INTROSPECTION,
+    development: e.NODE_ENV === 'development',
   };
 }
 

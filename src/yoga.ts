@@ -1,43 +1,57 @@
-// The gateway as a yoga instance: schema, per-request context, error codes, GraphiQL. It never listens
-// (src/main.ts does); tests call `yoga.fetch` or serve it on port 0.
+// The gateway as a yoga instance: schema, per-request context, limits, error codes, GraphiQL. It never
+// listens (src/main.ts does); tests call `yoga.fetch` or serve it on port 0.
 import { createYoga } from 'graphql-yoga';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { contextFactory, type Context, type ContextConfig } from './context.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { maskedErrors, useErrorCodes } from './plugins/use-error-codes.js';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { usePersistedQueries } from './plugins/use-persisted-queries.js';
+import { useRequestLimits } from './plugins/use-request-limits.js';
 import { schema } from './schema/index.js';
 import type { PartnerApi } from './upstream/client.js';
 
+export type GatewayConfig = ContextConfig & Pick<Config, 'corsOrigins' | 'limits' | 'graphiql' | 'introspection' | 'development'>;
+
 export interface GatewayOptions {
   api: PartnerApi;
-  config: ContextConfig & Pick<Config, 'corsOrigins'>;
+  config: GatewayConfig;
   logger: Logger;
   /** The operations GraphiQL opens with, one tab each. */
   examples?: string[];
 }
 
+const ENDPOINT = '/graphql';
+
 export function createGateway({ api, config, logger, examples = [] }: GatewayOptions) {
-  // The self-contained GraphiQL page is ~9 MB of HTML and never changes while the process runs:
-  // render it once. It loads nothing from a CDN, so it works on machines without internet.
+  // The self-contained GraphiQL page is ~9 MB of HTML and never changes while the process runs: render it once.
   let graphiqlPage: string | undefined;
   return createYoga<object, Context>({
     schema,
+    graphqlEndpoint: ENDPOINT,
     context: contextFactory(api, config),
     logging: logger,
     maskedErrors,
-    plugins: [useCsrfPrevention(), usePersistedQueries(), useErrorCodes()],
+    plugins: [
+      useCsrfPrevention(),
+      useRequestLimits(),
+      // After APQ, which turns a hash into the document the limits then check.
+      usePersistedQueries(),
+      useOperationLimits({ limits: config.limits, introspection: config.introspection }),
+      useErrorCodes({ maxErrors: config.limits.errors, development: config.development }),
+    ],
+    // use-operation-limits.ts keeps parsed documents in a cache bounded in bytes; yoga's is bounded in entries only.
+    parserAndValidationCache: false,
     // Browsers on other origins may call the gateway only when listed in CORS_ORIGINS. The gateway
     // holds upstream credentials and (for now) authenticates no caller, so this is what keeps any web
     // page from using them.
     cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, methods: ['GET', 'POST'], credentials: false } : false,
     multipart: false,
     landingPage: false,
-    // GraphQL documents are small; a large body is a mistake or an attack.
-    maxRequestBodySize: 1024 * 1024,
-    graphiql: {
+    maxRequestBodySize: config.limits.requestBytes,
+    graphiql: config.graphiql && {
       title: 'Podero GraphQL gateway',
       defaultTabs: examples.map((query) => ({ query })),
       shouldPersistHeaders: false,

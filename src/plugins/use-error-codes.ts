@@ -1,102 +1,118 @@
-// Every GraphQL error leaves the gateway with a stable `extensions.code`:
-//   GRAPHQL_PARSE_FAILED       the document does not parse
-//   GRAPHQL_VALIDATION_FAILED  the document is invalid against the schema
-//   BAD_USER_INPUT             a malformed argument or variable value (e.g. a bad UUID), or an
-//                              operation that cannot run as sent (no operation of that name, ...)
-//   NOT_FOUND, UNAUTHENTICATED, FORBIDDEN, UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, UPSTREAM_ERROR,
-//   TOO_MANY_UPSTREAM_CALLS    from the partner API call behind the field (see upstream/errors.ts),
-//                              with `extensions.upstream.status` when upstream answered, and
-//                              `extensions.fields` ([{ field, message }]) for field-level messages
-//   INTERNAL_SERVER_ERROR      anything unexpected; its message is masked ("Unexpected error.")
-// graphql-js puts no code on parse, validation or variable-coercion errors; this plugin adds them.
-import {
-  GraphQLError,
-  ValuesOfCorrectTypeRule,
-  type DocumentNode,
-  type ExecutionResult,
-  type GraphQLSchema,
-  type ValidationRule,
-  type validate as graphqlValidate,
-} from 'graphql';
-import { handleStreamOrSingleExecutionResult, maskError as yogaMaskError, type Plugin, type YogaServerOptions } from 'graphql-yoga';
+// Every GraphQL error leaves the gateway with a stable `extensions.code`, and in a bounded form.
+//
+// Codes, by who assigns them:
+//   GRAPHQL_PARSE_FAILED, OPERATION_RESOLUTION_FAILURE  yoga (a document that does not parse; no
+//                              operation of the given name)
+//   GRAPHQL_VALIDATION_FAILED, BAD_USER_INPUT (a literal of the wrong shape), MAX_*_LIMIT,
+//   SUBSCRIPTIONS_NOT_SUPPORTED, INTROSPECTION_DISABLED      use-operation-limits.ts
+//   BAD_REQUEST, BAD_USER_INPUT (variables nested too deeply)  use-request-limits.ts
+//   BAD_USER_INPUT (variables that do not coerce to their types)  here, when execution refuses to start
+//   BAD_USER_INPUT, FORBIDDEN ...   resolvers, as GraphQLErrors with a code (src/schema/input.ts)
+//   NOT_FOUND, UNAUTHENTICATED, FORBIDDEN, UPSTREAM_*, TOO_MANY_UPSTREAM_CALLS   the partner API call
+//                              behind a field (src/upstream/errors.ts), coded here in `maskError`
+//   INTERNAL_SERVER_ERROR      anything unexpected: masked ("Unexpected error."), logged with its stack
+//   TOO_MANY_ERRORS            the last error of a response that had more than MAX_ERRORS
+//
+// Two hooks, one job each: `maskError` (yoga calls it for every execution and request error) decides
+// whether an error is expected — coded, passed on as it is, not logged — or the gateway's own fault —
+// masked, and logged by yoga at error level with its stack. `onExecutionResult` bounds what a response
+// carries: at most MAX_ERRORS errors, no message that echoes a large input, no schema hints in production.
+//
+// Errors are amended in place rather than copied: graphql-js computed each error's locations by
+// scanning the document, and a copy would scan it again (8,500 errors on a 1 MB document cost ~20 s
+// that way); and yoga logs every error that maskError replaces.
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import { isAsyncIterable, maskError as yogaMaskError, type Plugin, type YogaServerOptions } from 'graphql-yoga';
 import { UpstreamError } from '../upstream/errors.js';
 
-export function useErrorCodes(): Plugin {
+export interface ErrorPresentationOptions {
+  /** Errors in one response; the rest are counted in one last TOO_MANY_ERRORS error. */
+  maxErrors: number;
+  /** NODE_ENV=development: keep graphql-js's "Did you mean ...?" hints. */
+  development: boolean;
+}
+
+/** Longest message a response carries; longer ones are echoes of input. */
+const MAX_MESSAGE_CHARS = 1000;
+/** A quoted value longer than this in a message is shortened ("abc…" (1048576 characters)). */
+const MAX_QUOTED_CHARS = 64;
+
+export function useErrorCodes({ maxErrors, development }: ErrorPresentationOptions): Plugin {
   return {
-    onParse() {
-      return ({ result, replaceParseResult }) => {
-        if (result instanceof GraphQLError && result.extensions.code === undefined) {
-          replaceParseResult(withCode(result, 'GRAPHQL_PARSE_FAILED'));
-        }
-      };
-    },
-    onValidate({ validateFn, setValidationFn }) {
-      // A literal value of the wrong shape (`id: "abc"` for a UUID) fails graphql-js's
-      // ValuesOfCorrectTypeRule: that is bad input, not a broken document. Only when validation
-      // fails is the rule run on its own, to tell those errors apart; results are cached by yoga.
-      const validate = validateFn as typeof graphqlValidate;
-      setValidationFn((schema: GraphQLSchema, document: DocumentNode, rules?: readonly ValidationRule[]) => {
-        const errors = validate(schema, document, rules);
-        if (errors.length === 0) return errors;
-        const valueErrors = new Set(validate(schema, document, [ValuesOfCorrectTypeRule]).map((e) => e.message));
-        return errors.map((e) => withCode(e, valueErrors.has(e.message) ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED'));
-      });
-    },
     onExecute() {
       return {
-        onExecuteDone(payload) {
-          return handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
-            if (result.errors?.length) setResult({ ...result, errors: result.errors.map((e: GraphQLError) => codedError(e, result)) });
-          });
+        onExecuteDone({ result }) {
+          // No `data` at all: graphql-js refused to start, because the variables do not coerce to their
+          // types (a malformed UUID, a wrong enum). Those are the caller's to fix. (Runs before yoga's
+          // masking, which then passes them on as they are.)
+          if (isAsyncIterable(result) || 'data' in result) return;
+          for (const error of (result as ExecutionResult).errors ?? []) (error.extensions as Record<string, unknown>).code ??= 'BAD_USER_INPUT';
         },
       };
+    },
+    onExecutionResult(payload) {
+      // Streams (subscriptions, @defer) are not offered.
+      const { result } = payload;
+      if (result && !isAsyncIterable(result)) payload.setResult(bounded(result, maxErrors, development));
     },
   };
 }
 
-function codedError(error: GraphQLError, result: ExecutionResult): GraphQLError {
-  const original = error.originalError;
-  if (original instanceof UpstreamError) {
-    const upstream =
-      original.status === undefined ? undefined : { status: original.status, ...(original.detail === undefined ? {} : { detail: original.detail }) };
-    // A fresh error without originalError: this is an expected failure, not one to mask.
-    return new GraphQLError(original.message, {
-      nodes: error.nodes,
-      source: error.source,
-      positions: error.positions,
-      path: error.path,
-      extensions: { code: original.code, ...(original.fields ? { fields: original.fields } : {}), ...(upstream ? { upstream } : {}) },
-    });
+function bounded(result: ExecutionResult, maxErrors: number, development: boolean): ExecutionResult {
+  if (!result.errors?.length) return result;
+  const errors = result.errors.slice(0, maxErrors).map((e) => present(e, development));
+  const left = result.errors.length - errors.length;
+  if (left > 0) {
+    errors.push(new GraphQLError(`${left} more errors were left out of this response`, { extensions: { code: 'TOO_MANY_ERRORS', count: left } }));
   }
-  if (error.extensions.code !== undefined) return error;
-  // No `data` at all: graphql-js refused to run the operation as sent (variables that do not coerce,
-  // an unknown operation name). Those are the caller's to fix.
-  if (!('data' in result)) return withCode(error, 'BAD_USER_INPUT');
+  return { ...result, errors };
+}
+
+/** Shortens long quoted values, drops schema hints outside development, and caps the length. */
+function present(error: GraphQLError, development: boolean): GraphQLError {
+  let message = error.message.replace(/"(?:[^"\\]|\\.)*"/g, (quoted) =>
+    quoted.length - 2 > MAX_QUOTED_CHARS ? `"${quoted.slice(1, MAX_QUOTED_CHARS + 1)}…" (${quoted.length - 2} characters)` : quoted,
+  );
+  // "Did you mean ...?" maps the schema for someone who has introspection switched off.
+  if (!development) message = message.replace(/ ?Did you mean [^?]*\?/g, '');
+  if (message.length > MAX_MESSAGE_CHARS) message = `${message.slice(0, MAX_MESSAGE_CHARS)}…`;
+  if (message !== error.message) error.message = message;
   return error;
 }
 
-function withCode(error: GraphQLError, code: string): GraphQLError {
-  return new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    path: error.path,
-    originalError: error.originalError,
-    extensions: { ...error.extensions, code },
-  });
-}
-
 /**
- * Yoga's masking (unexpected errors become "Unexpected error." with INTERNAL_SERVER_ERROR), never in
- * dev mode (which would echo internals), plus a code on whatever still has none: request errors
- * yoga raises itself (a missing query, a bad HTTP method) and graphql-js execution errors.
+ * Yoga's masking, plus codes. An error the gateway expects — an upstream failure, a GraphQLError a
+ * resolver or graphql-js raised — is returned as it is, with a code; anything else is the gateway's own
+ * fault and is masked (never in development mode, which would echo internals).
  */
 export const maskedErrors: YogaServerOptions<object, object>['maskedErrors'] = {
   isDev: false,
   maskError(error, message) {
+    if (error instanceof GraphQLError) {
+      const original = error.originalError;
+      if (original instanceof UpstreamError) return withUpstreamCode(error, original);
+      if (original === undefined || original === null || original instanceof GraphQLError) return withFallbackCode(error);
+    }
     const masked = yogaMaskError(error, message, false);
-    if (!(masked instanceof GraphQLError) || masked.extensions.code !== undefined) return masked;
-    const { status } = (masked.extensions.http ?? {}) as { status?: number };
-    return withCode(masked, status !== undefined && status >= 400 && status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR');
+    return masked instanceof GraphQLError ? withFallbackCode(masked) : masked;
   },
 };
+
+function withUpstreamCode(error: GraphQLError, upstream: UpstreamError): GraphQLError {
+  const extensions = error.extensions as Record<string, unknown>;
+  extensions.code = upstream.code;
+  if (upstream.fields) extensions.fields = upstream.fields;
+  if (upstream.status !== undefined) {
+    extensions.upstream = { status: upstream.status, ...(upstream.detail === undefined ? {} : { detail: upstream.detail }) };
+  }
+  return error;
+}
+
+/** Errors yoga raises without a code: a request it refused (a 4xx) is the caller's to fix. */
+function withFallbackCode(error: GraphQLError): GraphQLError {
+  const extensions = error.extensions as Record<string, unknown>;
+  if (extensions.code !== undefined) return error;
+  const { status } = (extensions.http ?? {}) as { status?: number };
+  extensions.code = status !== undefined && status >= 400 && status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
+  return error;
+}

@@ -14,8 +14,10 @@ function canonical(value: unknown): string | undefined {
 export const UUIDScalar = new GraphQLScalarType({
   ...UUIDResolver.toConfig(),
   parseValue(value) {
-    const id = canonical(UUIDResolver.parseValue(value));
-    if (id === undefined) throw new GraphQLError(`Value is not a valid UUID: ${String(value)}`);
+    // Not through UUIDResolver.parseValue: its error echoes the whole value.
+    const id = canonical(value);
+    // graphql-js quotes the value in its own message (shortened by use-error-codes.ts); not echoed twice.
+    if (id === undefined) throw new GraphQLError('Value is not a valid UUID');
     return id;
   },
   parseLiteral(ast, variables) {

@@ -300,7 +300,10 @@ export class ApiSession {
       return result;
     } catch (error) {
       if (error instanceof UpstreamError) {
-        this.#api.logger.warn(
+        // A 4xx is upstream's answer to what the caller asked (an unknown id, another user's device):
+        // not a fault to be warned about, and any caller can cause many of them.
+        const answered = error.status !== undefined && error.status >= 400 && error.status < 500;
+        this.#api.logger[answered ? 'debug' : 'warn'](
           { method, path: options.path, status: error.status, code: error.code, ms: elapsed(started) },
           'upstream call failed',
         );

@@ -1,7 +1,7 @@
 // Starts the simulator and the gateway on port 0 over real HTTP, the way main.ts wires them.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { UpstreamAuth } from '../../src/config.js';
+import { DEFAULT_LIMITS, type Limits, type UpstreamAuth } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createPartnerApi } from '../../src/upstream/index.js';
 import { createGateway } from '../../src/yoga.js';
@@ -20,6 +20,10 @@ export interface GatewayOptions {
   /** The gateway's clock for token expiry (share one with the simulator to move time in a test). */
   now?: () => number;
   corsOrigins?: string[];
+  limits?: Partial<Limits>;
+  graphiql?: boolean;
+  introspection?: boolean;
+  development?: boolean;
 }
 
 export interface GraphQLResponse {
@@ -53,6 +57,10 @@ export async function startGateway(sim: Simulator, options: GatewayOptions = {})
       maxConcurrency: options.maxConcurrency ?? 8,
       maxCallsPerRequest: options.maxCallsPerRequest ?? 100,
       corsOrigins: options.corsOrigins ?? [],
+      limits: { ...DEFAULT_LIMITS, ...options.limits },
+      graphiql: options.graphiql ?? true,
+      introspection: options.introspection ?? true,
+      development: options.development ?? false,
     },
   });
   const server = createServer(yoga.requestListener);

@@ -15,7 +15,29 @@ describe('loadConfig', () => {
       maxConcurrency: 8,
       maxCallsPerRequest: 100,
       corsOrigins: [],
+      limits: { requestBytes: 262_144, tokens: 3000, depth: 15, aliases: 50, directives: 50, entities: 1000, errors: 100 },
+      graphiql: true,
+      introspection: true,
+      development: false,
     });
+  });
+
+  it('reads the request limits and the GraphiQL, introspection and development switches', () => {
+    const config = loadConfig({
+      MAX_REQUEST_BYTES: '1048576',
+      MAX_TOKENS: '500',
+      MAX_DEPTH: '8',
+      MAX_ALIASES: '0',
+      MAX_DIRECTIVES: '5',
+      MAX_ENTITIES: '20',
+      MAX_ERRORS: '10',
+      GRAPHIQL: 'false',
+      INTROSPECTION: '0',
+      NODE_ENV: 'development',
+    });
+    expect(config.limits).toEqual({ requestBytes: 1_048_576, tokens: 500, depth: 8, aliases: 0, directives: 5, entities: 20, errors: 10 });
+    expect([config.graphiql, config.introspection, config.development]).toEqual([false, false, true]);
+    expect(() => loadConfig({ MAX_DEPTH: '0', GRAPHIQL: 'yes', MAX_TOKENS: 'many' })).toThrow(/MAX_TOKENS: expected[\s\S]*MAX_DEPTH: expected an integer from 1 to 200[\s\S]*GRAPHIQL: expected true or false/);
   });
 
   it('reads CORS origins, and allows plain http upstream only on this machine', () => {

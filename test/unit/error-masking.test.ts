@@ -28,3 +28,14 @@ describe('maskedErrors', () => {
     expect(mask(new GraphQLError('Cannot return null for non-nullable field Wallbox.id.')).extensions.code).toBe('INTERNAL_SERVER_ERROR');
   });
 });
+
+describe('upstream errors', () => {
+  it('are coded in place: code, fields and upstream status, the located error itself (no second location scan)', async () => {
+    const { UpstreamError } = await import('../../src/upstream/errors.js');
+    const upstream = new UpstreamError('NOT_FOUND', 'The partner API has no wallbox x', { status: 404, detail: 'Not Found' });
+    const located = new GraphQLError(upstream.message, { path: ['wallbox'], originalError: upstream });
+    const coded = mask(located);
+    expect(coded).toBe(located);
+    expect(coded.extensions).toEqual({ code: 'NOT_FOUND', upstream: { status: 404, detail: 'Not Found' } });
+  });
+});

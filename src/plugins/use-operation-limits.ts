@@ -1,0 +1,300 @@
+// Everything between a request's params and execution: what a document may cost, parsing, validation,
+// and their caches. Each check runs before the work it protects, cheapest first:
+//
+//   1. lexing (onParams): tokens and bracket nesting, counted on a flat token stream, so a huge or
+//      deeply nested document is refused before the recursive parser sees it (graphql-js's parser
+//      overflows the stack at ~1,500 levels);
+//   2. parsing, through a cache bounded in bytes (an AST weighs ~300 bytes per token) instead of
+//      entries: yoga's cache holds 1024 documents of any size, which let ~23 hostile requests fill the heap;
+//   3. validation in two stages: the limit rules (depth, aliases, directives, the operation types
+//      offered, introspection) alone, and only a document that passes them meets graphql-js's full rule
+//      set, whose OverlappingFieldsCanBeMerged is quadratic in the number of aliases;
+//   4. before execution (onExecute): the entity representations of `_entities`, which live in the
+//      variables and so cannot be counted earlier.
+// Every refusal is a coded error with HTTP 400 (src/plugins/errors.ts) and happens before any upstream call.
+import {
+  GraphQLError,
+  Kind,
+  Lexer,
+  NoSchemaIntrospectionCustomRule,
+  OperationTypeNode,
+  Source,
+  TokenKind,
+  ValuesOfCorrectTypeRule,
+  specifiedRules,
+  valueFromASTUntyped,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+  type ValueNode,
+  type validate as graphqlValidate,
+} from 'graphql';
+import { Parser } from 'graphql/language/parser.js';
+import type { Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import type { Limits } from '../config.js';
+import { requestError } from './errors.js';
+
+export interface OperationLimitsOptions {
+  limits: Limits;
+  /** False: `__schema` and `__type` are refused (INTROSPECTION_DISABLED). */
+  introspection: boolean;
+  /** Bytes the parsed-document cache may hold (estimated: 300 per token plus the text). */
+  documentCacheBytes?: number;
+}
+
+/** Measured with graphql 16: a parsed document keeps ~180-290 bytes per token, and its source text. */
+const BYTES_PER_TOKEN = 300;
+
+/**
+ * Bracket nesting the parser is allowed to recurse into: twice the field depth (each level is a
+ * selection set and often an argument list), plus room for input values. Far below the ~1,500 levels
+ * at which graphql-js's recursive parser overflows the stack.
+ */
+export function nestingLimit(depth: number): number {
+  return 2 * depth + 32;
+}
+
+export function useOperationLimits({ limits, introspection, documentCacheBytes = 32 * 1024 * 1024 }: OperationLimitsOptions): Plugin {
+  const documents = new LRUCache<string, DocumentNode>({ max: 1000, maxSize: documentCacheBytes, maxEntrySize: 64 * 1024 });
+  const validations = new WeakMap<DocumentNode, readonly GraphQLError[]>();
+  const limitRules = limitRulesFor(limits, introspection);
+
+  return {
+    onParams({ params, setResult }) {
+      // A document already parsed passed these checks when it was first seen.
+      if (typeof params.query !== 'string' || documents.has(params.query)) return;
+      const refused = lexicalLimit(params.query, limits);
+      if (refused) setResult({ errors: [refused] });
+    },
+
+    onParse({ setParseFn }) {
+      setParseFn((source: string | Source) => {
+        const text = typeof source === 'string' ? source : source.body;
+        const cached = documents.get(text);
+        if (cached) return cached;
+        const parser = new Parser(text, { maxTokens: limits.tokens });
+        let document: DocumentNode;
+        try {
+          document = parser.parseDocument();
+        } catch (error) {
+          // Only reachable with the lexical check bypassed (a plugin's own document): still the caller's.
+          if (error instanceof RangeError) throw requestError('MAX_DEPTH_LIMIT', 'The document is nested too deeply to parse');
+          throw error;
+        }
+        documents.set(text, document, { size: parser.tokenCount * BYTES_PER_TOKEN + text.length });
+        return document;
+      });
+    },
+
+    onValidate({ setValidationFn, validateFn }) {
+      const validate = validateFn as typeof graphqlValidate;
+      setValidationFn((schema: GraphQLSchema, document: DocumentNode, rules?: readonly ValidationRule[]) => {
+        const known = validations.get(document);
+        if (known) return known;
+        const errors = validateInStages(validate, schema, document, limitRules, rules ?? specifiedRules);
+        validations.set(document, errors);
+        return errors;
+      });
+    },
+
+    onExecute(payload) {
+      const args = payload.args as ExecutionArgs;
+      const refused = entityLimit(args.schema, args.document, args.operationName, args.variableValues, limits.entities);
+      if (refused) payload.setResultAndStopExecution({ errors: [refused] });
+    },
+  };
+}
+
+// ---- 1. lexing ---------------------------------------------------------------------------------------
+
+const OPENING = new Set<string>([TokenKind.BRACE_L, TokenKind.BRACKET_L, TokenKind.PAREN_L]);
+const CLOSING = new Set<string>([TokenKind.BRACE_R, TokenKind.BRACKET_R, TokenKind.PAREN_R]);
+
+/** Token count and bracket nesting of a document, read from its token stream; the first limit crossed. */
+export function lexicalLimit(query: string, limits: Pick<Limits, 'tokens' | 'depth'>): GraphQLError | undefined {
+  const lexer = new Lexer(new Source(query));
+  const maxNesting = nestingLimit(limits.depth);
+  let tokens = 0;
+  let nesting = 0;
+  try {
+    for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
+      if (++tokens > limits.tokens) return requestError('MAX_TOKENS_LIMIT', `The document has more than ${limits.tokens} tokens`);
+      if (OPENING.has(token.kind) && ++nesting > maxNesting) {
+        return requestError('MAX_DEPTH_LIMIT', `The document nests brackets more than ${maxNesting} levels deep`);
+      }
+      if (CLOSING.has(token.kind)) nesting--;
+    }
+  } catch (error) {
+    // A lexical syntax error: the parser reports it, with its location.
+    if (error instanceof GraphQLError) return undefined;
+    throw error;
+  }
+  return undefined;
+}
+
+// ---- 3. validation -----------------------------------------------------------------------------------
+
+function limitRulesFor(limits: Limits, introspection: boolean): ValidationRule[] {
+  // graphql-armor's rules throw their error by default, which yoga would answer as an unexpected
+  // INTERNAL_SERVER_ERROR; reported through the validation context instead, with their own code.
+  const report = (code: string) => ({
+    propagateOnRejection: false,
+    onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(limitError(code, error.message))],
+  });
+  const rules: ValidationRule[] = [
+    maxDepthRule({ n: limits.depth, flattenFragments: true, ignoreIntrospection: true, ...report('MAX_DEPTH_LIMIT') }),
+    maxAliasesRule({ n: limits.aliases, ...report('MAX_ALIASES_LIMIT') }),
+    maxDirectivesRule({ n: limits.directives, ...report('MAX_DIRECTIVES_LIMIT') }),
+    OfferedOperationsRule,
+  ];
+  if (!introspection) rules.push(NoSchemaIntrospectionCustomRule);
+  return rules;
+}
+
+/** armor words its messages as "Syntax Error: ..."; they are limits, not syntax. */
+function limitError(code: string, message: string): GraphQLError {
+  return requestError(code, message.replace(/^Syntax Error: /, ''));
+}
+
+/** The gateway answers queries and mutations; a subscription gets a clear refusal, not an execution error. */
+const OfferedOperationsRule: ValidationRule = (context) => ({
+  OperationDefinition(node: OperationDefinitionNode) {
+    if (node.operation === OperationTypeNode.SUBSCRIPTION) {
+      context.reportError(
+        new GraphQLError('Subscriptions are not offered by this gateway: the partner API has no push channel, so poll with a query', {
+          nodes: node,
+          extensions: { code: 'SUBSCRIPTIONS_NOT_SUPPORTED', http: { status: 400, spec: false } },
+        }),
+      );
+    }
+  },
+});
+
+function validateInStages(
+  validate: typeof graphqlValidate,
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  limitRules: readonly ValidationRule[],
+  rules: readonly ValidationRule[],
+): readonly GraphQLError[] {
+  try {
+    const refused = validate(schema, document, limitRules);
+    // The limit rules code their own errors; graphql-js's introspection rule is the one that does not.
+    if (refused.length > 0) return refused.map((e) => withCode(e, 'INTROSPECTION_DISABLED', { status: 400, spec: false }));
+    const errors = validate(schema, document, rules);
+    if (errors.length === 0) return errors;
+    // A literal of the wrong shape (`id: "abc"` for a UUID) fails ValuesOfCorrectTypeRule: that is bad
+    // input, not a broken document. Only when validation fails is the rule run on its own, to tell them apart.
+    const valueErrors = new Set(validate(schema, document, [ValuesOfCorrectTypeRule]).map((e) => e.message));
+    return errors.map((e) => withCode(e, valueErrors.has(e.message) ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED'));
+  } catch (error) {
+    // graphql-js's fragment-cycle and field-merging rules recurse: a pathological document within the
+    // limits above could still exhaust the stack. It is refused, not crashed on.
+    if (error instanceof RangeError) return [requestError('GRAPHQL_VALIDATION_FAILED', 'The document is too complex to validate')];
+    throw error;
+  }
+}
+
+/**
+ * Adds a code (and an HTTP status) to an error graphql-js made, in place: a copy would make the
+ * GraphQLError constructor compute its locations again, scanning the document once more per error.
+ */
+function withCode(error: GraphQLError, code: string, http?: { status: number; spec: boolean }): GraphQLError {
+  const extensions = error.extensions as Record<string, unknown>;
+  extensions.code ??= code;
+  if (http) extensions.http ??= http;
+  return error;
+}
+
+// ---- 4. entities -------------------------------------------------------------------------------------
+
+/**
+ * The representations `_entities` is asked for: at most `limit` in all, each an object whose
+ * `__typename` is an entity of this subgraph. Anything else is refused before execution (@apollo/subgraph
+ * would throw a plain Error for an unknown type, answered as INTERNAL_SERVER_ERROR, and resolve tens of
+ * thousands of representations one by one).
+ */
+export function entityLimit(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  limit: number,
+): GraphQLError | undefined {
+  const operation = document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (operationName == null || d.name?.value === operationName),
+  );
+  if (!operation || operation.operation !== OperationTypeNode.QUERY) return undefined;
+  const lists = entitiesArguments(document, operation.selectionSet).map((node) => representations(node, operation, variables ?? {}));
+  const total = lists.reduce((sum, list) => sum + (list?.length ?? 0), 0);
+  if (total > limit) return requestError('MAX_ENTITIES_LIMIT', `The operation asks for ${total} entity representations; at most ${limit} are allowed`);
+  const entityTypes = new Set(entityTypeNames(schema));
+  for (const list of lists) {
+    for (const [index, representation] of (list ?? []).entries()) {
+      const typename = (representation as { __typename?: unknown } | null)?.__typename;
+      if (typeof typename !== 'string' || !entityTypes.has(typename)) {
+        const shown = typeof typename === 'string' ? `"${typename.slice(0, 100)}"` : 'no __typename';
+        return requestError(
+          'BAD_USER_INPUT',
+          `Representation ${index} has ${shown}; this subgraph resolves ${[...entityTypes].sort().join(', ')}`,
+        );
+      }
+    }
+  }
+  return undefined;
+}
+
+function entityTypeNames(schema: GraphQLSchema): string[] {
+  const union = schema.getType('_Entity');
+  return union && 'getTypes' in union ? union.getTypes().map((t) => t.name) : [];
+}
+
+/** The `representations` argument of every `_entities` field at the root, through fragments. */
+function entitiesArguments(document: DocumentNode, root: SelectionSetNode): ValueNode[] {
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const found: ValueNode[] = [];
+  const seen = new Set<string>();
+  const pending: SelectionSetNode[] = [root];
+  while (pending.length > 0) {
+    for (const selection of pending.pop()!.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const argument = selection.name.value === '_entities' ? selection.arguments?.find((a) => a.name.value === 'representations') : undefined;
+        if (argument) found.push(argument.value);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        pending.push(selection.selectionSet);
+      } else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) pending.push(fragment.selectionSet);
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * The representations an argument names, with variables (and their defaults) filled in. A single
+ * value counts as a list of one, as GraphQL's input coercion makes it; null is left to execution.
+ */
+function representations(node: ValueNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): unknown[] | undefined {
+  const values = { ...defaults(operation), ...variables };
+  const value: unknown = node.kind === Kind.VARIABLE ? values[node.name.value] : valueFromASTUntyped(node, values);
+  if (value === undefined || value === null) return undefined;
+  return Array.isArray(value) ? (value as unknown[]) : [value];
+}
+
+function defaults(operation: OperationDefinitionNode): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const definition of operation.variableDefinitions ?? []) {
+    if (definition.defaultValue) result[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue);
+  }
+  return result;
+}
