@@ -6,7 +6,7 @@ import type { Logger } from './logger.js';
 import { contextFactory, type Context, type ContextConfig } from './context.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { maskedErrors, useErrorCodes } from './plugins/use-error-codes.js';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { useGraphiQL } from './plugins/use-graphiql.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { usePersistedQueries } from './plugins/use-persisted-queries.js';
 import { useRequestLimits } from './plugins/use-request-limits.js';
@@ -26,8 +26,6 @@ export interface GatewayOptions {
 const ENDPOINT = '/graphql';
 
 export function createGateway({ api, config, logger, examples = [] }: GatewayOptions) {
-  // The self-contained GraphiQL page is ~9 MB of HTML and never changes while the process runs: render it once.
-  let graphiqlPage: string | undefined;
   return createYoga<object, Context>({
     schema,
     graphqlEndpoint: ENDPOINT,
@@ -35,6 +33,7 @@ export function createGateway({ api, config, logger, examples = [] }: GatewayOpt
     logging: logger,
     maskedErrors,
     plugins: [
+      config.graphiql && useGraphiQL({ endpoint: ENDPOINT, title: 'Podero GraphQL gateway', defaultTabs: examples.map((query) => ({ query })) }),
       useCsrfPrevention(),
       useRequestLimits(),
       // After APQ, which turns a hash into the document the limits then check.
@@ -51,12 +50,8 @@ export function createGateway({ api, config, logger, examples = [] }: GatewayOpt
     multipart: false,
     landingPage: false,
     maxRequestBodySize: config.limits.requestBytes,
-    graphiql: config.graphiql && {
-      title: 'Podero GraphQL gateway',
-      defaultTabs: examples.map((query) => ({ query })),
-      shouldPersistHeaders: false,
-    },
-    renderGraphiQL: (options) => (graphiqlPage ??= renderGraphiQL(options)),
+    // use-graphiql.ts serves it (rendered once, split, compressed, cached).
+    graphiql: false,
   });
 }
 

@@ -40,6 +40,8 @@ describe('GraphiQL in headless Chromium (demo mode)', () => {
   const requests: string[] = [];
   const failedRequests: string[] = [];
   const consoleErrors: string[] = [];
+  /** What went over the wire for GraphiQL's own files: encoding and body bytes. */
+  const transfers: { url: string; encoding: string | null; bytes: number }[] = [];
 
   beforeAll(async () => {
     child = startMain({ PORT: '0' });
@@ -63,6 +65,12 @@ describe('GraphiQL in headless Chromium (demo mode)', () => {
     page = browser!.pages()[0] ?? (await browser!.newPage());
     page.on('request', (request) => requests.push(request.url()));
     page.on('requestfailed', (request) => failedRequests.push(`${request.url()}: ${request.failure()?.errorText ?? 'failed'}`));
+    page.on('response', (response) => {
+      if (!response.url().includes('/graphql') || response.request().method() !== 'GET') return;
+      void Promise.all([response.headerValue('content-encoding'), response.request().sizes()]).then(([encoding, sizes]) =>
+        transfers.push({ url: response.url(), encoding, bytes: sizes.responseBodySize }),
+      );
+    });
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());
     });
@@ -113,5 +121,17 @@ describe('GraphiQL in headless Chromium (demo mode)', () => {
     expect(foreign).toEqual([]);
     expect(failedRequests).toEqual([]);
     expect(consoleErrors.filter((text) => FAILED_LOAD.test(text))).toEqual([]);
+  });
+
+  it('loads GraphiQL as a small page and compressed files: about 2 MB instead of 9', () => {
+    const files = transfers.filter((t) => t.url.includes('/graphql/graphiql/'));
+    expect(files.map((t) => new URL(t.url).pathname.replace(/\.[\w-]{16}\./, '.<hash>.')).sort()).toEqual([
+      '/graphql/graphiql/favicon.<hash>.ico',
+      '/graphql/graphiql/graphiql.<hash>.css',
+      '/graphql/graphiql/graphiql.<hash>.js',
+    ]);
+    expect(files.filter((t) => !t.url.endsWith('.ico')).map((t) => t.encoding)).toEqual(['br', 'br']);
+    const total = transfers.reduce((sum, t) => sum + t.bytes, 0);
+    expect(total).toBeLessThan(3_000_000);
   });
 });
