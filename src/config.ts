@@ -36,6 +36,26 @@ export interface Config {
   introspection: boolean;
   /** NODE_ENV=development: error messages keep graphql-js's "Did you mean ...?" hints. */
   development: boolean;
+  /** Caller authentication with JWTs from the partner's identity provider; absent: callers are not authenticated. */
+  auth: CallerAuth | undefined;
+  /** Upstream calls one caller may cause per minute (a token bucket); 0: no limit. */
+  upstreamCallsPerMinute: number;
+}
+
+/** How callers prove who they are: a JWT from the partner's identity provider (see src/caller/). */
+export interface CallerAuth {
+  /** The identity provider's JSON Web Key Set. */
+  jwksUrl: URL;
+  issuer: string;
+  audience: string;
+  /** The claim holding the caller's Podero user id. */
+  userClaim: string;
+  /** When set, the claim holding the partner's own customer id (the user's `external_user_id`) instead. */
+  externalUserClaim: string | undefined;
+  /** The claim holding the caller's role: `admin` or `staff` act on every user; anything else is an end user. */
+  roleClaim: string;
+  /** Let an operation that selects only `_service { sdl }` through without a token (composition tools). */
+  publicServiceSdl: boolean;
 }
 
 /** Bounds on one request, each checked before anything expensive runs; see the README's "Limits". */
@@ -167,12 +187,20 @@ const Env = z.object({
   GRAPHIQL: flag(true),
   INTROSPECTION: flag(true),
   NODE_ENV: optionalText,
+  AUTH_JWKS_URL: upstreamUrl('an https URL of the identity provider\'s JSON Web Key Set (http only on this machine; no credentials, query or fragment)'),
+  AUTH_ISSUER: optionalText,
+  AUTH_AUDIENCE: optionalText,
+  AUTH_USER_CLAIM: optionalText.transform((v) => v ?? 'podero_user_id'),
+  AUTH_EXTERNAL_USER_CLAIM: optionalText,
+  AUTH_ROLE_CLAIM: optionalText.transform((v) => v ?? 'podero_role'),
+  AUTH_PUBLIC_SERVICE_SDL: flag(true),
+  RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE: integer(0, 1_000_000, 600),
 });
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = Env.safeParse(env);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: expected ${issue.message}`);
-  problems.push(...credentialProblems(env));
+  problems.push(...credentialProblems(env), ...authProblems(env));
   if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   const e = parsed.data;
 
@@ -198,6 +226,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     graphiql: e.GRAPHIQL,
     introspection: e.INTROSPECTION,
     development: e.NODE_ENV === 'development',
+    auth:
+      e.AUTH_JWKS_URL === undefined
+        ? undefined
+        : {
+            jwksUrl: e.AUTH_JWKS_URL,
+            issuer: e.AUTH_ISSUER!,
+            audience: e.AUTH_AUDIENCE!,
+            userClaim: e.AUTH_USER_CLAIM,
+            externalUserClaim: e.AUTH_EXTERNAL_USER_CLAIM,
+            roleClaim: e.AUTH_ROLE_CLAIM,
+            publicServiceSdl: e.AUTH_PUBLIC_SERVICE_SDL,
+          },
+    upstreamCallsPerMinute: e.RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE,
   };
 }
 
@@ -219,6 +260,33 @@ function credentialProblems(env: Record<string, string | undefined>): string[] {
   if (clientId && !clientSecret) problems.push('PODERO_CLIENT_SECRET: expected a value, since PODERO_CLIENT_ID is set');
   if (clientSecret && !clientId) problems.push('PODERO_CLIENT_ID: expected a value, since PODERO_CLIENT_SECRET is set');
   if (set('PODERO_TOKEN_URL') && !clientId) problems.push('PODERO_TOKEN_URL: is only used with PODERO_CLIENT_ID + PODERO_CLIENT_SECRET');
+  return problems;
+}
+
+/** Which caller-authentication variables go together, and what they rule out. */
+function authProblems(env: Record<string, string | undefined>): string[] {
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  const problems: string[] = [];
+  if (!set('AUTH_JWKS_URL')) {
+    for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_USER_CLAIM', 'AUTH_EXTERNAL_USER_CLAIM', 'AUTH_ROLE_CLAIM']) {
+      if (set(name)) problems.push(`${name}: is set, but AUTH_JWKS_URL is not (caller authentication is off without it)`);
+    }
+    return problems;
+  }
+  for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE']) if (!set(name)) problems.push(`${name}: expected a value, since AUTH_JWKS_URL is set`);
+  if (set('AUTH_USER_CLAIM') && set('AUTH_EXTERNAL_USER_CLAIM')) {
+    problems.push('AUTH_EXTERNAL_USER_CLAIM: expected either AUTH_USER_CLAIM (a Podero user id) or AUTH_EXTERNAL_USER_CLAIM (your customer id), not both');
+  }
+  if (set('PODERO_API_URL')) {
+    if (!set('PODERO_ACCESS_TOKEN') && !set('PODERO_CLIENT_ID')) {
+      // Pass-through mode forwards the caller's Authorization header: with caller authentication that
+      // header is the caller's JWT, which must never reach the partner API.
+      problems.push(
+        'AUTH_JWKS_URL: caller authentication needs the gateway\'s own partner API credentials (PODERO_ACCESS_TOKEN, or PODERO_CLIENT_ID + PODERO_CLIENT_SECRET); without them the gateway would forward each caller\'s JWT upstream (pass-through mode)',
+      );
+    }
+    if (!set('PODERO_ORG_ID')) problems.push('PODERO_ORG_ID: expected a value, since AUTH_JWKS_URL is set (callers act within the configured organization)');
+  }
   return problems;
 }
 

@@ -1,28 +1,57 @@
-// The per-request Context: the caller's view of the partner API and the request's loaders.
+// The per-request Context: who is calling, their view of the partner API, and the request's loaders.
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { budgetKey, describeCaller, type Caller } from './caller/caller.js';
+import { admission, type CallBudgetStore } from './caller/budget.js';
+import { clientAddress, type CallerIdentity } from './caller/identify.js';
 import type { ApiSession, PartnerApi } from './upstream/client.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 export interface Context {
+  caller: Caller;
   api: ApiSession;
   loaders: Loaders;
-  /** PODERO_ORG_ID: used when a query passes no orgId. */
+  /** PODERO_ORG_ID: used when a query passes no orgId, and the only organization an authenticated caller may name. */
   defaultOrgId: string | undefined;
+  /** Logs for this request: they name the caller (subject and role, never the token). */
+  logger: Logger;
 }
 
 export type ContextConfig = Pick<Config, 'orgId' | 'maxConcurrency' | 'maxCallsPerRequest'>;
 
-export function contextFactory(api: PartnerApi, config: ContextConfig) {
-  return ({ request }: YogaInitialContext): Context => {
+export interface ContextDependencies {
+  api: PartnerApi;
+  identity: CallerIdentity;
+  /** Each caller's budget of upstream calls; absent: no per-caller limit. */
+  budget: CallBudgetStore | undefined;
+  logger: Logger;
+  config: ContextConfig;
+}
+
+/**
+ * A request the caller-auth plugin let through without an identity (the public `_service { sdl }`):
+ * an end user with no Podero user, who may act on nobody.
+ */
+const NOBODY: Caller = { kind: 'end-user', subject: 'anonymous', userId: null };
+
+export function contextFactory({ api, identity, budget, logger, config }: ContextDependencies) {
+  return async (initial: YogaInitialContext): Promise<Context> => {
+    const { request } = initial;
+    const caller = await identity.of(request, clientAddress(initial)).catch(() => NOBODY);
+    const requestLogger = logger.child(describeCaller(caller));
     const session = api.session({
-      callerAuthorization: request.headers.get('authorization') ?? undefined,
+      // A caller's own Authorization goes upstream only when nobody authenticates callers (pass-through
+      // mode); with caller authentication it is their JWT, which the partner API must never see.
+      callerAuthorization: identity.required ? undefined : (request.headers.get('authorization') ?? undefined),
       signal: request.signal,
       maxConcurrency: config.maxConcurrency,
       maxCalls: config.maxCallsPerRequest,
+      admit: budget && admission(budget, budgetKey(caller)),
+      logger: requestLogger,
     });
     // The user list replaces detail calls once they would need more than one round of concurrent calls.
-    const loaders = createLoaders(session, { userListThreshold: config.maxConcurrency + 1 });
-    return { api: session, loaders, defaultOrgId: config.orgId };
+    const loaders = createLoaders(session, { userListThreshold: config.maxConcurrency + 1, caller });
+    return { caller, api: session, loaders, defaultOrgId: config.orgId, logger: requestLogger };
   };
 }

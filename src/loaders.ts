@@ -2,6 +2,7 @@
 // many times it is asked for (aliases, fragments, entity references). Created per request, so nothing
 // cached here outlives the request or is seen by another caller.
 import DataLoader from 'dataloader';
+import { mayActOnUser, type Caller } from './caller/caller.js';
 import type { ApiSession } from './upstream/client.js';
 import { UpstreamError } from './upstream/errors.js';
 import { fetchUser, fetchUsers, type Owner, type UserKey } from './upstream/users.js';
@@ -18,6 +19,8 @@ export interface LoaderOptions {
    * organization) is read instead of one detail call per user.
    */
   userListThreshold: number;
+  /** Whose request this is: nothing upstream answers about another user is passed on to them. */
+  caller: Caller;
 }
 
 /** The partner API has no batch endpoints: a batch is one call per distinct key, concurrent within the session's cap. */
@@ -30,14 +33,31 @@ function asError(error: unknown): Error {
 }
 
 export function createLoaders(api: ApiSession, options: LoaderOptions): Loaders {
+  // Defence in depth: the schema refuses to ask about a user the caller may not act on, before any
+  // call; should upstream still answer with someone else's record, it goes no further.
+  const visible = <T>(ownerId: (record: T) => string) => (record: T): T => {
+    if (!mayActOnUser(options.caller, ownerId(record))) {
+      throw new UpstreamError('FORBIDDEN', 'The partner API answered with data of a user this caller may not act on');
+    }
+    return record;
+  };
   return {
-    wallbox: new DataLoader(perKey((key: WallboxKey) => fetchWallbox(api, key)), {
+    wallbox: new DataLoader(perKey((key: WallboxKey) => fetchWallbox(api, key).then(visible((w) => w.owner.id))), {
       cacheKeyFn: (k) => `${k.orgId}/${k.userId}/${k.id}/${k.includeDeleted ? 'with-deleted' : 'live'}`,
     }),
-    user: new DataLoader((keys: readonly UserKey[]) => loadUsers(api, keys, options.userListThreshold), {
-      cacheKeyFn: (k) => `${k.orgId}/${k.userId}`,
-    }),
+    user: new DataLoader(
+      async (keys: readonly UserKey[]) => (await loadUsers(api, keys, options.userListThreshold)).map((u) => (u instanceof Error ? u : catching(() => visible<Owner>((o) => o.id)(u)))),
+      { cacheKeyFn: (k) => `${k.orgId}/${k.userId}` },
+    ),
   };
+}
+
+function catching<T>(run: () => T): T | Error {
+  try {
+    return run();
+  } catch (error) {
+    return asError(error);
+  }
 }
 
 /**

@@ -51,7 +51,7 @@ await new Promise<void>((resolve, reject) => {
 });
 const { port } = server.address() as AddressInfo;
 const endpoint = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/graphql`;
-logger.info({ endpoint }, 'gateway listening');
+logger.info({ endpoint, callerAuth: config.auth ? config.auth.jwksUrl.origin : 'off' }, 'gateway listening');
 
 if (simulator) {
   process.stdout.write(

@@ -4,6 +4,9 @@ import { createYoga } from 'graphql-yoga';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { contextFactory, type Context, type ContextConfig } from './context.js';
+import { MemoryCallBudget, type CallBudgetStore } from './caller/budget.js';
+import { callerIdentity, type CallerIdentity } from './caller/identify.js';
+import { useCallerAuth } from './plugins/use-caller-auth.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { maskedErrors, useErrorCodes } from './plugins/use-error-codes.js';
 import { useGraphiQL } from './plugins/use-graphiql.js';
@@ -13,7 +16,8 @@ import { useRequestLimits } from './plugins/use-request-limits.js';
 import { schema } from './schema/index.js';
 import type { PartnerApi } from './upstream/client.js';
 
-export type GatewayConfig = ContextConfig & Pick<Config, 'corsOrigins' | 'limits' | 'graphiql' | 'introspection' | 'development'>;
+export type GatewayConfig = ContextConfig &
+  Pick<Config, 'corsOrigins' | 'limits' | 'graphiql' | 'introspection' | 'development' | 'auth' | 'upstreamCallsPerMinute'>;
 
 export interface GatewayOptions {
   api: PartnerApi;
@@ -21,20 +25,28 @@ export interface GatewayOptions {
   logger: Logger;
   /** The operations GraphiQL opens with, one tab each. */
   examples?: string[];
+  /** Who is calling; by default as `config.auth` describes it. */
+  identity?: CallerIdentity;
+  /** Where callers' budgets of upstream calls are kept; by default in this process's memory. */
+  budget?: CallBudgetStore;
 }
 
 const ENDPOINT = '/graphql';
 
-export function createGateway({ api, config, logger, examples = [] }: GatewayOptions) {
+export function createGateway({ api, config, logger, examples = [], ...options }: GatewayOptions) {
+  const identity = options.identity ?? callerIdentity({ auth: config.auth, api, orgId: config.orgId, logger });
+  const budget = options.budget ?? (config.upstreamCallsPerMinute > 0 ? new MemoryCallBudget(config.upstreamCallsPerMinute) : undefined);
   return createYoga<object, Context>({
     schema,
     graphqlEndpoint: ENDPOINT,
-    context: contextFactory(api, config),
+    context: contextFactory({ api, identity, budget, logger, config }),
     logging: logger,
     maskedErrors,
     plugins: [
       config.graphiql && useGraphiQL({ endpoint: ENDPOINT, title: 'Podero GraphQL gateway', defaultTabs: examples.map((query) => ({ query })) }),
       useCsrfPrevention(),
+      // Before anything reads the request: an unauthenticated caller gets a 401 and nothing else.
+      useCallerAuth({ identity, publicServiceSdl: config.auth?.publicServiceSdl ?? true, logger }),
       useRequestLimits(),
       // After APQ, which turns a hash into the document the limits then check.
       usePersistedQueries(),
@@ -43,9 +55,8 @@ export function createGateway({ api, config, logger, examples = [] }: GatewayOpt
     ],
     // use-operation-limits.ts keeps parsed documents in a cache bounded in bytes; yoga's is bounded in entries only.
     parserAndValidationCache: false,
-    // Browsers on other origins may call the gateway only when listed in CORS_ORIGINS. The gateway
-    // holds upstream credentials and (for now) authenticates no caller, so this is what keeps any web
-    // page from using them.
+    // Browsers on other origins may call the gateway only when listed in CORS_ORIGINS: without caller
+    // authentication this is what keeps any web page from using the organization's credentials.
     cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, methods: ['GET', 'POST'], credentials: false } : false,
     multipart: false,
     landingPage: false,

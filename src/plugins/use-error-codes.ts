@@ -102,6 +102,7 @@ function withUpstreamCode(error: GraphQLError, upstream: UpstreamError): GraphQL
   const extensions = error.extensions as Record<string, unknown>;
   extensions.code = upstream.code;
   if (upstream.fields) extensions.fields = upstream.fields;
+  if (upstream.retryAfterS !== undefined) extensions.retryAfter = upstream.retryAfterS;
   if (upstream.status !== undefined) {
     extensions.upstream = { status: upstream.status, ...(upstream.detail === undefined ? {} : { detail: upstream.detail }) };
   }

@@ -148,6 +148,9 @@ builder.mutationField('startAction', (t) =>
     description:
       'Starts resolving a pending action (e.g. reauthenticate): answers the URL to send the end user to. NOT_FOUND when the action does not exist; FORBIDDEN when its secret was used or has expired (read the wallbox again for a fresh link).',
     args: { input: t.arg({ type: StartActionInput, required: true }) },
+    // The action's secret authorizes it (upstream's rule); it is found only in the actions of a device
+    // the caller could read.
+    authScopes: { anyCaller: true },
     resolve: (_root, { input }, ctx) =>
       onCue(
         ctx,
@@ -176,6 +179,8 @@ builder.mutationField('reportActionOutcome', (t) =>
     description:
       'Reports how a started action ended. SUCCESS completes it; FAIL records the failure and leaves it pending. NOT_FOUND when the action is not active (never started, or already completed).',
     args: { input: t.arg({ type: ReportActionOutcomeInput, required: true }) },
+    // As startAction: the secret authorizes it.
+    authScopes: { anyCaller: true },
     resolve: (_root, { input }, ctx) =>
       onCue(
         ctx,

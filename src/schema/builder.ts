@@ -1,9 +1,13 @@
-// The one SchemaBuilder: its plugins, its scalars and its Context type. Types live in their own files.
+// The one SchemaBuilder: its plugins, its scalars, its Context type and who may touch what (the auth
+// scopes, src/schema/scopes.ts). Types live in their own files.
 import SchemaBuilder from '@pothos/core';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import type { Context } from '../context.js';
+import { mayActOnUser } from '../caller/caller.js';
+import { forbidden } from './scope-errors.js';
 import { UUIDScalar } from './uuid.js';
 
 export const builder = new SchemaBuilder<{
@@ -14,10 +18,30 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date };
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
   };
+  AuthScopes: {
+    /** May read and steer this user's data: staff and admins any user, an end user their own. */
+    user: string;
+    /** This organization is the one the gateway serves (any, without caller authentication). */
+    organization: string;
+    /** Staff or admin (or anyone, without caller authentication): organization-wide reads. */
+    staff: boolean;
+    /** Anyone who got past authentication: for fields authorized by other means (an action's secret) or about the caller alone. */
+    anyCaller: boolean;
+  };
 }>({
+  // Scope auth first, so no other plugin's wrapper runs a resolver before the check (its README).
   // The federation plugin needs the directives plugin, listed before it (STACK.md, gotcha 1).
-  plugins: [DirectivesPlugin, FederationPlugin],
+  plugins: [ScopeAuthPlugin, DirectivesPlugin, FederationPlugin],
   defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (ctx) => ({
+      user: (userId) => mayActOnUser(ctx.caller, userId),
+      organization: (orgId) => ctx.caller.kind === 'organization' || orgId === ctx.defaultOrgId,
+      staff: ctx.caller.kind !== 'end-user',
+      anyCaller: true,
+    }),
+    unauthorizedError: (_parent, _context, _info, result) => forbidden(result.failure),
+  },
 });
 
 builder.addScalarType('UUID', UUIDScalar);

@@ -1,5 +1,5 @@
 import { printSubgraphSchema } from '@apollo/subgraph';
-import { lexicographicSortSchema, printSchema } from 'graphql';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
 import './enums.js';
 import './device-model.js';
@@ -16,6 +16,23 @@ export const schema = builder.toSubGraphSchema({
   linkUrl: 'https://specs.apollo.dev/federation/v2.6',
   federationDirectives: ['@key'],
 });
+
+assertEveryRootFieldIsScoped(schema);
+
+/**
+ * A root field without `authScopes` would let any caller reach any user's data: such a schema is not
+ * built at all (the gateway does not start, and every test fails). `_entities` checks each
+ * representation in its type's resolveReference; `_service` is the public subgraph SDL.
+ */
+function assertEveryRootFieldIsScoped(built: GraphQLSchema): void {
+  const unscoped = [built.getQueryType(), built.getMutationType()].flatMap((root) =>
+    Object.values(root?.getFields() ?? {})
+      .filter((field) => !['_entities', '_service'].includes(field.name))
+      .filter((field) => (field.extensions.pothosOptions as { authScopes?: unknown } | undefined)?.authScopes === undefined)
+      .map((field) => `${root!.name}.${field.name}`),
+  );
+  if (unscoped.length > 0) throw new Error(`Root fields without authScopes (see src/schema/scopes.ts): ${unscoped.join(', ')}`);
+}
 
 /** schema/schema.graphql: the schema as served, printed and sorted, so diffs show only real changes. */
 export function printSortedSchema(): string {

@@ -1,5 +1,6 @@
 import { builder } from './builder.js';
 import { orgIdOf } from './input.js';
+import { authorize, userScopes } from './scopes.js';
 import { uuidFrom } from './uuid.js';
 import type { Owner } from '../upstream/users.js';
 
@@ -18,6 +19,25 @@ export const OwnerRef = builder.objectRef<Owner>('Owner').implement({
 // the owner's details, read from the partner API's user endpoints in the configured organization.
 builder.asEntity(OwnerRef, {
   key: builder.selection<{ id: string }>('id'),
-  // async: a bad representation fails its own entity, not the whole `_entities` list.
-  resolveReference: async (ref, ctx) => ctx.loaders.user.load({ orgId: orgIdOf(null, ctx), userId: uuidFrom(ref.id, 'Owner.id') }),
+  // async: a bad or foreign representation fails its own entity, not the whole `_entities` list.
+  resolveReference: async (ref, ctx) => {
+    const key = { orgId: orgIdOf(null, ctx), userId: uuidFrom(ref.id, 'Owner.id') };
+    await authorize(ctx, userScopes(key, ctx));
+    return ctx.loaders.user.load(key);
+  },
 });
+
+builder.queryField('me', (t) =>
+  t.field({
+    type: OwnerRef,
+    nullable: true,
+    description:
+      "The caller's own user, as their token names it. Null for a staff or admin token that names no user, for a token no Podero user matches, and when the gateway does not authenticate callers.",
+    // About the caller alone: there is no one else it could name.
+    authScopes: { anyCaller: true },
+    resolve: (_root, _args, ctx) => {
+      const userId = ctx.caller.kind === 'organization' ? null : ctx.caller.userId;
+      return userId === null ? null : ctx.loaders.user.load({ orgId: orgIdOf(null, ctx), userId });
+    },
+  }),
+);

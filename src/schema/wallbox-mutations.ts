@@ -8,7 +8,8 @@
 import { builder } from './builder.js';
 import { WallboxRef, wallboxKey } from './wallbox.js';
 import { BoostRejectionReasonEnum, BoostStateEnum, PriceZoneEnum } from './enums.js';
-import { InputProblems, checkReturnUrl, orgIdOf } from './input.js';
+import { InputProblems, checkReturnUrl, orgIdOf, userIdOf } from './input.js';
+import { ORG_ID_DESCRIPTION, USER_ID_DESCRIPTION, deviceArgs, userArgs, userScopes } from './scopes.js';
 import { forgetWallbox } from '../loaders.js';
 import type { Context } from '../context.js';
 import {
@@ -32,8 +33,8 @@ const UpdateWallboxInput = builder.inputType('UpdateWallboxInput', {
   description:
     'Which wallbox, and the settings to change. Only the settings you set are sent: an explicit null is sent as null, an absent setting is left as it is. Each setting is named as the Wallbox field it changes.',
   fields: (t) => ({
-    orgId: t.field({ type: 'UUID', description: "Organization of the user; defaults to the gateway's PODERO_ORG_ID." }),
-    userId: t.field({ type: 'UUID', required: true, description: 'The user the wallbox belongs to.' }),
+    orgId: t.field({ type: 'UUID', description: ORG_ID_DESCRIPTION }),
+    userId: t.field({ type: 'UUID', description: USER_ID_DESCRIPTION }),
     id: t.field({ type: 'UUID', required: true, description: 'Wallbox id.' }),
     chargeTargetMin: t.int({ description: 'Lower charge target, percent (0-100); not above chargeTargetMax.' }),
     chargeTargetMax: t.int({ description: 'Upper charge target, percent (0-100).' }),
@@ -95,19 +96,13 @@ async function applySettings(ctx: Context, key: WallboxKey, settings: WallboxSet
   return updated;
 }
 
-/** Which wallbox: the same arguments as the `wallbox` query. */
-const wallboxArgs = builder.args((t) => ({
-  orgId: t.field({ type: 'UUID', description: "Organization of the user; defaults to the gateway's PODERO_ORG_ID." }),
-  userId: t.field({ type: 'UUID', required: true, description: 'The user the wallbox belongs to.' }),
-  id: t.field({ type: 'UUID', required: true, description: 'Wallbox id.' }),
-}));
-
 builder.mutationField('updateWallbox', (t) =>
   t.field({
     nullable: true,
     type: WallboxRef,
     description: 'Changes wallbox settings (partner API PUT). Answers the wallbox as updated upstream.',
     args: { input: t.arg({ type: UpdateWallboxInput, required: true }) },
+    authScopes: (_root, { input }, ctx) => userScopes(input, ctx),
     resolve: (_root, { input }, ctx) => applySettings(ctx, wallboxKey(input, ctx), settingsFrom(input)),
   }),
 );
@@ -117,7 +112,8 @@ builder.mutationField('pauseWallboxPower', (t) =>
     nullable: true,
     type: WallboxRef,
     description: 'Pauses charging power until the given time (updateWallbox with pausePowerUntil).',
-    args: { ...wallboxArgs, until: t.arg({ type: 'DateTime', required: true, description: 'When to resume; must be in the future.' }) },
+    args: { ...deviceArgs, until: t.arg({ type: 'DateTime', required: true, description: 'When to resume; must be in the future.' }) },
+    authScopes: (_root, args, ctx) => userScopes(args, ctx),
     resolve: (_root, args, ctx) => {
       const problems = new InputProblems();
       if (args.until.getTime() <= Date.now()) problems.add('until', 'must be in the future');
@@ -132,7 +128,8 @@ builder.mutationField('resumeWallboxPower', (t) =>
     nullable: true,
     type: WallboxRef,
     description: 'Ends a power pause now (updateWallbox with pausePowerUntil: null).',
-    args: wallboxArgs,
+    args: deviceArgs,
+    authScopes: (_root, args, ctx) => userScopes(args, ctx),
     resolve: (_root, args, ctx) => applySettings(ctx, wallboxKey(args, ctx), { pausePowerUntil: null }),
   }),
 );
@@ -183,7 +180,8 @@ builder.mutationField('boostWallbox', (t) =>
     type: BoostWallboxResult,
     description:
       '"Charge now": with a vehicle plugged in and idle the boost starts; with none it is armed for the next plug-in; when charging or full the partner API refuses it (BoostRejected).',
-    args: wallboxArgs,
+    args: deviceArgs,
+    authScopes: (_root, args, ctx) => userScopes(args, ctx),
     resolve: async (_root, args, ctx): Promise<BoostResult> => {
       const key = wallboxKey(args, ctx);
       // Upstream answers 204 both when it starts and when it arms. Which one happened shows in the
@@ -208,7 +206,8 @@ builder.mutationField('cancelWallboxBoost', (t) =>
     nullable: true,
     description:
       'Cancels a running boost and disarms one armed for the next session (idempotent). Answers the wallbox read again afterwards; null (with an error) only if that read failed.',
-    args: wallboxArgs,
+    args: deviceArgs,
+    authScopes: (_root, args, ctx) => userScopes(args, ctx),
     resolve: async (_root, args, ctx) => {
       const key = wallboxKey(args, ctx);
       await writing(ctx, key, () => cancelWallboxBoost(ctx.api, key));
@@ -233,11 +232,9 @@ builder.mutationField('createWallboxClaimToken', (t) =>
     nullable: true,
     type: WallboxClaimToken,
     description: 'Mints a one-time token for pairing a new charger to the user.',
-    args: {
-      orgId: t.arg({ type: 'UUID', description: "Organization of the user; defaults to the gateway's PODERO_ORG_ID." }),
-      userId: t.arg({ type: 'UUID', required: true, description: 'The user the charger will belong to.' }),
-    },
-    resolve: (_root, args, ctx) => createClaimToken(ctx.api, { orgId: orgIdOf(args.orgId, ctx), userId: args.userId }),
+    args: userArgs,
+    authScopes: (_root, args, ctx) => userScopes(args, ctx),
+    resolve: (_root, args, ctx) => createClaimToken(ctx.api, { orgId: orgIdOf(args.orgId, ctx), userId: userIdOf(args.userId, ctx) }),
   }),
 );
 
@@ -255,8 +252,9 @@ builder.mutationField('reauthenticateWallbox', (t) =>
     nullable: true,
     type: WallboxAuthSession,
     description: "Starts a re-authentication: answers a URL where the owner signs in to the manufacturer's cloud again.",
+    authScopes: (_root, args, ctx) => userScopes(args, ctx),
     args: {
-      ...wallboxArgs,
+      ...deviceArgs,
       successUrl: t.arg.string({ description: 'Where the owner returns after signing in.' }),
       cancelUrl: t.arg.string({ description: 'Where the owner returns after cancelling.' }),
     },

@@ -6,14 +6,15 @@ import { BoostStateEnum, DeviceStatusEnum, PriceZoneEnum } from './enums.js';
 import { DeviceModelRef } from './device-model.js';
 import { OwnerRef } from './owner.js';
 import { ActionRef } from './action.js';
-import { orgIdOf } from './input.js';
+import { orgIdOf, userIdOf } from './input.js';
+import { authorize, deviceArgs, userScopes } from './scopes.js';
 import type { Context } from '../context.js';
 import { uuidFrom } from './uuid.js';
 import type { Wallbox, WallboxKey } from '../upstream/wallboxes.js';
 
-/** Which wallbox the arguments name (`orgId` falls back to PODERO_ORG_ID). */
-export function wallboxKey(args: { orgId?: string | null; userId: string; id: string; includeDeleted?: boolean | null }, ctx: Context): WallboxKey {
-  return { orgId: orgIdOf(args.orgId, ctx), userId: args.userId, id: args.id, includeDeleted: args.includeDeleted ?? false };
+/** Which wallbox the arguments name (`orgId` falls back to PODERO_ORG_ID, `userId` to an end user's own). */
+export function wallboxKey(args: { orgId?: string | null; userId?: string | null; id: string; includeDeleted?: boolean | null }, ctx: Context): WallboxKey {
+  return { orgId: orgIdOf(args.orgId, ctx), userId: userIdOf(args.userId, ctx), id: args.id, includeDeleted: args.includeDeleted ?? false };
 }
 
 export const WallboxRef = builder.objectRef<Wallbox>('Wallbox');
@@ -117,14 +118,17 @@ WallboxRef.implement({
 // wallbox id plus the owner's id; the organization is the configured one (PODERO_ORG_ID).
 builder.asEntity(WallboxRef, {
   key: builder.selection<{ id: string; owner: { id: string } }>('id owner { id }'),
-  // async: a bad representation fails its own entity, not the whole `_entities` list.
-  resolveReference: async (ref, ctx) =>
-    ctx.loaders.wallbox.load({
+  // async: a bad or foreign representation fails its own entity, not the whole `_entities` list.
+  resolveReference: async (ref, ctx) => {
+    const key = {
       orgId: orgIdOf(null, ctx),
       userId: uuidFrom((ref.owner as { id?: unknown } | undefined)?.id, 'Wallbox.owner.id'),
       id: uuidFrom(ref.id, 'Wallbox.id'),
       includeDeleted: false,
-    }),
+    };
+    await authorize(ctx, userScopes(key, ctx));
+    return ctx.loaders.wallbox.load(key);
+  },
 });
 
 builder.queryField('wallbox', (t) =>
@@ -134,11 +138,27 @@ builder.queryField('wallbox', (t) =>
     description:
       "A user's wallbox. Null with a NOT_FOUND error when the partner API does not know it (or it is soft-deleted and includeDeleted is false).",
     args: {
-      orgId: t.arg({ type: 'UUID', description: 'Organization of the user; defaults to the gateway\'s configured organization (PODERO_ORG_ID).' }),
-      userId: t.arg({ type: 'UUID', required: true, description: 'The user the wallbox belongs to.' }),
+      ...deviceArgs,
+      includeDeleted: t.arg.boolean({ defaultValue: false, description: 'Also return a soft-deleted wallbox.' }),
+    },
+    authScopes: (_root, args, ctx) => userScopes(args, ctx),
+    resolve: (_root, args, ctx) => ctx.loaders.wallbox.load(wallboxKey(args, ctx)),
+  }),
+);
+
+// An owner's wallbox, for frontends that know only the wallbox id: `me { wallbox(id: ...) { ... } }`.
+// The partner API has no list of a user's wallboxes, so there is no `wallboxes` field.
+builder.objectField(OwnerRef, 'wallbox', (t) =>
+  t.field({
+    type: WallboxRef,
+    nullable: true,
+    description:
+      "One of this user's wallboxes, in the configured organization. Null with a NOT_FOUND error when the partner API does not know it for this user. (The partner API cannot list a user's wallboxes.)",
+    args: {
       id: t.arg({ type: 'UUID', required: true, description: 'Wallbox id.' }),
       includeDeleted: t.arg.boolean({ defaultValue: false, description: 'Also return a soft-deleted wallbox.' }),
     },
-    resolve: (_root, args, ctx) => ctx.loaders.wallbox.load(wallboxKey(args, ctx)),
+    authScopes: (owner, _args, ctx) => userScopes({ userId: owner.id }, ctx),
+    resolve: (owner, args, ctx) => ctx.loaders.wallbox.load(wallboxKey({ userId: owner.id, id: args.id, includeDeleted: args.includeDeleted }, ctx)),
   }),
 );

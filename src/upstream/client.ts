@@ -160,6 +160,13 @@ export interface SessionOptions {
   signal?: AbortSignal | undefined;
   maxConcurrency: number;
   maxCalls: number;
+  /**
+   * Asked before each call (not before a resend after a token renewal): rejects when the call must not
+   * be made, e.g. the caller's budget of upstream calls is spent (src/caller/budget.ts).
+   */
+  admit?: (() => Promise<void>) | undefined;
+  /** Where this session's calls are logged (the request's logger, which names the caller). */
+  logger?: Logger | undefined;
 }
 
 /** Distinct unknown values logged per process; past this, new ones are no longer logged. */
@@ -222,7 +229,7 @@ export class ApiSession {
     this.reportUnknown = reportUnknown;
   }
 
-  /** Upstream calls this session has sent (including retries after a token renewal). */
+  /** Upstream calls this session has made (a resend after a token renewal is part of its call). */
   get calls(): number {
     return this.#calls;
   }
@@ -252,6 +259,14 @@ export class ApiSession {
    */
   exchange(options: CallOptions): Promise<SendResult> {
     return this.#limit(async () => {
+      if (this.#calls >= this.#options.maxCalls) {
+        throw new UpstreamError(
+          'TOO_MANY_UPSTREAM_CALLS',
+          `This operation needs more than ${this.#options.maxCalls} partner API calls; split it into smaller operations`,
+        );
+      }
+      this.#calls++;
+      await this.#options.admit?.();
       if (options.authenticate === false) return this.#send(options, undefined);
       const { credentials } = this.#api;
       const authorization = await credentials.authorization(this.#options.callerAuthorization);
@@ -267,13 +282,7 @@ export class ApiSession {
   }
 
   async #send(options: CallOptions, authorization: string | undefined): Promise<SendResult> {
-    if (this.#calls >= this.#options.maxCalls) {
-      throw new UpstreamError(
-        'TOO_MANY_UPSTREAM_CALLS',
-        `This operation needs more than ${this.#options.maxCalls} partner API calls; split it into smaller operations`,
-      );
-    }
-    this.#calls++;
+    const logger = this.#options.logger ?? this.#api.logger;
     const method = options.method ?? 'GET';
     const url = new URL(this.#api.baseUrl.origin + this.#basePath + options.path);
     for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, value);
@@ -296,14 +305,14 @@ export class ApiSession {
         resource: options.resource,
         answers: options.answers,
       });
-      this.#api.logger.debug({ method, path: options.path, status: result.status, ms: elapsed(started) }, 'upstream call');
+      logger.debug({ method, path: options.path, status: result.status, ms: elapsed(started) }, 'upstream call');
       return result;
     } catch (error) {
       if (error instanceof UpstreamError) {
         // A 4xx is upstream's answer to what the caller asked (an unknown id, another user's device):
         // not a fault to be warned about, and any caller can cause many of them.
         const answered = error.status !== undefined && error.status >= 400 && error.status < 500;
-        this.#api.logger[answered ? 'debug' : 'warn'](
+        logger[answered ? 'debug' : 'warn'](
           { method, path: options.path, status: error.status, code: error.code, ms: elapsed(started) },
           'upstream call failed',
         );

@@ -9,7 +9,8 @@ export type UpstreamErrorCode =
   | 'UPSTREAM_TIMEOUT' // no complete answer within PODERO_TIMEOUT_MS
   | 'UPSTREAM_UNAVAILABLE' // refused, reset or otherwise dropped connection
   | 'UPSTREAM_ERROR' // any other non-2xx, or a body that is not what the API documents
-  | 'TOO_MANY_UPSTREAM_CALLS'; // one GraphQL request asked for more calls than its budget allows
+  | 'TOO_MANY_UPSTREAM_CALLS' // one GraphQL request asked for more calls than its budget allows
+  | 'RATE_LIMITED'; // the caller's budget of upstream calls per minute is spent (src/caller/budget.ts)
 
 export interface UpstreamErrorOptions {
   /** HTTP status upstream answered with, when it answered at all. */
@@ -18,6 +19,8 @@ export interface UpstreamErrorOptions {
   detail?: unknown;
   /** Field-level validation messages, named by the gateway's input field where one maps. */
   fields?: { field?: string; message: string }[] | undefined;
+  /** Seconds after which the call may be tried again. */
+  retryAfterS?: number | undefined;
   cause?: unknown;
 }
 
@@ -27,6 +30,7 @@ export class UpstreamError extends Error {
   readonly status: number | undefined;
   readonly detail: unknown;
   readonly fields: { field?: string; message: string }[] | undefined;
+  readonly retryAfterS: number | undefined;
 
   constructor(code: UpstreamErrorCode, message: string, options: UpstreamErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -34,11 +38,12 @@ export class UpstreamError extends Error {
     this.status = options.status;
     this.detail = options.detail;
     this.fields = options.fields;
+    this.retryAfterS = options.retryAfterS;
   }
 
   /** The same failure, with the status of the answer it was found in. */
   withStatus(status: number): UpstreamError {
-    return new UpstreamError(this.code, this.message, { status, detail: this.detail, fields: this.fields, cause: this.cause });
+    return new UpstreamError(this.code, this.message, { status, detail: this.detail, fields: this.fields, retryAfterS: this.retryAfterS, cause: this.cause });
   }
 }
 

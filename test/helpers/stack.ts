@@ -1,7 +1,8 @@
 // Starts the simulator and the gateway on port 0 over real HTTP, the way main.ts wires them.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_LIMITS, type Limits, type UpstreamAuth } from '../../src/config.js';
+import { DEFAULT_LIMITS, type CallerAuth, type Limits, type UpstreamAuth } from '../../src/config.js';
+import { callerIdentity } from '../../src/caller/identify.js';
 import { createLogger } from '../../src/logger.js';
 import { createPartnerApi } from '../../src/upstream/index.js';
 import { createGateway } from '../../src/yoga.js';
@@ -24,6 +25,11 @@ export interface GatewayOptions {
   graphiql?: boolean;
   introspection?: boolean;
   development?: boolean;
+  /** Caller authentication (AUTH_*); see test/helpers/identity-provider.ts. */
+  callerAuth?: CallerAuth;
+  /** How soon an unknown key may make the gateway fetch the key set again (30 s in production). */
+  jwksRefetchCooldownMs?: number;
+  upstreamCallsPerMinute?: number;
 }
 
 export interface GraphQLResponse {
@@ -61,7 +67,12 @@ export async function startGateway(sim: Simulator, options: GatewayOptions = {})
       graphiql: options.graphiql ?? true,
       introspection: options.introspection ?? true,
       development: options.development ?? false,
+      auth: options.callerAuth,
+      upstreamCallsPerMinute: options.upstreamCallsPerMinute ?? 0,
     },
+    ...(options.callerAuth && options.jwksRefetchCooldownMs !== undefined
+      ? { identity: callerIdentity({ auth: options.callerAuth, api: upstream.api, orgId: 'orgId' in options ? options.orgId : sim.seed.orgId, logger, refetchCooldownMs: options.jwksRefetchCooldownMs }) }
+      : {}),
   });
   const server = createServer(yoga.requestListener);
   await listen(server);

@@ -73,7 +73,12 @@ describe('bad input', () => {
   it('answers an invalid document with GRAPHQL_VALIDATION_FAILED and a broken one with GRAPHQL_PARSE_FAILED', async () => {
     expect((await ask(`{ wallbox(userId: "${ANNA}", id: "${WALLBOX_IDS.full}") { noSuchField } }`)).body.errors?.[0]?.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect((await ask(`{ wallbox(userId: "${ANNA}" { id } }`)).body.errors?.[0]?.extensions.code).toBe('GRAPHQL_PARSE_FAILED');
-    expect((await ask(`{ wallbox(id: "${WALLBOX_IDS.full}") { id } }`)).body.errors?.[0]?.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(apiCalls()).toBe(0);
+  });
+
+  it('answers a missing userId (optional for end users\' sake) with BAD_USER_INPUT naming it, before any call', async () => {
+    const { body } = await ask(`{ wallbox(id: "${WALLBOX_IDS.full}") { id } }`);
+    expect(body).toEqual({ data: { wallbox: null }, errors: [expect.objectContaining({ path: ['wallbox'], extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'userId', message: expect.stringContaining('is required') }] } })] });
     expect(apiCalls()).toBe(0);
   });
 });

@@ -74,7 +74,8 @@ function selection(type: GraphQLNamedType, aliasPrefix = ''): string {
     return `{ __typename ${impls.join(' ')} }`;
   }
   if (!isObjectType(type)) return '';
-  const fields = Object.values(type.getFields()).map(
+  // Fields that need arguments (Owner.wallbox, which leads back to a wallbox) are not part of "every field".
+  const fields = Object.values(type.getFields()).filter((f) => f.args.length === 0).map(
     (f) => `${aliasPrefix ? `${aliasPrefix}${f.name}: ` : ''}${f.name} ${selection(getNamedType(f.type))}`,
   );
   return `{ ${fields.join(' ')} }`;

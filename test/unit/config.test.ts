@@ -19,6 +19,8 @@ describe('loadConfig', () => {
       graphiql: true,
       introspection: true,
       development: false,
+      auth: undefined,
+      upstreamCallsPerMinute: 600,
     });
   });
 
@@ -111,5 +113,51 @@ describe('loadConfig', () => {
     expect(message).toContain('PODERO_TIMEOUT_MS');
     expect(message).toContain('PODERO_API_URL');
     expect(message).not.toContain('s3cr3t');
+  });
+});
+
+describe('caller authentication (AUTH_*)', () => {
+  const remote = { PODERO_API_URL: 'https://app.podero.com/api/partners/v2.0', PODERO_CLIENT_ID: 'c', PODERO_CLIENT_SECRET: 's', PODERO_ORG_ID: '3c90c3cc-0d44-4b50-8888-8dd25736052a' };
+  const auth = { AUTH_JWKS_URL: 'https://sso.example.com/realms/energy/protocol/openid-connect/certs', AUTH_ISSUER: 'https://sso.example.com/realms/energy', AUTH_AUDIENCE: 'podero-gateway' };
+
+  it('reads the provider, the claims and the switches', () => {
+    const config = loadConfig({ ...remote, ...auth, AUTH_ROLE_CLAIM: 'realm_access.roles', AUTH_PUBLIC_SERVICE_SDL: 'false', RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE: '0' });
+    expect(config.auth).toEqual({
+      jwksUrl: new URL(auth.AUTH_JWKS_URL),
+      issuer: auth.AUTH_ISSUER,
+      audience: auth.AUTH_AUDIENCE,
+      userClaim: 'podero_user_id',
+      externalUserClaim: undefined,
+      roleClaim: 'realm_access.roles',
+      publicServiceSdl: false,
+    });
+    expect(config.upstreamCallsPerMinute).toBe(0);
+  });
+
+  it('refuses pass-through mode with caller authentication, naming the conflict: a JWT must never go upstream', () => {
+    expect(() => loadConfig({ PODERO_API_URL: remote.PODERO_API_URL, PODERO_ORG_ID: remote.PODERO_ORG_ID, ...auth })).toThrow(
+      /AUTH_JWKS_URL: caller authentication needs the gateway's own partner API credentials .* forward each caller's JWT upstream \(pass-through mode\)/,
+    );
+  });
+
+  it('lists every missing or conflicting setting at once', () => {
+    const error = (() => {
+      try {
+        loadConfig({ PODERO_API_URL: remote.PODERO_API_URL, PODERO_ACCESS_TOKEN: 't', AUTH_JWKS_URL: 'http://sso.example.com/jwks', AUTH_USER_CLAIM: 'a', AUTH_EXTERNAL_USER_CLAIM: 'sub' });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
+    expect(error).toContain('AUTH_JWKS_URL: expected an https URL'); // plain http only on this machine
+    expect(error).toContain('AUTH_ISSUER: expected a value, since AUTH_JWKS_URL is set');
+    expect(error).toContain('AUTH_AUDIENCE: expected a value, since AUTH_JWKS_URL is set');
+    expect(error).toContain('AUTH_EXTERNAL_USER_CLAIM: expected either AUTH_USER_CLAIM');
+    expect(error).toContain('PODERO_ORG_ID: expected a value, since AUTH_JWKS_URL is set');
+    expect(() => loadConfig({ AUTH_ISSUER: 'x' })).toThrow('AUTH_ISSUER: is set, but AUTH_JWKS_URL is not');
+  });
+
+  it('accepts http for a provider on this machine only', () => {
+    expect(loadConfig({ ...remote, ...auth, AUTH_JWKS_URL: 'http://127.0.0.1:8080/jwks' }).auth?.jwksUrl.href).toBe('http://127.0.0.1:8080/jwks');
   });
 });

@@ -1,0 +1,53 @@
+// A budget of upstream calls per caller. The organization's partner API quota is shared by all its
+// users, so one caller's runaway app must not spend it for everyone: each caller gets a token bucket of
+// RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE calls, refilled continuously. A call the bucket cannot pay for
+// is not made. The store is an interface so that replicas can share their buckets (Redis).
+import { LRUCache } from 'lru-cache';
+import { UpstreamError } from '../upstream/errors.js';
+
+export interface CallBudgetStore {
+  /** Takes `cost` calls from the key's bucket: 0 when granted, else the milliseconds until they would be. */
+  take(key: string, cost: number): Promise<number>;
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/** One process's buckets, in memory. Idle buckets are forgotten least recently used first (a forgotten bucket is a full one). */
+export class MemoryCallBudget implements CallBudgetStore {
+  readonly #perMinute: number;
+  readonly #now: () => number;
+  readonly #buckets = new LRUCache<string, Bucket>({ max: 100_000 });
+
+  constructor(perMinute: number, now: () => number = Date.now) {
+    this.#perMinute = perMinute;
+    this.#now = now;
+  }
+
+  take(key: string, cost: number): Promise<number> {
+    const now = this.#now();
+    const perMs = this.#perMinute / 60_000;
+    const bucket = this.#buckets.get(key) ?? { tokens: this.#perMinute, at: now };
+    bucket.tokens = Math.min(this.#perMinute, bucket.tokens + (now - bucket.at) * perMs);
+    bucket.at = now;
+    this.#buckets.set(key, bucket);
+    if (bucket.tokens >= cost) {
+      bucket.tokens -= cost;
+      return Promise.resolve(0);
+    }
+    return Promise.resolve(Math.ceil((cost - bucket.tokens) / perMs));
+  }
+}
+
+/** What the upstream session asks before each call: one call from the key's bucket, or RATE_LIMITED. */
+export function admission(store: CallBudgetStore, key: string): () => Promise<void> {
+  return async () => {
+    const waitMs = await store.take(key, 1);
+    if (waitMs > 0) {
+      const retryAfterS = Math.ceil(waitMs / 1000);
+      throw new UpstreamError('RATE_LIMITED', `Your budget of partner API calls is spent for now; try again in ${retryAfterS} s`, { retryAfterS });
+    }
+  };
+}

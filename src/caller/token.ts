@@ -1,0 +1,101 @@
+// Verifying a caller's JWT against the identity provider's keys (jose), and reading who it names.
+//
+// Only asymmetric signatures are accepted (RS256, PS256, ES256, EdDSA): `alg: none` and HMAC would let
+// anyone who knows a shared secret, or nobody at all, mint tokens. `exp` and `sub` are required, `nbf`
+// is honoured when present, 30 s of clock skew tolerated. The key set is fetched once, cached for ten
+// minutes, and fetched again when a token names a key it does not hold (at most once per cooldown,
+// 30 s), so a rotated key works within a minute without a restart.
+// https://github.com/panva/jose/blob/main/docs/jwks/remote/functions/createRemoteJWKSet.md
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { CallerAuth } from '../config.js';
+
+export const ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
+const CLOCK_SKEW_S = 30;
+
+/**
+ * Why a request carries no usable identity. `invalid`: the token (or its absence) is the caller's
+ * problem, 401. `unavailable`: the identity provider's keys could not be fetched, 503 — a valid token
+ * must not be turned away as if it were forged while the provider is down.
+ */
+export class AuthenticationError extends Error {
+  override readonly name = 'AuthenticationError';
+  constructor(
+    readonly reason: 'invalid' | 'unavailable',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The key source could not answer (network, timeout, a broken key set), as opposed to "no such key". */
+class KeysUnavailable extends Error {}
+
+export interface TokenVerifierOptions {
+  /** How soon an unknown key may trigger another fetch of the key set (jose's cooldown). */
+  refetchCooldownMs?: number;
+}
+
+export type VerifyToken = (token: string) => Promise<JWTPayload>;
+
+export function createTokenVerifier(auth: Pick<CallerAuth, 'jwksUrl' | 'issuer' | 'audience'>, options: TokenVerifierOptions = {}): VerifyToken {
+  const remote = createRemoteJWKSet(auth.jwksUrl, {
+    cooldownDuration: options.refetchCooldownMs ?? 30_000,
+    cacheMaxAge: 10 * 60_000,
+    timeoutDuration: 5_000,
+  });
+  const keys: JWTVerifyGetKey = async (header, token) => {
+    try {
+      return await remote(header, token);
+    } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys || error instanceof errors.JOSENotSupported) {
+        throw error;
+      }
+      // The key set could not be refreshed: keep verifying with the keys fetched last, if any (a
+      // provider outage should not log everyone out); without any, nothing can be verified.
+      const last = remote.jwks();
+      if (last) return createLocalJWKSet(last)(header, token);
+      throw new KeysUnavailable('The identity provider\'s keys could not be fetched', { cause: error });
+    }
+  };
+
+  return async (token) => {
+    try {
+      const { payload } = await jwtVerify(token, keys, {
+        issuer: auth.issuer,
+        audience: auth.audience,
+        algorithms: ALGORITHMS,
+        clockTolerance: CLOCK_SKEW_S,
+        requiredClaims: ['exp', 'sub'],
+      });
+      return payload;
+    } catch (error) {
+      if (error instanceof KeysUnavailable) throw new AuthenticationError('unavailable', error.message, { cause: error.cause });
+      // Which check failed is for the logs (at debug), never for the caller.
+      throw new AuthenticationError('invalid', error instanceof errors.JOSEError ? error.code : 'unreadable token', { cause: error });
+    }
+  };
+}
+
+/**
+ * A claim by name: a top-level claim of exactly that name first (Auth0's namespaced claims are URLs
+ * with dots, e.g. `https://example.com/podero_user_id`), else a dotted path into nested claims
+ * (Keycloak puts realm roles in `realm_access.roles`).
+ */
+export function claim(payload: JWTPayload, name: string): unknown {
+  if (name in payload) return payload[name];
+  let value: unknown = payload;
+  for (const part of name.split('.')) {
+    if (value === null || typeof value !== 'object' || !(part in value)) return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+/** The role a claim grants: `admin` or `staff` from a string or a list (Entra `roles`, Cognito `cognito:groups`). */
+export function roleOf(value: unknown): 'admin' | 'staff' | 'user' {
+  const roles = Array.isArray(value) ? value : [value];
+  if (roles.includes('admin')) return 'admin';
+  if (roles.includes('staff')) return 'staff';
+  return 'user';
+}
