@@ -1,7 +1,8 @@
 // Runs the example operations against a running gateway and prints what Apollo Client returns and
 // what its cache holds.
 //   npm start                                   # the gateway in demo mode, in another terminal
-//   npx tsx examples/apollo-client/main.ts      # GRAPHQL_URL, USER_ID, WALLBOX_ID override the defaults
+//   npx tsx examples/apollo-client/main.ts      # GRAPHQL_URL, USER_ID, WALLBOX_ID override the defaults;
+//                                               # ACCESS_TOKEN: a JWT, for a gateway that authenticates callers
 import { CombinedGraphQLErrors, type ErrorLike, type NormalizedCacheObject } from '@apollo/client';
 import { createClient } from './client.js';
 import { WallboxChargingDocument, WallboxPairDocument, WallboxStatusDocument } from './generated/graphql.js';
@@ -13,7 +14,7 @@ const wallboxId = process.env.WALLBOX_ID ?? '603bbb50-f1db-5501-80f1-e1be83b80c8
 const otherWallboxId = 'f1f763cf-9bd7-5222-995d-255f2cd332a4';
 const unknownWallboxId = '00000000-0000-4000-8000-000000000000';
 
-const client = createClient(url);
+const client = createClient(url, { getToken: () => process.env.ACCESS_TOKEN });
 try {
   const status = await client.query({ query: WallboxStatusDocument, variables: { userId, id: wallboxId } });
   print('WallboxStatus', status.data);

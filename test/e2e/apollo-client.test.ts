@@ -6,7 +6,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CombinedGraphQLErrors, type NormalizedCacheObject } from '@apollo/client';
 import { createClient } from '../../examples/apollo-client/client.js';
-import { WallboxChargingDocument, WallboxPairDocument, WallboxStatusDocument } from '../../examples/apollo-client/generated/graphql.js';
+import { MyWallboxDocument, WallboxChargingDocument, WallboxPairDocument, WallboxStatusDocument } from '../../examples/apollo-client/generated/graphql.js';
+import { IdentityProvider } from '../helpers/identity-provider.js';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
 import type { Simulator } from '../../src/simulator/server.js';
 import { WALLBOX_GET, startGateway, startTestSimulator, type RunningGateway } from '../helpers/stack.js';
@@ -27,8 +28,9 @@ let gateway: RunningGateway;
 const exchanges: Exchange[] = [];
 
 /** The example's client, with a fetch that records every request body and its answer. */
-function client() {
+function client(getToken?: () => Promise<string | undefined>) {
   return createClient(gateway.url, {
+    ...(getToken ? { getToken } : {}),
     fetch: async (input, init) => {
       const response = await fetch(input, init);
       const text = await response.clone().text();
@@ -229,6 +231,33 @@ describe('errors, as Apollo Client 4 hands them over', () => {
     expect(error.data).toBeUndefined();
     expect(exchanges.at(-1)!.status).toBe(400);
     expect(sim.count(WALLBOX_GET)).toBe(0);
+    apollo.stop();
+  });
+});
+
+describe('signed in: the auth link sends the user\'s token', () => {
+  let idp: IdentityProvider;
+  beforeAll(async () => {
+    idp = await IdentityProvider.start();
+  });
+  afterAll(() => idp.close());
+
+  it('reads the user\'s own wallbox knowing only its id, and refuses without a token', async () => {
+    await gateway.close();
+    gateway = await startGateway(sim, { callerAuth: idp.auth() });
+    let token: string | undefined = await idp.token({ claims: { podero_user_id: ANNA } });
+    const apollo = client(() => Promise.resolve(token));
+    const mine = await apollo.query({ query: MyWallboxDocument, variables: { id: WALLBOX } });
+    expect(mine.data?.me).toMatchObject({ __typename: 'Owner', id: ANNA, firstName: 'Anna', wallbox: { __typename: 'Wallbox', id: WALLBOX, isCharging: true } });
+
+    token = undefined; // signed out
+    const refused = await apollo.query({ query: MyWallboxDocument, variables: { id: WALLBOX }, fetchPolicy: 'network-only' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(CombinedGraphQLErrors.is(refused)).toBe(true);
+    expect((refused as CombinedGraphQLErrors).errors.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    expect(exchanges.at(-1)!.status).toBe(401);
     apollo.stop();
   });
 });

@@ -4,10 +4,19 @@ import { readFile } from 'node:fs/promises';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { afterAll, expect, it } from 'vitest';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
-import { startStack } from '../helpers/stack.js';
+import { IdentityProvider } from '../helpers/identity-provider.js';
+import { startGateway, startStack } from '../helpers/stack.js';
 
 const { sim, gateway, close } = await startStack();
-afterAll(close);
+// Examples about the signed-in caller (`me`) run as Anna, with a token, against a gateway that authenticates callers.
+const idp = await IdentityProvider.start();
+const signedIn = await startGateway(sim, { callerAuth: idp.auth() });
+const annasToken = await idp.token({ claims: { podero_user_id: USER_IDS.anna } });
+afterAll(async () => {
+  await signedIn.close();
+  await idp.close();
+  await close();
+});
 const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
 
 it('runs every GraphQL example of the README without errors', async () => {
@@ -21,9 +30,10 @@ it('runs every GraphQL example of the README without errors', async () => {
   for (const example of examples) {
     const names = parse(example).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION).map((d) => d.name?.value);
     for (const operationName of names) {
-      const response = await fetch(gateway.url, {
+      const asCaller = /\bme\s*\{/.test(example);
+      const response = await fetch(asCaller ? signedIn.url : gateway.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(asCaller ? { authorization: `Bearer ${annasToken}` } : {}) },
         body: JSON.stringify({ query: example, operationName, variables }),
       });
       const result = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown };

@@ -1,0 +1,237 @@
+// Per-user scoping with real JWTs. An end user (Anna) may name only herself: every root field that
+// names a user is probed with someone else's (Jonas's) and must answer FORBIDDEN without an upstream
+// call, while the other fields of the operation still resolve. The walk covers the schema's root fields
+// themselves, so a field added without a probe (or without a scope) fails here. Staff act on everyone;
+// entities are checked one by one; what upstream answers about someone else never comes back.
+import { GraphQLObjectType } from 'graphql';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { schema } from '../../src/schema/index.js';
+import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
+import type { Simulator } from '../../src/simulator/server.js';
+import { ExternalUsers } from '../../src/caller/external-users.js';
+import { createLogger } from '../../src/logger.js';
+import { createPartnerApi } from '../../src/upstream/index.js';
+import { IdentityProvider } from '../helpers/identity-provider.js';
+import { TEST_CLIENT, WALLBOX_GET, startGateway, startTestSimulator, type GraphQLResponse, type RunningGateway } from '../helpers/stack.js';
+
+const ANNA = USER_IDS.anna!;
+const JONAS = USER_IDS.jonas!;
+const ANNAS = WALLBOX_IDS.full;
+const JONASS = WALLBOX_IDS.reauth;
+const OTHER_ORG = '00000000-0000-4000-8000-000000000000';
+const USER_LIST = 'GET /org/{org_id}/users';
+const USER_GET = 'GET /org/{org_id}/users/{user_id}';
+
+let sim: Simulator;
+let idp: IdentityProvider;
+let gateway: RunningGateway;
+
+beforeAll(async () => {
+  sim = await startTestSimulator();
+  idp = await IdentityProvider.start();
+  gateway = await startGateway(sim, { callerAuth: idp.auth() });
+});
+afterEach(() => sim.resetCounts());
+afterAll(async () => {
+  await gateway.close();
+  await idp.close();
+  await sim.close();
+});
+
+const apiCalls = () => sim.totalRequests() - sim.count('POST /oauth2/token/');
+
+async function as(token: Promise<string>, query: string, variables?: Record<string, unknown>, on: RunningGateway = gateway): Promise<GraphQLResponse> {
+  return on.graphql(query, variables, { authorization: `Bearer ${await token}` });
+}
+const anna = () => idp.token({ claims: { sub: 'anna@example.at', podero_user_id: ANNA } });
+const staff = (claims: Record<string, unknown> = { podero_role: 'staff' }) => idp.token({ claims: { sub: 'agent-7', ...claims } });
+
+function codes(response: GraphQLResponse): Record<string, string> {
+  return Object.fromEntries((response.body.errors ?? []).map((e) => [String(e.path?.join('.') ?? ''), String(e.extensions.code)]));
+}
+
+// ---- every root field ------------------------------------------------------------------------------------
+
+type Probe =
+  /** The field names a user: a probe that names Jonas, which Anna must be refused. */
+  | { names: 'user'; query: string }
+  /** About the caller alone (nobody else can be named). */
+  | { names: 'the caller' }
+  /** Authorized by something the caller holds (an action's secret), not by a user. */
+  | { names: 'a secret' }
+  /** Public (the subgraph SDL) or checked per item (entities, probed below). */
+  | { names: 'nobody' | 'each entity' };
+
+const ROOT_FIELDS: Record<string, Probe> = {
+  'Query.wallbox': { names: 'user', query: `{ wallbox(userId: "${JONAS}", id: "${JONASS}") { id } }` },
+  'Query.me': { names: 'the caller' },
+  'Query._entities': { names: 'each entity' },
+  'Query._service': { names: 'nobody' },
+  'Mutation.updateWallbox': { names: 'user', query: `mutation { updateWallbox(input: { userId: "${JONAS}", id: "${JONASS}", comment: "mine now" }) { id } }` },
+  'Mutation.pauseWallboxPower': { names: 'user', query: `mutation { pauseWallboxPower(userId: "${JONAS}", id: "${JONASS}", until: "2099-01-01T00:00:00Z") { id } }` },
+  'Mutation.resumeWallboxPower': { names: 'user', query: `mutation { resumeWallboxPower(userId: "${JONAS}", id: "${JONASS}") { id } }` },
+  'Mutation.boostWallbox': { names: 'user', query: `mutation { boostWallbox(userId: "${JONAS}", id: "${JONASS}") { __typename } }` },
+  'Mutation.cancelWallboxBoost': { names: 'user', query: `mutation { cancelWallboxBoost(userId: "${JONAS}", id: "${JONASS}") { id } }` },
+  'Mutation.createWallboxClaimToken': { names: 'user', query: `mutation { createWallboxClaimToken(userId: "${JONAS}") { token } }` },
+  'Mutation.reauthenticateWallbox': { names: 'user', query: `mutation { reauthenticateWallbox(userId: "${JONAS}", id: "${JONASS}") { authenticationUrl } }` },
+  'Mutation.startAction': { names: 'a secret' },
+  'Mutation.reportActionOutcome': { names: 'a secret' },
+};
+
+describe('every root field', () => {
+  it('has a probe here, and a scope in the schema', () => {
+    const rootFields = [schema.getQueryType()!, schema.getMutationType()!].flatMap((root: GraphQLObjectType) => Object.keys(root.getFields()).map((f) => `${root.name}.${f}`));
+    expect(rootFields.sort()).toEqual(Object.keys(ROOT_FIELDS).sort());
+  });
+
+  const userFields = Object.entries(ROOT_FIELDS).flatMap(([name, probe]) => (probe.names === 'user' ? [[name, probe.query] as const] : []));
+
+  it.each(userFields)('%s: another user is FORBIDDEN for an end user, with no upstream call', async (name, query) => {
+    const { status, body } = await as(anna(), query);
+    expect(status).toBe(200);
+    const field = name.split('.')[1]!;
+    expect(body.data).toEqual({ [field]: null });
+    expect(body.errors).toEqual([expect.objectContaining({ path: [field], message: 'Not allowed: you may only act on your own user', extensions: { code: 'FORBIDDEN' } })]);
+    expect(apiCalls()).toBe(0);
+  });
+
+  it.each(userFields)('%s: another organization is FORBIDDEN, even for staff, with no upstream call', async (name, query) => {
+    const withOrg = query.replace(`userId: "${JONAS}"`, `orgId: "${OTHER_ORG}", userId: "${JONAS}"`);
+    const field = name.split('.')[1]!;
+    const { body } = await as(staff(), withOrg);
+    expect(codes({ body } as GraphQLResponse)).toEqual({ [field]: 'FORBIDDEN' });
+    expect(body.errors![0]!.message).toBe('Not allowed: this gateway serves its configured organization only');
+    expect(apiCalls()).toBe(0);
+  });
+
+  it('leaves the other fields of the operation alone: one refused field, the rest resolved', async () => {
+    const { body } = await as(anna(), `{ mine: wallbox(id: "${ANNAS}") { id } theirs: wallbox(userId: "${JONAS}", id: "${JONASS}") { id } me { firstName } }`);
+    expect(body.data).toEqual({ mine: { id: ANNAS }, theirs: null, me: { firstName: 'Anna' } });
+    expect(codes({ body } as GraphQLResponse)).toEqual({ theirs: 'FORBIDDEN' });
+    expect(sim.count(WALLBOX_GET)).toBe(1);
+  });
+});
+
+describe('entities', () => {
+  const query = 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Wallbox { id } ... on Owner { id firstName } } }';
+
+  it('are checked one by one: someone else\'s Wallbox or Owner is FORBIDDEN without an upstream call, the caller\'s own resolves', async () => {
+    const { body } = await as(anna(), query, {
+      r: [
+        { __typename: 'Wallbox', id: JONASS, owner: { id: JONAS } },
+        { __typename: 'Owner', id: JONAS },
+        { __typename: 'Owner', id: ANNA },
+        { __typename: 'Wallbox', id: ANNAS, owner: { id: ANNA } },
+      ],
+    });
+    expect(body.data._entities).toEqual([null, null, { id: ANNA, firstName: 'Anna' }, { id: ANNAS }]);
+    expect(codes({ body } as GraphQLResponse)).toEqual({ '_entities.0': 'FORBIDDEN', '_entities.1': 'FORBIDDEN' });
+    expect(sim.received().map((r) => r.route).sort()).toEqual([USER_GET, WALLBOX_GET]);
+    for (const request of sim.received()) expect(request.path).toContain(ANNA);
+  });
+
+  it('resolve for staff, whoever they belong to', async () => {
+    const { body } = await as(staff(), query, { r: [{ __typename: 'Wallbox', id: JONASS, owner: { id: JONAS } }, { __typename: 'Owner', id: JONAS }] });
+    expect(body.errors).toBeUndefined();
+    expect(body.data._entities).toEqual([{ id: JONASS }, { id: JONAS, firstName: 'Jonas' }]);
+  });
+});
+
+describe('staff and admins', () => {
+  it.each([
+    ['a staff role', { podero_role: 'staff' }, {}],
+    ['an admin role', { podero_role: 'admin' }, {}],
+    ['Entra ID app roles (a `roles` list)', { roles: ['Reader', 'staff'] }, { roleClaim: 'roles' }],
+    ['Keycloak realm roles (`realm_access.roles`)', { realm_access: { roles: ['offline_access', 'admin'] } }, { roleClaim: 'realm_access.roles' }],
+    ['Cognito groups (`cognito:groups`)', { 'cognito:groups': ['staff'] }, { roleClaim: 'cognito:groups' }],
+  ] as const)('act on every user with %s', async (_label, claims, auth) => {
+    const on = Object.keys(auth).length ? await startGateway(sim, { callerAuth: idp.auth(auth) }) : gateway;
+    try {
+      const { body } = await as(staff(claims), `{ a: wallbox(userId: "${JONAS}", id: "${JONASS}") { id } b: wallbox(userId: "${ANNA}", id: "${ANNAS}") { id } me { id } }`, undefined, on);
+      expect(body).toEqual({ data: { a: { id: JONASS }, b: { id: ANNAS }, me: null } });
+    } finally {
+      if (on !== gateway) await on.close();
+    }
+  });
+
+  it('must name the user: no userId is BAD_USER_INPUT naming it, with no upstream call', async () => {
+    const { body } = await as(staff(), `{ wallbox(id: "${ANNAS}") { id } }`);
+    expect(body.errors?.[0]).toMatchObject({ path: ['wallbox'], extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'userId' }] } });
+    expect(apiCalls()).toBe(0);
+  });
+
+  it('a role the gateway does not know is an end user', async () => {
+    const { body } = await as(staff({ podero_role: 'superuser', podero_user_id: ANNA }), `{ wallbox(userId: "${JONAS}", id: "${JONASS}") { id } }`);
+    expect(codes({ body } as GraphQLResponse)).toEqual({ wallbox: 'FORBIDDEN' });
+  });
+});
+
+describe('for frontends', () => {
+  it('`me` is the caller, and `me { wallbox(id) }` needs no id but the wallbox\'s', async () => {
+    const { body } = await as(anna(), `{ me { id firstName wallbox(id: "${ANNAS}") { id owner { id } } } }`);
+    expect(body).toEqual({ data: { me: { id: ANNA, firstName: 'Anna', wallbox: { id: ANNAS, owner: { id: ANNA } } } } });
+  });
+
+  it('an end user no Podero user matches sees nothing: `me` is null, a wallbox is FORBIDDEN', async () => {
+    const { body } = await as(idp.token({ claims: { sub: 'stranger' } }), `{ me { id } wallbox(id: "${ANNAS}") { id } }`);
+    expect(body.data).toEqual({ me: null, wallbox: null });
+    expect(body.errors?.[0]).toMatchObject({ path: ['wallbox'], message: 'Not allowed: no Podero user matches your token', extensions: { code: 'FORBIDDEN' } });
+    expect(apiCalls()).toBe(0);
+  });
+
+  it('a query 60 levels deep through the owner ↔ wallbox cycle is stopped by the depth limit, before any upstream call', async () => {
+    let selection = 'id';
+    for (let i = 0; i < 30; i++) selection = `wallbox(id: "${ANNAS}") { owner { ${selection} } }`;
+    const response = await as(anna(), `{ me { ${selection} } }`);
+    expect(response.status).toBe(400);
+    expect(response.body.errors?.[0]?.extensions.code).toBe('MAX_DEPTH_LIMIT');
+    expect(apiCalls()).toBe(0);
+  });
+});
+
+it('never passes on what upstream answers about another user (defence in depth)', async () => {
+  // Upstream, asked for Anna's wallbox, answers with Jonas's.
+  sim.injectFault({ route: WALLBOX_GET, pathIncludes: ANNAS, times: 1, status: 200, body: sim.wallboxRecord(JONASS) });
+  const { body } = await as(anna(), `{ wallbox(id: "${ANNAS}") { id owner { id } } }`);
+  expect(body.data).toEqual({ wallbox: null });
+  expect(codes({ body } as GraphQLResponse)).toEqual({ wallbox: 'FORBIDDEN' });
+  expect(JSON.stringify(body)).not.toContain(JONAS);
+});
+
+describe('external user ids (AUTH_EXTERNAL_USER_CLAIM)', () => {
+  it('maps the partner\'s customer id to the Podero user, reading the user list once for many requests', async () => {
+    const mapped = await startGateway(sim, { callerAuth: idp.auth({ externalUserClaim: 'sub', userClaim: 'podero_user_id' }) });
+    try {
+      sim.resetCounts();
+      const token = idp.token({ claims: { sub: 'VW-100231' } }); // Anna's external_user_id in the seed
+      const results = await Promise.all(Array.from({ length: 10 }, () => as(token, `{ me { id } wallbox(id: "${ANNAS}") { id } }`, undefined, mapped)));
+      for (const { body } of results) expect(body).toEqual({ data: { me: { id: ANNA }, wallbox: { id: ANNAS } } });
+      expect(sim.count(USER_LIST)).toBe(1);
+      const stranger = await as(idp.token({ claims: { sub: 'VW-999999' } }), '{ me { id } }', undefined, mapped);
+      expect(stranger.body).toEqual({ data: { me: null } });
+    } finally {
+      await mapped.close();
+    }
+  });
+
+  it('reads the list again for an id it does not hold, at most once per 30 s, and keeps the last list while upstream fails', async () => {
+    let time = 0;
+    const logger = createLogger('silent');
+    const partner = createPartnerApi({ apiUrl: sim.apiUrl, auth: { mode: 'client-credentials', ...TEST_CLIENT, tokenUrl: sim.tokenUrl }, timeoutMs: 2000, logger });
+    const users = new ExternalUsers({ api: partner.api, orgId: sim.seed.orgId, logger, now: () => time });
+    try {
+      sim.resetCounts();
+      expect(await users.userId('VW-100231')).toBe(ANNA);
+      expect(await users.userId('nobody')).toBeNull(); // just read: not again
+      time += 31_000;
+      expect(await users.userId('nobody')).toBeNull(); // 31 s later: read again
+      expect(sim.count(USER_LIST)).toBe(2);
+      sim.injectFault({ route: USER_LIST, status: 503 });
+      time += 10 * 60_000;
+      expect(await users.userId('VW-100232')).toBe(JONAS); // stale, upstream down: the last list serves
+    } finally {
+      sim.clearFaults();
+      await partner.close();
+    }
+  });
+});
