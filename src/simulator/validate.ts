@@ -91,3 +91,29 @@ export function oneOf(allowed: readonly string[]): Check {
 
 export const object: Check = (value) =>
   value !== null && typeof value === 'object' && !Array.isArray(value) ? undefined : { type: 'dict_type', msg: 'Input should be a valid dictionary' };
+
+/** Any JSON number (pydantic's float), within the bounds given. */
+export function number(bounds: { ge?: number; le?: number } = {}): Check {
+  return (value) => {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return { type: 'float_type', msg: 'Input should be a valid number' };
+    if (bounds.ge !== undefined && value < bounds.ge) return { type: 'greater_than_equal', msg: `Input should be greater than or equal to ${bounds.ge}` };
+    if (bounds.le !== undefined && value > bounds.le) return { type: 'less_than_equal', msg: `Input should be less than or equal to ${bounds.le}` };
+    return undefined;
+  };
+}
+
+/** A JSON array whose every item passes `item` (the first bad item is reported). */
+export function listOf(item: Check): Check {
+  return (value) => {
+    if (!Array.isArray(value)) return { type: 'list_type', msg: 'Input should be a valid list' };
+    return value.map(item).find((issue) => issue !== undefined);
+  };
+}
+
+/** A JSON object whose every value passes `item`. */
+export function mapOf(item: Check): Check {
+  return (value) => object(value) ?? Object.values(value as object).map(item).find((issue) => issue !== undefined);
+}
+
+/** Anything at all (for fields the simulator passes through untouched). */
+export const anything: Check = () => undefined;
