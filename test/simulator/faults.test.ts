@@ -2,7 +2,8 @@
 // requests that hang until the client gives up or the simulator lets them go, a TCP reset as opposed to
 // a plain close, faults that apply to a seeded fraction of requests, and faults sent to the admin route.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_TOKEN, Simulator, startSimulator } from '../../src/simulator/server.js';
+import { DEMO_TOKEN, Simulator, startSimulator, type Fault } from '../../src/simulator/server.js';
+import { DEFAULT_FAULT_SEED, FaultPlan } from '../../src/simulator/faults.js';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
 import { startClockedSimulator, wallboxPath, type TestSimulator } from './client.js';
 
@@ -129,11 +130,11 @@ describe('methods', () => {
 });
 
 describe('probability', () => {
-  /** How many of `n` requests (20 at a time) the fault applied to. */
+  /** How many of `n` requests (50 at a time) the fault applied to. */
   async function faulted(sim: Simulator, n: number): Promise<number> {
     let count = 0;
-    for (let sent = 0; sent < n; sent += 20) {
-      const statuses = await Promise.all(Array.from({ length: Math.min(20, n - sent) }, () => statusOf(sim)));
+    for (let sent = 0; sent < n; sent += 50) {
+      const statuses = await Promise.all(Array.from({ length: Math.min(50, n - sent) }, () => statusOf(sim)));
       count += statuses.filter((s) => s === 503).length;
     }
     return count;
@@ -150,14 +151,22 @@ describe('probability', () => {
     t.reset();
     t.sim.injectFault({ route: USERS, status: 503, probability: 0.3 });
     expect(await faulted(t.sim, 1000)).toBe(first);
+  });
 
-    const other = await startSimulator({ faultSeed: 42 });
-    try {
-      other.injectFault({ route: USERS, status: 503, probability: 0.3 });
-      expect(await faulted(other, 1000)).not.toBe(first);
-    } finally {
-      await other.close();
-    }
+  it('draws another sequence from another seed, and one per fault', () => {
+    // The draws themselves, without sockets: which of 1000 requests each plan applies its fault to.
+    const draws = (plan: FaultPlan, route = USERS) => Array.from({ length: 1000 }, () => plan.take(route, 'GET', '/') !== undefined);
+    const seeded = (seed?: number, ...faults: Fault[]) => {
+      const plan = new FaultPlan(seed);
+      for (const fault of [{ route: USERS, status: 503, probability: 0.3 }, ...faults]) plan.add(fault);
+      return plan;
+    };
+    expect(draws(seeded())).toEqual(draws(seeded(DEFAULT_FAULT_SEED)));
+    expect(draws(seeded(42))).not.toEqual(draws(seeded()));
+    // Traffic a later fault sees does not move the first fault's draws.
+    const busy = seeded(undefined, { route: 'GET /other', status: 500, probability: 0.5 });
+    const mixed = Array.from({ length: 1000 }, () => (busy.take('GET /other', 'GET', '/'), busy.take(USERS, 'GET', '/') !== undefined));
+    expect(mixed).toEqual(draws(seeded()));
   });
 
   it('does not use up `times` on the requests it skips, and leaves them to the next fault', async () => {
