@@ -9,15 +9,20 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { createSeed, type Json, type Seed } from './seed.js';
 import { API, templatePattern, unprocessable, type Reply, type Route } from './http.js';
-import { isReply, Store, type StoredWallbox } from './store.js';
+import { isReply, Store, type DeviceKind, type StoredDevice } from './store.js';
 import { tokenRoute, type SimulatorClient } from './oauth.js';
-import { plugIn, renderWallbox, unplug, wallboxRoutes } from './wallboxes.js';
+import { deviceById, renderDevice } from './devices.js';
+import { plugIn, unplug, type Charger } from './charging.js';
+import { WALLBOX_CHARGER, wallboxRoutes } from './wallboxes.js';
 import { claimTokenRoutes, pairWallbox, type PairedDevice } from './claim-tokens.js';
 import { cueRoutes } from './cues.js';
 import { userRoutes } from './users.js';
 import { DEFAULT_FAULT_SEED, FaultPlan, faultProblems, type Fault } from './faults.js';
 
-export type { Fault, PairedDevice, SimulatorClient };
+export type { DeviceKind, Fault, PairedDevice, SimulatorClient };
+
+/** The kinds a car is plugged into, and where each differs in boost and plugging. */
+const CHARGERS: Partial<Record<DeviceKind, Charger>> = { wallbox: WALLBOX_CHARGER };
 
 export interface SimulatorOptions {
   port?: number;
@@ -212,10 +217,15 @@ export class Simulator {
     this.#faults.clear();
   }
 
-  /** The upstream JSON of a wallbox as the detail GET answers it (the simulator must be listening). */
+  /** The upstream JSON of a device of any kind as its detail GET answers it (the simulator must be listening). */
+  deviceRecord(id: string): Json | undefined {
+    const stored = this.#store.devices.get(id.toLowerCase());
+    return stored && renderDevice(this.#store, stored, this.apiUrl.href);
+  }
+
+  /** The upstream JSON of a wallbox as the detail GET answers it (undefined for another kind). */
   wallboxRecord(id: string): Json | undefined {
-    const stored = this.#store.wallboxes.get(id.toLowerCase());
-    return stored && renderWallbox(this.#store, stored, this.apiUrl.href);
+    return this.#store.devices.get(id.toLowerCase())?.kind === 'wallbox' ? this.deviceRecord(id) : undefined;
   }
 
   /**
@@ -223,12 +233,12 @@ export class Simulator {
    * the detail GET answers it; throws a SimulatorHookError (404) for an unknown or deleted wallbox.
    */
   plugIn(wallboxId: string): Json {
-    return this.#rendered(plugIn(this.#store, wallboxId));
+    return this.#plugged(wallboxId, ['wallbox'], (device, charger) => plugIn(this.#store, device, charger));
   }
 
   /** The car is unplugged: charging and a live boost stop; an armed boost stays armed. */
   unplug(wallboxId: string): Json {
-    return this.#rendered(unplug(this.#store, wallboxId));
+    return this.#plugged(wallboxId, ['wallbox'], (device, charger) => unplug(this.#store, device, charger));
   }
 
   /**
@@ -239,9 +249,14 @@ export class Simulator {
     return this.#rendered(pairWallbox(this.#store, token, device));
   }
 
-  #rendered(result: StoredWallbox | Reply): Json {
+  #plugged(deviceId: string, kinds: DeviceKind[], change: (device: StoredDevice, charger: Charger) => StoredDevice): Json {
+    const device = deviceById(this.#store, deviceId, kinds);
+    return this.#rendered(isReply(device) ? device : change(device, CHARGERS[device.kind]!));
+  }
+
+  #rendered(result: StoredDevice | Reply): Json {
     if (isReply(result)) throw new SimulatorHookError(result.status, result.body);
-    return renderWallbox(this.#store, result, this.apiUrl.href);
+    return renderDevice(this.#store, result, this.apiUrl.href);
   }
 
   async close(): Promise<void> {
@@ -267,9 +282,10 @@ export class Simulator {
         throw error;
       }
     };
+    const apiBase = () => this.apiUrl.href;
     return [
       tokenRoute(this.#store, this.#options.clients, () => this.#options.tokenExpiresInS),
-      ...wallboxRoutes(this.#store, () => this.apiUrl.href),
+      ...wallboxRoutes(this.#store, apiBase),
       ...claimTokenRoutes(this.#store, () => this.#options.claimTokenTtlS),
       ...cueRoutes(this.#store),
       ...userRoutes(this.#store),

@@ -1,13 +1,13 @@
-// The simulator's state: the seeded organization's users and wallboxes (as upstream JSON), the cues
-// behind the wallboxes' pending actions, the claim tokens and access tokens it has issued. `reset()`
+// The simulator's state: the seeded organization's users and devices (as upstream JSON), the cues
+// behind the devices' pending actions, the claim tokens and access tokens it has issued. `reset()`
 // returns to the seed. Time is read from `now` only, so tests can move the clock.
 import { randomBytes } from 'node:crypto';
-import type { Json, Seed } from './seed.js';
+import type { Json, Seed, SeedDevice } from './seed.js';
 import { forbidden, invalidUuids, notFound, type Reply } from './http.js';
 
 export type CueState = 'pending' | 'in_progress' | 'done';
 
-/** A pending action as upstream keeps it; the wallbox's `actions` are rendered from its open cues. */
+/** A pending action as upstream keeps it; a device's `actions` are rendered from its open cues. */
 export interface Cue {
   cueId: string;
   code: string;
@@ -22,7 +22,11 @@ export interface Cue {
   attempt: { secret: string; issuedAt: number } | null;
 }
 
-export interface StoredWallbox {
+/** The device kinds of the partner API; each has its own collection below a user. */
+export type DeviceKind = 'wallbox' | 'heat_pump' | 'electric_vehicle' | 'inverter';
+
+export interface StoredDevice {
+  kind: DeviceKind;
   orgId: string;
   userId: string;
   /** The upstream JSON without `actions` and `action_needed`, which are rendered. */
@@ -49,7 +53,7 @@ const SEEDED_CUE_ID = /\/cues\/([0-9a-f-]{36})\/resolve/i;
 export class Store {
   readonly seed: Seed;
   readonly now: () => number;
-  readonly wallboxes = new Map<string, StoredWallbox>();
+  readonly devices = new Map<string, StoredDevice>();
   readonly users = new Map<string, StoredUser>();
   readonly claimTokens = new Map<string, ClaimToken>();
   /** access token -> expiry (ms since epoch) */
@@ -64,9 +68,9 @@ export class Store {
   }
 
   reset(): void {
-    this.wallboxes.clear();
+    this.devices.clear();
     this.users.clear();
-    for (const w of this.seed.wallboxes) this.wallboxes.set(String(w.record.id), this.#fromSeed(w.orgId, w.userId, w.record));
+    for (const w of this.seed.wallboxes) this.devices.set(String(w.record.id), this.#fromSeed('wallbox', w));
     for (const u of this.seed.users) this.users.set(String(u.record.id), { orgId: u.orgId, record: structuredClone(u.record) });
     this.claimTokens.clear();
     this.tokens.clear();
@@ -89,23 +93,26 @@ export class Store {
     return user && !user.record.deleted_at ? user : notFound();
   }
 
-  /** A user's wallbox, or the reply upstream gives when there is none to be had. */
-  findWallbox(orgId: string, userId: string, wallboxId: string, includeDeleted = false): StoredWallbox | Reply {
-    const refused = this.checkOrg(orgId, { user_id: userId, wallbox_id: wallboxId });
+  /**
+   * A user's device of one kind, or the reply upstream gives when there is none to be had: `params` are
+   * the route's org, user and device ids, `idParam` names the last in a 422.
+   */
+  findDevice(kind: DeviceKind, idParam: string, [orgId, userId, deviceId]: string[], includeDeleted = false): StoredDevice | Reply {
+    const refused = this.checkOrg(orgId!, { user_id: userId!, [idParam]: deviceId! });
     if (refused) return refused;
-    const stored = this.wallboxes.get(wallboxId.toLowerCase());
-    if (!stored || stored.userId !== userId.toLowerCase()) return notFound();
+    const stored = this.devices.get(deviceId!.toLowerCase());
+    if (!stored || stored.kind !== kind || stored.userId !== userId!.toLowerCase()) return notFound();
     if (stored.record.deleted_at && !includeDeleted) return notFound();
     return stored;
   }
 
-  /** A cue of a wallbox that is not soft-deleted (a deleted device's actions are gone with it). */
-  findCue(cueId: string): { cue: Cue; wallbox: StoredWallbox } | undefined {
+  /** A cue of a device that is not soft-deleted (a deleted device's actions are gone with it). */
+  findCue(cueId: string): { cue: Cue; device: StoredDevice } | undefined {
     const id = cueId.toLowerCase();
-    for (const wallbox of this.wallboxes.values()) {
-      if (wallbox.record.deleted_at) continue;
-      const cue = wallbox.cues.find((c) => c.cueId === id);
-      if (cue) return { cue, wallbox };
+    for (const device of this.devices.values()) {
+      if (device.record.deleted_at) continue;
+      const cue = device.cues.find((c) => c.cueId === id);
+      if (cue) return { cue, device };
     }
     return undefined;
   }
@@ -117,7 +124,7 @@ export class Store {
     cue.secretSpent = false;
   }
 
-  #fromSeed(orgId: string, userId: string, seeded: Json): StoredWallbox {
+  #fromSeed(kind: DeviceKind, { orgId, userId, record: seeded }: SeedDevice): StoredDevice {
     const { actions, action_needed: _derived, ...record } = structuredClone(seeded);
     const cues: Cue[] = [];
     const linklessActions: Json[] = [];
@@ -141,12 +148,12 @@ export class Store {
       this.mintSecret(cue);
       cues.push(cue);
     }
-    return { orgId, userId, record, cues, linklessActions };
+    return { kind, orgId, userId, record, cues, linklessActions };
   }
 }
 
-export function isReply(value: StoredWallbox | StoredUser | Reply): value is Reply {
-  return 'status' in value;
+export function isReply<T extends object>(value: T | Reply): value is Reply {
+  return 'status' in value && typeof value.status === 'number';
 }
 
 /** How the simulator writes a date-time: UTC, with milliseconds only when there are any (like the seed). */

@@ -1,0 +1,72 @@
+// The seeded organization and its people: six end users who own devices. User records carry every
+// field of the user response (§3.2, https://developers.podero.com/partner-api/getting-started/create-user).
+import { createHash } from 'node:crypto';
+import type { Json } from '../seed.js';
+
+/** A stable UUID (version 5 layout) derived from a name. */
+export function seedId(name: string): string {
+  const h = createHash('sha1').update(`podero-simulator:${name}`).digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export const ORG_ID = seedId('org:voltwerk-energie');
+
+export interface Person {
+  key: string;
+  first: string;
+  last: string;
+  email: string;
+  externalId: string | null;
+  street: string;
+  zip: string;
+  town: string;
+  country: string;
+  lat: number;
+  lon: number;
+}
+
+export const PEOPLE: Person[] = [
+  { key: 'anna', first: 'Anna', last: 'Berger', email: 'anna.berger@example.at', externalId: 'VW-100231', street: 'Mariahilfer Straße 88', zip: '1070', town: 'Wien', country: 'AT', lat: 48.1985, lon: 16.3459 },
+  { key: 'jonas', first: 'Jonas', last: 'Lindqvist', email: 'jonas.lindqvist@example.se', externalId: 'VW-100232', street: 'Storgatan 14', zip: '722 12', town: 'Västerås', country: 'SE', lat: 59.6099, lon: 16.5448 },
+  { key: 'lukas', first: 'Lukas', last: 'Hofmann', email: 'l.hofmann@example.de', externalId: 'VW-100233', street: 'Lindenallee 3', zip: '50968', town: 'Köln', country: 'DE', lat: 50.9073, lon: 6.9619 },
+  { key: 'giulia', first: 'Giulia', last: 'Romano', email: 'giulia.romano@example.it', externalId: null, street: 'Via Solferino 21', zip: '20121', town: 'Milano', country: 'IT', lat: 45.4781, lon: 9.1866 },
+  { key: 'sofia', first: 'Sofia', last: 'Ferreira', email: 'sofia.ferreira@example.pt', externalId: 'VW-100235', street: 'Rua de Santa Catarina 512', zip: '4000-446', town: 'Porto', country: 'PT', lat: 41.1496, lon: -8.6067 },
+  { key: 'oliver', first: 'Oliver', last: 'Hughes', email: 'oliver.hughes@example.co.uk', externalId: 'VW-100236', street: '27 Mill Lane', zip: 'CB2 1RX', town: 'Cambridge', country: 'GB', lat: 52.2011, lon: 0.1181 },
+];
+
+export const [anna, jonas, lukas, giulia, sofia, oliver] = PEOPLE as [Person, Person, Person, Person, Person, Person];
+
+/** The end users, who own the seeded devices. */
+export const USER_IDS = Object.fromEntries(PEOPLE.map((p) => [p.key, seedId(`user:${p.key}`)])) as Record<string, string>;
+
+const LOCATED_AT = '2026-03-02T09:15:00Z';
+
+function userRecord(p: Person): Json {
+  return {
+    id: USER_IDS[p.key],
+    external_user_id: p.externalId,
+    role: 'user',
+    email: p.email,
+    first_name: p.first,
+    last_name: p.last,
+    street_and_number: p.street,
+    street_add_info: null,
+    zip_code: p.zip,
+    town: p.town,
+    country: p.country,
+    latitude: p.lat,
+    longitude: p.lon,
+    location_last_updated: LOCATED_AT,
+  };
+}
+
+/** Every seeded user. */
+export function userRecords(): Json[] {
+  return PEOPLE.map(userRecord);
+}
+
+/** The `owner` object embedded in a device (AR-WB-GET). */
+export function owner(p: Person): Json {
+  return { id: USER_IDS[p.key], email: p.email, first_name: p.first, last_name: p.last, external_id: p.externalId };
+}
