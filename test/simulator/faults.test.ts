@@ -1,18 +1,13 @@
 // Fault injection over real HTTP: failures that stop after `times`, answers with headers (Retry-After),
 // requests that hang until the client gives up or the simulator lets them go, a TCP reset as opposed to
 // a plain close, faults that apply to a seeded fraction of requests, and faults sent to the admin route.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_TOKEN, Simulator, startSimulator, type Fault } from '../../src/simulator/server.js';
 import { DEFAULT_FAULT_SEED, FaultPlan } from '../../src/simulator/faults.js';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
-import { startClockedSimulator, wallboxPath, type TestSimulator } from './client.js';
+import { simulatorPerFile, wallboxPath } from './client.js';
 
-let t: TestSimulator;
-beforeAll(async () => {
-  t = await startClockedSimulator();
-});
-beforeEach(() => t.reset());
-afterAll(() => t?.sim.close());
+const t = simulatorPerFile();
 
 const USERS = 'GET /org/{org_id}/users';
 const WALLBOX_GET = 'GET /org/{org_id}/users/{user_id}/wallboxes/{wallbox_id}';
