@@ -1,13 +1,15 @@
-// Deterministic seed data for the simulator: one organization, its users and their wallboxes, as the
-// partner API would answer them (snake_case JSON). Ids are derived from names, so they are the same on
-// every machine and every run; the README and the demo query use them. The data itself lives in seed/,
-// one file per resource.
+// Deterministic seed data for the simulator: one organization, its users, their buildings and their
+// wallboxes, as the partner API would answer them (snake_case JSON). Ids are derived from
+// names, so they are the same on every machine and every run; the README and the demo query use them.
+// The data itself lives in seed/, one file per resource.
+import { buildingRecords } from './seed/buildings.js';
 import { ORG_ID, userRecords } from './seed/people.js';
 import { seedWallboxes } from './seed/wallboxes.js';
 
 export type Json = Record<string, unknown>;
 
 export { ORG_ID, seedId, USER_IDS } from './seed/people.js';
+export { BUILDING_IDS } from './seed/buildings.js';
 export { WALLBOX_IDS } from './seed/wallboxes.js';
 
 export interface SeedUser {
@@ -24,9 +26,16 @@ export interface SeedDevice {
 /** A seeded wallbox (the first kind the simulator had; every kind is seeded alike). */
 export type SeedWallbox = SeedDevice;
 
+export interface SeedBuilding {
+  orgId: string;
+  userId: string;
+  record: Json;
+}
+
 export interface Seed {
   orgId: string;
   users: SeedUser[];
+  buildings: SeedBuilding[];
   wallboxes: SeedDevice[];
 }
 
@@ -34,6 +43,7 @@ export function createSeed(): Seed {
   return {
     orgId: ORG_ID,
     users: userRecords().map((record) => ({ orgId: ORG_ID, record })),
+    buildings: buildingRecords(),
     wallboxes: seedWallboxes(),
   };
 }

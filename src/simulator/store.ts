@@ -1,6 +1,6 @@
-// The simulator's state: the seeded organization's users and devices (as upstream JSON), the cues
-// behind the devices' pending actions, the claim tokens and access tokens it has issued. `reset()`
-// returns to the seed. Time is read from `now` only, so tests can move the clock.
+// The simulator's state: the seeded organization's users, buildings and devices (as upstream JSON),
+// the cues behind the devices' pending actions, the claim tokens and access tokens it has issued.
+// `reset()` returns to the seed. Time is read from `now` only, so tests can move the clock.
 import { randomBytes } from 'node:crypto';
 import type { Json, Seed, SeedDevice } from './seed.js';
 import { forbidden, invalidUuids, notFound, type Reply } from './http.js';
@@ -41,6 +41,12 @@ export interface StoredUser {
   record: Json;
 }
 
+export interface StoredBuilding {
+  orgId: string;
+  userId: string;
+  record: Json;
+}
+
 export interface ClaimToken {
   orgId: string;
   userId: string;
@@ -55,6 +61,7 @@ export class Store {
   readonly now: () => number;
   readonly devices = new Map<string, StoredDevice>();
   readonly users = new Map<string, StoredUser>();
+  readonly buildings = new Map<string, StoredBuilding>();
   readonly claimTokens = new Map<string, ClaimToken>();
   /** access token -> expiry (ms since epoch) */
   readonly tokens = new Map<string, number>();
@@ -68,10 +75,10 @@ export class Store {
   }
 
   reset(): void {
-    this.devices.clear();
-    this.users.clear();
+    for (const map of [this.devices, this.users, this.buildings]) map.clear();
     for (const w of this.seed.wallboxes) this.devices.set(String(w.record.id), this.#fromSeed('wallbox', w));
     for (const u of this.seed.users) this.users.set(String(u.record.id), { orgId: u.orgId, record: structuredClone(u.record) });
+    for (const b of this.seed.buildings) this.buildings.set(String(b.record.id), structuredClone(b));
     this.claimTokens.clear();
     this.tokens.clear();
     this.issued = [];
@@ -104,6 +111,14 @@ export class Store {
     if (!stored || stored.kind !== kind || stored.userId !== userId!.toLowerCase()) return notFound();
     if (stored.record.deleted_at && !includeDeleted) return notFound();
     return stored;
+  }
+
+  /** A user's building, or the reply upstream gives when there is none to be had. */
+  findBuilding(orgId: string, userId: string, buildingId: string): StoredBuilding | Reply {
+    const refused = this.checkOrg(orgId, { user_id: userId, building_id: buildingId });
+    if (refused) return refused;
+    const building = this.buildings.get(buildingId.toLowerCase());
+    return building && building.userId === userId.toLowerCase() ? building : notFound();
   }
 
   /** A cue of a device that is not soft-deleted (a deleted device's actions are gone with it). */
