@@ -1,8 +1,10 @@
 // Deterministic seed data for the simulator: one organization, its users, their buildings and their
-// wallboxes, as the partner API would answer them (snake_case JSON). Ids are derived from
+// wallboxes, heat pumps and inverters, as the partner API would answer them (snake_case JSON). Ids are derived from
 // names, so they are the same on every machine and every run; the README and the demo query use them.
 // The data itself lives in seed/, one file per resource.
 import { buildingRecords } from './seed/buildings.js';
+import { seedHeatPumps } from './seed/heat-pumps.js';
+import { seedInverters } from './seed/inverters.js';
 import { ORG_ID, userRecords } from './seed/people.js';
 import { seedWallboxes } from './seed/wallboxes.js';
 
@@ -11,6 +13,8 @@ export type Json = Record<string, unknown>;
 export { ORG_ID, seedId, USER_IDS } from './seed/people.js';
 export { BUILDING_IDS } from './seed/buildings.js';
 export { WALLBOX_IDS } from './seed/wallboxes.js';
+export { HEAT_PUMP_IDS } from './seed/heat-pumps.js';
+export { INVERTER_IDS } from './seed/inverters.js';
 
 export interface SeedUser {
   orgId: string;
@@ -37,6 +41,8 @@ export interface Seed {
   users: SeedUser[];
   buildings: SeedBuilding[];
   wallboxes: SeedDevice[];
+  heatPumps: SeedDevice[];
+  inverters: SeedDevice[];
 }
 
 export function createSeed(): Seed {
@@ -45,5 +51,7 @@ export function createSeed(): Seed {
     users: userRecords().map((record) => ({ orgId: ORG_ID, record })),
     buildings: buildingRecords(),
     wallboxes: seedWallboxes(),
+    heatPumps: seedHeatPumps(),
+    inverters: seedInverters(),
   };
 }

@@ -3,7 +3,8 @@
 // inject faults (faults.ts: status, delay, hang, dropped or reset connection, broken body) and can revoke
 // the tokens it issued, so tests and benchmarks can drive every path of the gateway over real sockets.
 //
-// Each resource's endpoints live in their own file (wallboxes.ts, buildings.ts, oauth.ts, ...) and work on the shared state in store.ts; this file is the HTTP plumbing around them.
+// Each resource's endpoints live in their own file (wallboxes.ts, heat-pumps.ts, buildings.ts, oauth.ts,
+// ...) and work on the shared state in store.ts; this file is the HTTP plumbing around them.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createSeed, type Json, type Seed } from './seed.js';
@@ -13,6 +14,8 @@ import { tokenRoute, type SimulatorClient } from './oauth.js';
 import { deviceById, renderDevice } from './devices.js';
 import { plugIn, unplug, type Charger } from './charging.js';
 import { WALLBOX_CHARGER, wallboxRoutes } from './wallboxes.js';
+import { heatPumpRoutes } from './heat-pumps.js';
+import { inverterRoutes } from './inverters.js';
 import { buildingRoutes } from './buildings.js';
 import { claimTokenRoutes, pairWallbox, type PairedDevice } from './claim-tokens.js';
 import { cueRoutes } from './cues.js';
@@ -286,6 +289,8 @@ export class Simulator {
     return [
       tokenRoute(this.#store, this.#options.clients, () => this.#options.tokenExpiresInS),
       ...wallboxRoutes(this.#store, apiBase),
+      ...heatPumpRoutes(this.#store, apiBase),
+      ...inverterRoutes(this.#store, apiBase),
       ...buildingRoutes(this.#store),
       ...claimTokenRoutes(this.#store, () => this.#options.claimTokenTtlS),
       ...cueRoutes(this.#store),

@@ -76,7 +76,9 @@ export class Store {
 
   reset(): void {
     for (const map of [this.devices, this.users, this.buildings]) map.clear();
-    for (const w of this.seed.wallboxes) this.devices.set(String(w.record.id), this.#fromSeed('wallbox', w));
+    const { wallboxes, heatPumps, inverters } = this.seed;
+    const kinds: [DeviceKind, SeedDevice[]][] = [['wallbox', wallboxes], ['heat_pump', heatPumps], ['inverter', inverters]];
+    for (const [kind, seeded] of kinds) for (const d of seeded) this.devices.set(String(d.record.id), this.#fromSeed(kind, d));
     for (const u of this.seed.users) this.users.set(String(u.record.id), { orgId: u.orgId, record: structuredClone(u.record) });
     for (const b of this.seed.buildings) this.buildings.set(String(b.record.id), structuredClone(b));
     this.claimTokens.clear();

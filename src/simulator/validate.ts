@@ -117,3 +117,27 @@ export function mapOf(item: Check): Check {
 
 /** Anything at all (for fields the simulator passes through untouched). */
 export const anything: Check = () => undefined;
+
+/** How a query parameter's text becomes a value, or what is wrong with it. */
+export type QueryParser<T> = (raw: string) => { value: T } | Issue;
+
+/**
+ * A query parameter parsed as pydantic parses one from text: the default when absent (a missing
+ * required one is a problem), the parsed value, or the problem at ["query", name].
+ */
+export function queryParam<T>(query: URLSearchParams, name: string, parse: QueryParser<T>, fallback?: T): { value: T | undefined; problems: Problem[] } {
+  const raw = query.get(name);
+  if (raw === null) return fallback === undefined ? { value: undefined, problems: requiredQuery(query, name).problems } : { value: fallback, problems: [] };
+  const parsed = parse(raw);
+  return 'value' in parsed ? { value: parsed.value, problems: [] } : { value: undefined, problems: [{ ...parsed, loc: ['query', name] }] };
+}
+
+/** A comma-separated list of values out of `allowed` (e.g. "1DAY,1WEEK"); duplicates count once. */
+export function listParam(allowed: readonly string[]): QueryParser<string[]> {
+  const check = oneOf(allowed);
+  return (raw) => {
+    const values = [...new Set(raw.split(',').map((v) => v.trim()))];
+    const issue = values.map(check).find((i) => i !== undefined);
+    return issue ?? { value: values };
+  };
+}

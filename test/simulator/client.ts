@@ -80,3 +80,13 @@ export function simulatorPerFile(options: SimulatorOptions = {}): TestSimulator 
 export const userPath = (userId: string, orgId = ORG_ID) => `/org/${orgId}/users/${userId}`;
 export const wallboxPath = (userId: string, wallboxId: string, orgId = ORG_ID) => `${userPath(userId, orgId)}/wallboxes/${wallboxId}`;
 
+/** The API path of a user's device of a kind, by its collection ("heat-pumps", "electric-vehicles", ...). */
+export const devicePath = (collection: string, userId: string, deviceId: string, orgId = ORG_ID) => `${userPath(userId, orgId)}/${collection}/${deviceId}`;
+
+/** The user who owns a seeded device of any kind. */
+export function ownerOf(sim: Simulator, deviceId: string): string {
+  const { wallboxes, heatPumps, inverters } = sim.seed;
+  const device = [...wallboxes, ...heatPumps, ...inverters].find((d) => d.record.id === deviceId);
+  if (!device) throw new Error(`no seeded device ${deviceId}`);
+  return device.userId;
+}

@@ -17,6 +17,14 @@ export const CLOUD = {
   alfen: seedId('cloud:alfen'),
   tesla: seedId('cloud:tesla'),
   ocpp: seedId('cloud:podero-ocpp'),
+  vaillant: seedId('cloud:vaillant-myvaillant'),
+  viessmann: seedId('cloud:viessmann-vicare'),
+  daikin: seedId('cloud:daikin-onecta'),
+  nibe: seedId('cloud:nibe-myuplink'),
+  fronius: seedId('cloud:fronius-solarweb'),
+  sma: seedId('cloud:sma-sunny-portal'),
+  huawei: seedId('cloud:huawei-fusionsolar'),
+  enphase: seedId('cloud:enphase-enlighten'),
 };
 
 /** A device model as upstream describes it; `noun` is what the owner calls the device. */
@@ -136,3 +144,15 @@ export function seedKind(kind: SeedKind) {
   };
 }
 
+/** A device its owner replaced: soft-deleted, disconnected, no longer optimised. */
+export function retired(deletedAt: string): Json {
+  return { deleted_at: deletedAt, connection_status: 'error', is_smart_optimization_active: false };
+}
+
+/**
+ * What an upstream newer than the gateway may send: a status value and an action code the gateway does
+ * not know (the action without a link, so it is served as seeded), and the kind's own unknowns.
+ */
+export function fromNewerUpstream(action: Json, unknowns: Json): Json {
+  return { connection_status: 'degraded', ...unknowns, actions: [{ resolution_link: null, ...action }], action_needed: true };
+}
