@@ -27,7 +27,8 @@ process.stdout.write(`Partner API simulator listening
   Static token ${DEMO_TOKEN}
   Admin        ${new URL('/_simulator', simulator.url).href}/...   counts, status-counts (GET), reset (POST),
                faults (GET/POST/DELETE; POST takes one fault as JSON, e.g. {"methods":["GET"],"status":503,"probability":0.1}),
-               wallboxes/{id}/plug-in, wallboxes/{id}/unplug, claim-tokens/{token}/pair (POST)
+               wallboxes/{id}/plug-in, wallboxes/{id}/unplug, claim-tokens/{token}/pair,
+               electric-vehicles/{id}/plug-in ({"at_home": false} for away), electric-vehicles/{id}/unplug (POST)
 
   curl -H 'Authorization: Bearer ${DEMO_TOKEN}' \\
     ${simulator.apiUrl.href}/org/${simulator.seed.orgId}/users/${USER_IDS.anna}/wallboxes/${WALLBOX_IDS.full}

@@ -1,8 +1,9 @@
 // Deterministic seed data for the simulator: one organization, its users, their buildings and their
-// wallboxes, heat pumps and inverters, as the partner API would answer them (snake_case JSON). Ids are derived from
+// devices of every kind, as the partner API would answer them (snake_case JSON). Ids are derived from
 // names, so they are the same on every machine and every run; the README and the demo query use them.
 // The data itself lives in seed/, one file per resource.
 import { buildingRecords } from './seed/buildings.js';
+import { seedChargePolicies, seedChargingSessions, seedElectricVehicles } from './seed/electric-vehicles.js';
 import { seedHeatPumps } from './seed/heat-pumps.js';
 import { seedInverters } from './seed/inverters.js';
 import { ORG_ID, userRecords } from './seed/people.js';
@@ -14,6 +15,7 @@ export { ORG_ID, seedId, USER_IDS } from './seed/people.js';
 export { BUILDING_IDS } from './seed/buildings.js';
 export { WALLBOX_IDS } from './seed/wallboxes.js';
 export { HEAT_PUMP_IDS } from './seed/heat-pumps.js';
+export { EV_IDS } from './seed/electric-vehicles.js';
 export { INVERTER_IDS } from './seed/inverters.js';
 
 export interface SeedUser {
@@ -42,7 +44,12 @@ export interface Seed {
   buildings: SeedBuilding[];
   wallboxes: SeedDevice[];
   heatPumps: SeedDevice[];
+  electricVehicles: SeedDevice[];
   inverters: SeedDevice[];
+  /** EV id -> its completed charging sessions (newest first) and the one under way, if any. */
+  chargingSessions: Record<string, { completed: Json[]; current: Json | null }>;
+  /** EV id -> its weekly charge policy; EVs without one have none set. */
+  chargePolicies: Record<string, Json>;
 }
 
 export function createSeed(): Seed {
@@ -52,6 +59,9 @@ export function createSeed(): Seed {
     buildings: buildingRecords(),
     wallboxes: seedWallboxes(),
     heatPumps: seedHeatPumps(),
+    electricVehicles: seedElectricVehicles(),
     inverters: seedInverters(),
+    chargingSessions: seedChargingSessions(),
+    chargePolicies: seedChargePolicies(),
   };
 }

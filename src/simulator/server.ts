@@ -12,9 +12,10 @@ import { API, templatePattern, unprocessable, type Reply, type Route } from './h
 import { isReply, Store, type DeviceKind, type StoredDevice } from './store.js';
 import { tokenRoute, type SimulatorClient } from './oauth.js';
 import { deviceById, renderDevice } from './devices.js';
-import { plugIn, unplug, type Charger } from './charging.js';
+import { plugIn, unplug, type Charger, type PlugInOptions } from './charging.js';
 import { WALLBOX_CHARGER, wallboxRoutes } from './wallboxes.js';
 import { heatPumpRoutes } from './heat-pumps.js';
+import { EV_CHARGER, electricVehicleRoutes } from './electric-vehicles.js';
 import { inverterRoutes } from './inverters.js';
 import { buildingRoutes } from './buildings.js';
 import { claimTokenRoutes, pairWallbox, type PairedDevice } from './claim-tokens.js';
@@ -22,10 +23,10 @@ import { cueRoutes } from './cues.js';
 import { userRoutes } from './users.js';
 import { DEFAULT_FAULT_SEED, FaultPlan, faultProblems, type Fault } from './faults.js';
 
-export type { DeviceKind, Fault, PairedDevice, SimulatorClient };
+export type { DeviceKind, Fault, PairedDevice, PlugInOptions, SimulatorClient };
 
 /** The kinds a car is plugged into, and where each differs in boost and plugging. */
-const CHARGERS: Partial<Record<DeviceKind, Charger>> = { wallbox: WALLBOX_CHARGER };
+const CHARGERS: Partial<Record<DeviceKind, Charger>> = { wallbox: WALLBOX_CHARGER, electric_vehicle: EV_CHARGER };
 
 export interface SimulatorOptions {
   port?: number;
@@ -232,16 +233,18 @@ export class Simulator {
   }
 
   /**
-   * A car is plugged into the wallbox: a boost armed for the next session fires. Returns the wallbox as
-   * the detail GET answers it; throws a SimulatorHookError (404) for an unknown or deleted wallbox.
+   * A car is plugged into a wallbox, or an EV is plugged in (at home unless `atHome: false`; an EV
+   * starts a charging session): a boost armed for the next session fires where it can. Returns the
+   * device as the detail GET answers it; throws a SimulatorHookError (404) for an unknown or deleted
+   * wallbox or EV.
    */
-  plugIn(wallboxId: string): Json {
-    return this.#plugged(wallboxId, ['wallbox'], (device, charger) => plugIn(this.#store, device, charger));
+  plugIn(deviceId: string, options: PlugInOptions = {}): Json {
+    return this.#plugged(deviceId, ['wallbox', 'electric_vehicle'], (device, charger) => plugIn(this.#store, device, charger, options));
   }
 
-  /** The car is unplugged: charging and a live boost stop; an armed boost stays armed. */
-  unplug(wallboxId: string): Json {
-    return this.#plugged(wallboxId, ['wallbox'], (device, charger) => unplug(this.#store, device, charger));
+  /** The car is unplugged: charging and a live boost stop (an EV's session completes); an armed boost stays armed. */
+  unplug(deviceId: string): Json {
+    return this.#plugged(deviceId, ['wallbox', 'electric_vehicle'], (device, charger) => unplug(this.#store, device, charger));
   }
 
   /**
@@ -290,6 +293,7 @@ export class Simulator {
       tokenRoute(this.#store, this.#options.clients, () => this.#options.tokenExpiresInS),
       ...wallboxRoutes(this.#store, apiBase),
       ...heatPumpRoutes(this.#store, apiBase),
+      ...electricVehicleRoutes(this.#store, apiBase),
       ...inverterRoutes(this.#store, apiBase),
       ...buildingRoutes(this.#store),
       ...claimTokenRoutes(this.#store, () => this.#options.claimTokenTtlS),
@@ -305,8 +309,18 @@ export class Simulator {
         return problems.length > 0 ? unprocessable(problems) : (this.injectFault(body as Fault), { status: 204 });
       }),
       admin('GET', '/_simulator/status-counts', () => ({ status: 200, body: this.statusCounts() })),
-      admin('POST', '/_simulator/wallboxes/{wallbox_id}/plug-in', ({ params: [id] }) => hook(() => this.plugIn(id!))),
-      admin('POST', '/_simulator/wallboxes/{wallbox_id}/unplug', ({ params: [id] }) => hook(() => this.unplug(id!))),
+      admin('POST', '/_simulator/wallboxes/{wallbox_id}/plug-in', ({ params: [id] }) =>
+        hook(() => this.#plugged(id!, ['wallbox'], (device, charger) => plugIn(this.#store, device, charger))),
+      ),
+      admin('POST', '/_simulator/wallboxes/{wallbox_id}/unplug', ({ params: [id] }) =>
+        hook(() => this.#plugged(id!, ['wallbox'], (device, charger) => unplug(this.#store, device, charger))),
+      ),
+      admin('POST', '/_simulator/electric-vehicles/{electric_vehicle_id}/plug-in', ({ params: [id], body }) =>
+        hook(() => this.#plugged(id!, ['electric_vehicle'], (device, charger) => plugIn(this.#store, device, charger, plugInOptions(body)))),
+      ),
+      admin('POST', '/_simulator/electric-vehicles/{electric_vehicle_id}/unplug', ({ params: [id] }) =>
+        hook(() => this.#plugged(id!, ['electric_vehicle'], (device, charger) => unplug(this.#store, device, charger))),
+      ),
       admin('POST', '/_simulator/claim-tokens/{token}/pair', ({ params: [token], body }) =>
         hook(() => this.pairWallbox(token!, pairedDevice(body)), 201),
       ),
@@ -433,6 +447,12 @@ export class Simulator {
     const expiresAt = this.#store.tokens.get(token);
     return expiresAt !== undefined && this.#store.now() < expiresAt;
   }
+}
+
+/** The optional `{at_home}` body of the EV plug-in admin route; anything else is ignored. */
+function plugInOptions(body: unknown): PlugInOptions {
+  const { at_home: atHome } = (body ?? {}) as Record<string, unknown>;
+  return typeof atHome === 'boolean' ? { atHome } : {};
 }
 
 /** The optional `{manufacturer, model}` body of the pair admin route; anything else is ignored. */

@@ -1,6 +1,7 @@
-// The simulator's state: the seeded organization's users, buildings and devices (as upstream JSON),
-// the cues behind the devices' pending actions, the claim tokens and access tokens it has issued.
-// `reset()` returns to the seed. Time is read from `now` only, so tests can move the clock.
+// The simulator's state: the seeded organization's users, buildings and devices of every kind (as
+// upstream JSON), the cues behind the devices' pending actions, the EVs' charging sessions and charge
+// policies, the claim tokens and access tokens it has issued. `reset()` returns to the seed. Time is
+// read from `now` only, so tests can move the clock.
 import { randomBytes } from 'node:crypto';
 import type { Json, Seed, SeedDevice } from './seed.js';
 import { forbidden, invalidUuids, notFound, type Reply } from './http.js';
@@ -47,6 +48,12 @@ export interface StoredBuilding {
   record: Json;
 }
 
+/** An EV's charging sessions: the completed ones, newest first, and the one under way while plugged in. */
+export interface ChargingSessions {
+  completed: Json[];
+  current: Json | null;
+}
+
 export interface ClaimToken {
   orgId: string;
   userId: string;
@@ -62,6 +69,10 @@ export class Store {
   readonly devices = new Map<string, StoredDevice>();
   readonly users = new Map<string, StoredUser>();
   readonly buildings = new Map<string, StoredBuilding>();
+  /** EV id -> its charging sessions */
+  readonly sessions = new Map<string, ChargingSessions>();
+  /** EV id -> its weekly charge policy (the `data` of GET …/charge-policy); none for some EVs */
+  readonly chargePolicies = new Map<string, Json>();
   readonly claimTokens = new Map<string, ClaimToken>();
   /** access token -> expiry (ms since epoch) */
   readonly tokens = new Map<string, number>();
@@ -75,12 +86,18 @@ export class Store {
   }
 
   reset(): void {
-    for (const map of [this.devices, this.users, this.buildings]) map.clear();
-    const { wallboxes, heatPumps, inverters } = this.seed;
-    const kinds: [DeviceKind, SeedDevice[]][] = [['wallbox', wallboxes], ['heat_pump', heatPumps], ['inverter', inverters]];
+    for (const map of [this.devices, this.users, this.buildings, this.sessions, this.chargePolicies]) map.clear();
+    const { wallboxes, heatPumps, electricVehicles, inverters } = this.seed;
+    const kinds: [DeviceKind, SeedDevice[]][] = [['wallbox', wallboxes], ['heat_pump', heatPumps], ['electric_vehicle', electricVehicles], ['inverter', inverters]];
     for (const [kind, seeded] of kinds) for (const d of seeded) this.devices.set(String(d.record.id), this.#fromSeed(kind, d));
     for (const u of this.seed.users) this.users.set(String(u.record.id), { orgId: u.orgId, record: structuredClone(u.record) });
     for (const b of this.seed.buildings) this.buildings.set(String(b.record.id), structuredClone(b));
+    for (const ev of electricVehicles) {
+      const id = String(ev.record.id);
+      this.sessions.set(id, structuredClone(this.seed.chargingSessions[id] ?? { completed: [], current: null }));
+      const policy = this.seed.chargePolicies[id];
+      if (policy) this.chargePolicies.set(id, structuredClone(policy));
+    }
     this.claimTokens.clear();
     this.tokens.clear();
     this.issued = [];

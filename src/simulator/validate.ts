@@ -118,6 +118,12 @@ export function mapOf(item: Check): Check {
 /** Anything at all (for fields the simulator passes through untouched). */
 export const anything: Check = () => undefined;
 
+/** A time of day as "HH:MM" (the EV guide writes charge deadlines so: "07:30"). */
+export const timeOfDay: Check = (value) => {
+  if (typeof value !== 'string') return { type: 'time_type', msg: 'Input should be a valid time' };
+  return /^([01]\d|2[0-3]):[0-5]\d$/.test(value) ? undefined : { type: 'time_parsing', msg: 'Input should be a valid time in the format HH:MM' };
+};
+
 /** How a query parameter's text becomes a value, or what is wrong with it. */
 export type QueryParser<T> = (raw: string) => { value: T } | Issue;
 
@@ -130,6 +136,24 @@ export function queryParam<T>(query: URLSearchParams, name: string, parse: Query
   if (raw === null) return fallback === undefined ? { value: undefined, problems: requiredQuery(query, name).problems } : { value: fallback, problems: [] };
   const parsed = parse(raw);
   return 'value' in parsed ? { value: parsed.value, problems: [] } : { value: undefined, problems: [{ ...parsed, loc: ['query', name] }] };
+}
+
+/** A calendar date, "YYYY-MM-DD". */
+export const dateParam: QueryParser<string> = (raw) => {
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? Date.parse(`${raw}T00:00:00Z`) : NaN;
+  // Date.parse rolls 2026-02-30 over into March: only a date that comes back as written is one.
+  const valid = !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(raw);
+  return valid ? { value: raw } : { type: 'date_parsing', msg: 'Input should be a valid date in the format YYYY-MM-DD' };
+};
+
+/** A whole number within the bounds given. */
+export function intParam(bounds: { ge?: number; le?: number } = {}): QueryParser<number> {
+  const check = integer(bounds);
+  return (raw) => {
+    if (!/^[+-]?\d+$/.test(raw.trim())) return { type: 'int_parsing', msg: 'Input should be a valid integer, unable to parse string as an integer' };
+    const value = Number(raw);
+    return check(value) ?? { value };
+  };
 }
 
 /** A comma-separated list of values out of `allowed` (e.g. "1DAY,1WEEK"); duplicates count once. */

@@ -85,8 +85,8 @@ export const devicePath = (collection: string, userId: string, deviceId: string,
 
 /** The user who owns a seeded device of any kind. */
 export function ownerOf(sim: Simulator, deviceId: string): string {
-  const { wallboxes, heatPumps, inverters } = sim.seed;
-  const device = [...wallboxes, ...heatPumps, ...inverters].find((d) => d.record.id === deviceId);
+  const { wallboxes, heatPumps, electricVehicles, inverters } = sim.seed;
+  const device = [...wallboxes, ...heatPumps, ...electricVehicles, ...inverters].find((d) => d.record.id === deviceId);
   if (!device) throw new Error(`no seeded device ${deviceId}`);
   return device.userId;
 }

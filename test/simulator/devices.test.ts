@@ -1,8 +1,8 @@
-// Heat pumps and inverters over real HTTP: what every kind shares with wallboxes (the common
+// Heat pumps, EVs and inverters over real HTTP: what every kind shares with wallboxes (the common
 // record, lists of detail objects, the detail GET with include_deleted, the partial-update PUT, ids,
 // cues) and the seed that shows each kind in every state the gateway must handle.
 import { describe, expect, it } from 'vitest';
-import { BUILDING_IDS, HEAT_PUMP_IDS, INVERTER_IDS, USER_IDS, WALLBOX_IDS, seedId, type Json, type Seed } from '../../src/simulator/seed.js';
+import { BUILDING_IDS, EV_IDS, HEAT_PUMP_IDS, INVERTER_IDS, USER_IDS, WALLBOX_IDS, seedId, type Json, type Seed } from '../../src/simulator/seed.js';
 import { START, devicePath, ownerOf, simulatorPerFile, userPath } from './client.js';
 
 const t = simulatorPerFile();
@@ -30,7 +30,7 @@ interface Kind {
   name: string;
   collection: string;
   idParam: string;
-  seed: keyof Pick<Seed, 'heatPumps' | 'inverters'>;
+  seed: keyof Pick<Seed, 'heatPumps' | 'electricVehicles' | 'inverters'>;
   shortName: string;
   ids: { full: string; sparse: string; reauth: string; newerUpstream: string; deleted: string };
   /** §7: the kind's own fields. */
@@ -74,6 +74,31 @@ const KINDS: Kind[] = [
       [{ away_mode_end: 'next week' }, 'datetime_parsing', 'away_mode_end'],
       [{ minimum_temperature_limit: 24 }, 'value_error', 'minimum_temperature_limit'],
       [{ away_mode_start: '2027-01-04T00:00:00Z' }, 'value_error', 'away_mode_start'],
+    ],
+  },
+  {
+    name: 'EV',
+    collection: 'electric-vehicles',
+    idParam: 'electric_vehicle_id',
+    seed: 'electricVehicles',
+    shortName: 'ev',
+    ids: EV_IDS,
+    own: [
+      'charge_target_min', 'charge_target_max', 'minimum_charge_limit', 'is_charge_policy_enabled', 'charge_deadline_at', 'charge_policy_last_updated_at',
+      'battery_level', 'charge_rate_w', 'is_plugged_in', 'is_charging', 'boost_state', 'boost_for_next_session',
+    ],
+    ownRequired: [],
+    newer: { boost_state: 'scheduled', connection_status: 'degraded', odometer_km: 18234, actions: [{ code: 'confirm_home_location', resolution_link: null }] },
+    update: [
+      { charge_deadline_at: '06:15', charge_target_max: 90, is_smart_optimization_active: false },
+      { charge_deadline_at: '06:15', charge_target_max: 90, is_smart_optimization_active: false, charge_policy_last_updated_at: iso(START) },
+    ],
+    invalid: [
+      [{ charge_deadline_at: '6:15' }, 'time_parsing', 'charge_deadline_at'],
+      [{ charge_deadline_at: '2026-11-27T06:00:00Z' }, 'time_parsing', 'charge_deadline_at'],
+      [{ charge_target_min: 101 }, 'less_than_equal', 'charge_target_min'],
+      [{ is_charge_policy_enabled: 'yes' }, 'bool_type', 'is_charge_policy_enabled'],
+      [{ charge_target_min: 85 }, 'value_error', 'charge_target_min'],
     ],
   },
   {
@@ -245,6 +270,13 @@ describe('kind-specific PUT rules', () => {
     const refused = await t.api('PUT', path, { is_battery_connected: true });
     expect(refused.body.detail).toEqual([{ type: 'value_error', loc: ['body', 'battery_capacity_kwh'], msg: expect.stringContaining('required') }]);
     expect((await t.api('PUT', path, { is_battery_connected: true, battery_capacity_kwh: 5, min_battery_charge: 20 })).body).toMatchObject({ is_battery_connected: true, battery_capacity_kwh: 5, min_battery_charge: 20 });
+  });
+
+  it('EV: charge_policy_last_updated_at moves only when the charge policy changes', async () => {
+    const path = devicePath('electric-vehicles', USER_IDS.anna!, EV_IDS.unplugged);
+    t.advance(1000);
+    expect((await t.api('PUT', path, { comment: 'no policy change', charge_target_max: 80 })).body.charge_policy_last_updated_at).toBe('2026-10-02T18:03:44Z');
+    expect((await t.api('PUT', path, { charge_deadline_at: null })).body).toMatchObject({ charge_deadline_at: null, charge_policy_last_updated_at: iso(START + 1000) });
   });
 });
 

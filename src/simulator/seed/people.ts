@@ -10,6 +10,11 @@ export function seedId(name: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** A stable number in [0, 1) derived from a name, for seeded values that should look varied. */
+export function seedFraction(name: string): number {
+  return parseInt(createHash('sha1').update(`podero-simulator:${name}`).digest('hex').slice(0, 8), 16) / 2 ** 32;
+}
+
 export const ORG_ID = seedId('org:voltwerk-energie');
 
 export interface Person {
