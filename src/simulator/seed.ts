@@ -11,7 +11,7 @@ import { seedWallboxes } from './seed/wallboxes.js';
 
 export type Json = Record<string, unknown>;
 
-export { ORG_ID, seedId, USER_IDS } from './seed/people.js';
+export { DELETED_USER_ID, ORG_ID, seedId, TEAM_USER_IDS, USER_IDS } from './seed/people.js';
 export { BUILDING_IDS } from './seed/buildings.js';
 export { WALLBOX_IDS } from './seed/wallboxes.js';
 export { HEAT_PUMP_IDS } from './seed/heat-pumps.js';

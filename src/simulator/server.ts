@@ -18,6 +18,7 @@ import { heatPumpRoutes } from './heat-pumps.js';
 import { EV_CHARGER, electricVehicleRoutes } from './electric-vehicles.js';
 import { inverterRoutes } from './inverters.js';
 import { buildingRoutes } from './buildings.js';
+import { onboardingRoutes } from './onboarding.js';
 import { claimTokenRoutes, pairWallbox, type PairedDevice } from './claim-tokens.js';
 import { cueRoutes } from './cues.js';
 import { userRoutes } from './users.js';
@@ -296,6 +297,7 @@ export class Simulator {
       ...electricVehicleRoutes(this.#store, apiBase),
       ...inverterRoutes(this.#store, apiBase),
       ...buildingRoutes(this.#store),
+      ...onboardingRoutes(this.#store),
       ...claimTokenRoutes(this.#store, () => this.#options.claimTokenTtlS),
       ...cueRoutes(this.#store),
       ...userRoutes(this.#store),

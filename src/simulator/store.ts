@@ -1,7 +1,7 @@
 // The simulator's state: the seeded organization's users, buildings and devices of every kind (as
 // upstream JSON), the cues behind the devices' pending actions, the EVs' charging sessions and charge
-// policies, the claim tokens and access tokens it has issued. `reset()` returns to the seed. Time is
-// read from `now` only, so tests can move the clock.
+// policies, the onboarding sessions, claim tokens and access tokens it has issued. `reset()` returns
+// to the seed. Time is read from `now` only, so tests can move the clock.
 import { randomBytes } from 'node:crypto';
 import type { Json, Seed, SeedDevice } from './seed.js';
 import { forbidden, invalidUuids, notFound, type Reply } from './http.js';
@@ -54,6 +54,11 @@ export interface ChargingSessions {
   current: Json | null;
 }
 
+export interface OnboardingSession {
+  orgId: string;
+  record: Json;
+}
+
 export interface ClaimToken {
   orgId: string;
   userId: string;
@@ -73,6 +78,7 @@ export class Store {
   readonly sessions = new Map<string, ChargingSessions>();
   /** EV id -> its weekly charge policy (the `data` of GET …/charge-policy); none for some EVs */
   readonly chargePolicies = new Map<string, Json>();
+  readonly onboarding = new Map<string, OnboardingSession>();
   readonly claimTokens = new Map<string, ClaimToken>();
   /** access token -> expiry (ms since epoch) */
   readonly tokens = new Map<string, number>();
@@ -86,7 +92,7 @@ export class Store {
   }
 
   reset(): void {
-    for (const map of [this.devices, this.users, this.buildings, this.sessions, this.chargePolicies]) map.clear();
+    for (const map of [this.devices, this.users, this.buildings, this.sessions, this.chargePolicies, this.onboarding]) map.clear();
     const { wallboxes, heatPumps, electricVehicles, inverters } = this.seed;
     const kinds: [DeviceKind, SeedDevice[]][] = [['wallbox', wallboxes], ['heat_pump', heatPumps], ['electric_vehicle', electricVehicles], ['inverter', inverters]];
     for (const [kind, seeded] of kinds) for (const d of seeded) this.devices.set(String(d.record.id), this.#fromSeed(kind, d));

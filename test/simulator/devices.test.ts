@@ -2,7 +2,7 @@
 // record, lists of detail objects, the detail GET with include_deleted, the partial-update PUT, ids,
 // cues) and the seed that shows each kind in every state the gateway must handle.
 import { describe, expect, it } from 'vitest';
-import { BUILDING_IDS, EV_IDS, HEAT_PUMP_IDS, INVERTER_IDS, USER_IDS, WALLBOX_IDS, seedId, type Json, type Seed } from '../../src/simulator/seed.js';
+import { BUILDING_IDS, EV_IDS, HEAT_PUMP_IDS, INVERTER_IDS, TEAM_USER_IDS, USER_IDS, WALLBOX_IDS, seedId, type Json, type Seed } from '../../src/simulator/seed.js';
 import { START, devicePath, ownerOf, simulatorPerFile, userPath } from './client.js';
 
 const t = simulatorPerFile();
@@ -195,7 +195,8 @@ describe.each(KINDS)('$name', (kind) => {
       expect(t.sim.count(`GET /org/{org_id}/users/{user_id}/${kind.collection}`)).toBe(Object.values(USER_IDS).length + 1);
     });
 
-    it('refuses unknown users, foreign orgs and missing tokens', async () => {
+    it('is empty for a user without such devices, and refuses unknown users, foreign orgs and missing tokens', async () => {
+      expect(await t.api('GET', `${userPath(TEAM_USER_IDS.staff)}/${kind.collection}`)).toEqual({ status: 200, body: [] });
       expect((await t.api('GET', `${userPath(seedId('user:nobody'))}/${kind.collection}`)).status).toBe(404);
       expect((await t.api('GET', `${userPath('nope')}/${kind.collection}`)).body.detail[0].loc).toEqual(['path', 'user_id']);
       expect((await t.api('GET', `${userPath(USER_IDS.anna!, seedId('org:other'))}/${kind.collection}`)).status).toBe(403);

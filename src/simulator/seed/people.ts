@@ -1,5 +1,7 @@
-// The seeded organization and its people: six end users who own devices. User records carry every
-// field of the user response (§3.2, https://developers.podero.com/partner-api/getting-started/create-user).
+// The seeded organization and its people: six end users who own devices, a staff member and an
+// administrator of the energy company (UJ-TEAM, https://developers.podero.com/partner-api/user-journeys/back-office/team-administration),
+// and one end user who was soft-deleted. User records carry every field of the user response (§3.2,
+// https://developers.podero.com/partner-api/getting-started/create-user).
 import { createHash } from 'node:crypto';
 import type { Json } from '../seed.js';
 
@@ -45,6 +47,15 @@ export const [anna, jonas, lukas, giulia, sofia, oliver] = PEOPLE as [Person, Pe
 /** The end users, who own the seeded devices. */
 export const USER_IDS = Object.fromEntries(PEOPLE.map((p) => [p.key, seedId(`user:${p.key}`)])) as Record<string, string>;
 
+/** The energy company's own people: they own no devices. */
+export const TEAM_USER_IDS = {
+  staff: seedId('user:staff-mara'),
+  admin: seedId('user:admin-peter'),
+} as const;
+
+/** An end user who was soft-deleted: only the user list with include_deleted shows them. */
+export const DELETED_USER_ID = seedId('user:felix');
+
 const LOCATED_AT = '2026-03-02T09:15:00Z';
 
 function userRecord(p: Person): Json {
@@ -66,9 +77,39 @@ function userRecord(p: Person): Json {
   };
 }
 
-/** Every seeded user. */
+/** A user with no address: what a team member created by invitation looks like. */
+function teamRecord(id: string, role: 'staff' | 'admin', first: string, last: string, email: string): Json {
+  return {
+    id,
+    external_user_id: null,
+    role,
+    email,
+    first_name: first,
+    last_name: last,
+    street_and_number: null,
+    street_add_info: null,
+    zip_code: null,
+    town: null,
+    country: null,
+    latitude: null,
+    longitude: null,
+    location_last_updated: null,
+  };
+}
+
+/** Every seeded user, end users first. */
 export function userRecords(): Json[] {
-  return PEOPLE.map(userRecord);
+  return [
+    ...PEOPLE.map(userRecord),
+    teamRecord(TEAM_USER_IDS.staff, 'staff', 'Mara', 'Köhler', 'mara.koehler@voltwerk.example'),
+    teamRecord(TEAM_USER_IDS.admin, 'admin', 'Peter', 'Gruber', 'peter.gruber@voltwerk.example'),
+    {
+      ...userRecord({ key: 'felix', first: 'Felix', last: 'Wagner', email: 'felix.wagner@example.at', externalId: 'VW-100219', street: 'Hauptplatz 5', zip: '8010', town: 'Graz', country: 'AT', lat: 47.0707, lon: 15.4395 }),
+      id: DELETED_USER_ID,
+      // The user response shows no deletion field; the devices' `deleted_at` is assumed for users too.
+      deleted_at: '2026-06-30T09:00:00Z',
+    },
+  ];
 }
 
 /** The `owner` object embedded in a device (AR-WB-GET). */
