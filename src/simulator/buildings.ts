@@ -1,7 +1,7 @@
-// The building endpoints of the partner API (digest §3 #6-#8, §3.3,
-// https://developers.podero.com/api-reference/user-buildings/get-details-about-a-building and
-// https://developers.podero.com/partner-api/getting-started/add-building): create, detail and partial
-// update. Upstream documents no building list and no delete.
+// The building endpoints of the partner API: create, detail and partial update. Upstream documents
+// no building list and no delete.
+// https://developers.podero.com/api-reference/user-buildings/get-details-about-a-building
+// https://developers.podero.com/partner-api/getting-started/add-building
 import { randomUUID } from 'node:crypto';
 import { apiRoute, ok, unprocessable, type Reply, type Route } from './http.js';
 import type { Json } from './seed.js';
@@ -11,7 +11,7 @@ import { boolean, integer, oneOf, string, validateBody, type FieldRule } from '.
 
 const BUILDING = '/org/{org_id}/users/{user_id}/buildings/{building_id}';
 
-/** AR-BLDG-PUT's request enum; the response field is a plain string. */
+/** The request enum of https://developers.podero.com/api-reference/user-buildings/update-details-of-a-building; the response field is a plain string. */
 export const PROPERTY_TYPES = ['Detached', 'Semi-detached', 'Bungalow', 'Terraced', 'End-terrace', 'Flat'] as const;
 
 const text = (maxLength?: number): FieldRule => ({ check: string(maxLength), nullable: true });

@@ -1,9 +1,8 @@
-// An EV's charging sessions (digest §3.5,
+// An EV's charging sessions: plugging in starts one, unplugging completes it; the completed ones are
+// listed by date range with limit/offset paging. The simulator does not model the battery filling: a
+// session that ends in the simulator reports the battery level the EV shows at that moment.
 // https://developers.podero.com/api-reference/electric-vehicle-sessions/list-completed-charging-sessions-for-an-electric-vehicle
-// and https://developers.podero.com/api-reference/electric-vehicle-sessions/get-the-currently-active-charging-session-for-an-electric-vehicle):
-// plugging in starts one, unplugging completes it; the completed ones are listed by date range with
-// limit/offset paging. The simulator does not model the battery filling: a session that ends in the
-// simulator reports the battery level the EV shows at that moment.
+// https://developers.podero.com/api-reference/electric-vehicle-sessions/get-the-currently-active-charging-session-for-an-electric-vehicle
 import { randomUUID } from 'node:crypto';
 import { ok, unprocessable, type Reply } from './http.js';
 import type { Json } from './seed.js';

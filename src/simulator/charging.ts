@@ -1,8 +1,8 @@
-// What wallboxes and electric vehicles share because both charge a car: the charge targets of their PUT,
-// and boost (digest §4.3, https://developers.podero.com/api-reference/user-wallboxes/trigger-a-boost-charge-or-arm-boost-for-the-next-session
-// and https://developers.podero.com/api-reference/user-electric-vehicles/trigger-a-boost-charge-or-arm-boost-for-the-next-session)
-// with the car plugging in and out, which happens outside the API and is driven by tests through the
-// simulator's hooks. One state machine serves both kinds; a `Charger` says where they differ.
+// What wallboxes and electric vehicles share because both charge a car: the charge targets of their
+// PUT, and boost with the car plugging in and out, which happens outside the API and is driven by tests
+// through the simulator's hooks. One state machine serves both kinds; a `Charger` says where they differ.
+// https://developers.podero.com/api-reference/user-wallboxes/trigger-a-boost-charge-or-arm-boost-for-the-next-session
+// https://developers.podero.com/api-reference/user-electric-vehicles/trigger-a-boost-charge-or-arm-boost-for-the-next-session
 import { noContent, type Reply, type Route } from './http.js';
 import type { Json } from './seed.js';
 import { isoTime, type Store, type StoredDevice } from './store.js';

@@ -1,8 +1,9 @@
-// The common device record (digest §4.1, https://developers.podero.com/api-reference/user-wallboxes/get-details-about-a-users-wallbox):
-// the thirty-odd fields every device kind carries — statuses, model, owner, lifecycle, pause power,
-// smart optimisation, trading, links and pending actions — built, updated and rendered once here.
-// Each kind (wallboxes.ts, heat-pumps.ts, electric-vehicles.ts, inverters.ts) adds only its own fields
-// and endpoints, on top of the detail GET and the partial-update PUT every kind gets from here.
+// The common device record: the thirty-odd fields every device kind carries — statuses, model, owner,
+// lifecycle, pause power, smart optimisation, trading, links and pending actions — built, updated and
+// rendered once here. Each kind (wallboxes.ts, heat-pumps.ts, electric-vehicles.ts, inverters.ts) adds
+// only its own fields and endpoints, on top of the detail GET and the partial-update PUT every kind
+// gets from here.
+// https://developers.podero.com/api-reference/user-wallboxes/get-details-about-a-users-wallbox
 import { randomUUID } from 'node:crypto';
 import { apiRoute, notFound, ok, unprocessable, type Problem, type Reply, type RequestContext, type Route } from './http.js';
 import type { Json } from './seed.js';
@@ -11,7 +12,7 @@ import { renderActions } from './cues.js';
 import { merged, stampChanges } from './update.js';
 import { boolean, dateTime, integer, oneOf, string, uuid, validateBody, type FieldRule } from './validate.js';
 
-/** The PriceZone enum of the partner API (digest §6). */
+/** The PriceZone enum of the partner API (the `price_zone` options of the device pages). */
 export const PRICE_ZONES = [
   'AT', 'AT_HOURLY', 'BE', 'CH', 'EE', 'DE_LU', 'HU', 'IT_CNOR', 'IT_CSUD', 'IT_NORD', 'IT_PUN', 'IT_SARD', 'IT_SICI',
   'IT_SUD', 'PT', 'RO', 'SE_1', 'SE_2', 'SE_3', 'SE_4', 'UK',
@@ -83,7 +84,10 @@ export function blankDevice(spec: DeviceKindSpec, identity: DeviceIdentity): Jso
   };
 }
 
-/** The PUT body's common fields, by their write-side names (UJ-PREF: "only send the fields you want to change"). */
+/**
+ * The PUT body's common fields, by their write-side names ("only send the fields you want to change",
+ * https://developers.podero.com/partner-api/user-journeys/end-user/setting-preferences).
+ */
 const COMMON_WRITABLE: Record<string, FieldRule> = {
   pause_power_until: { check: dateTime, nullable: true, normalize: utc },
   is_smart_optimization_active: { check: boolean },
@@ -105,9 +109,9 @@ export interface DeviceKindSpec {
   collection: string;
   /** The name of the id path parameter (a 422 locates a malformed id by it). */
   idParam: string;
-  /** Whether upstream lists the kind: wallboxes have no list endpoint (digest §11). */
+  /** Whether upstream lists the kind: the docs show no wallbox list. */
   listed: boolean;
-  /** `device_model.device_type` (digest §4.1: `hp_atw`, `ev`, `inverter`, ...). */
+  /** `device_model.device_type`: `{short_name, long_name}` (`wb`, `hp_atw`, `ev`, `inverter`). */
   deviceType: Json;
   /** The kind's own fields as a device shows them before its first sync, in upstream's order. */
   blank: Json;
@@ -161,7 +165,7 @@ export function deviceRoutes(store: Store, spec: DeviceKindSpec, apiBase: () => 
   const list = apiRoute('GET', `/org/{org_id}/users/{user_id}/${spec.collection}`, ({ params: [orgId, userId] }) => {
     const user = store.findUser(orgId!, userId!);
     if (isReply(user)) return user;
-    // A bare array, no paging (digest §8); soft-deleted devices are left out.
+    // A bare array, no paging (as every list of the partner API); soft-deleted devices are left out.
     const owned = [...store.devices.values()].filter((d) => d.kind === spec.kind && d.userId === user.record.id && !d.record.deleted_at);
     return ok(owned.map((d) => renderDevice(store, d, apiBase())));
   });
@@ -179,7 +183,7 @@ function updateDevice(store: Store, spec: DeviceKindSpec, device: StoredDevice, 
   const now = store.now();
   after.updated_at = isoTime(now);
   stampChanges(before, after, spec.stamps ?? {}, isoTime(now));
-  // A pause is a time in the future; null, or a time past, resumes (REF-HP-A).
+  // A pause is a time in the future; null, or a time past, resumes (https://developers.podero.com/partner-api/reference/heat-pumps/attributes).
   after.is_pause_power_active = typeof after.pause_power_until === 'string' && Date.parse(after.pause_power_until) > now;
   device.record = after;
   return undefined;
@@ -194,8 +198,9 @@ function disorder(record: Json, low: string, high: string): Problem[] {
 }
 
 /**
- * `POST …/auth_session` (AR-WB-AUTH, AR-IV-AUTH): a re-authentication session for the device, whose
- * URL the partner sends the user to.
+ * `POST …/auth_session`: a re-authentication session for the device, whose URL the partner sends the
+ * user to (https://developers.podero.com/api-reference/user-wallboxes/reauthenticate-a-users-wallbox,
+ * https://developers.podero.com/api-reference/user-solar-inverters/reauthenticate-a-users-inverter).
  */
 export function authSessionRoute(store: Store, spec: DeviceKindSpec): Route {
   return deviceRoute(store, spec, 'POST', '/auth_session', (device, { body }) => {

@@ -1,12 +1,12 @@
-// The electric-vehicle endpoints of the partner API (digest §3 #19, #21-#25, #27, #28, §3.5, §7,
-// https://developers.podero.com/partner-api/reference/electric-vehicles/attributes): the list, the
-// detail and the partial update (devices.ts), boost (charging.ts), the charging sessions
-// (charging-sessions.ts) and the weekly charge policy. This file holds what only EVs have.
+// The electric-vehicle endpoints of the partner API: the list, the detail and the partial update
+// (devices.ts), boost (charging.ts), the charging sessions (charging-sessions.ts) and the weekly charge
+// policy. This file holds what only EVs have.
+// https://developers.podero.com/partner-api/reference/electric-vehicles/attributes
 import { deviceRoute, deviceRoutes, type DeviceKindSpec } from './devices.js';
 import { boostRoutes, CHARGE_POLICY_RULES, CHARGE_TARGETS, IS_CHARGE_POLICY_ENABLED, type Charger } from './charging.js';
 import { awayFromHome, currentSession, endSession, listSessions, startSession } from './charging-sessions.js';
 import { ok, type Route } from './http.js';
-import type { Store, StoredDevice } from './store.js';
+import { isoTime, type Store, type StoredDevice } from './store.js';
 import { timeOfDay } from './validate.js';
 
 export const ELECTRIC_VEHICLE: DeviceKindSpec = {
@@ -31,7 +31,7 @@ export const ELECTRIC_VEHICLE: DeviceKindSpec = {
   boost: true,
   writable: {
     ...CHARGE_TARGETS,
-    // A local time of day ("07:30"), unlike the wallbox's date-time (REF-EV-A).
+    // A local time of day ("07:30"), unlike the wallbox's date-time (the EV attributes page).
     charge_deadline_at: { check: timeOfDay, nullable: true },
     is_charge_policy_enabled: IS_CHARGE_POLICY_ENABLED,
   },
@@ -47,12 +47,15 @@ const ZONE_BY_COUNTRY: Record<string, string> = {
 };
 
 /**
- * Boost for EVs: the wallbox's rules (charging.ts), with two differences the docs give. DELETE only
- * disarms a boost armed for the next session ("Disarm a previously-armed boost for the next session",
- * AR-EV-BOOST); it does not stop a live boost. And `no_active_session`: the simulator refuses a boost
- * with it while the EV is plugged in away from home — Podero steers only home sessions, and the car
- * is in a session, so there is no next session to arm either. Unplugged, a boost is armed as on a
- * wallbox. The EV is full when its battery has reached its charge target (100 % without one).
+ * Boost for EVs: the wallbox's rules (charging.ts) with two differences.
+ * - DELETE only disarms a boost armed for the next session; it does not stop a live boost (the docs
+ *   title it "Disarm a previously-armed boost for the next session").
+ * - `no_active_session` is documented as a 409 reason for EVs, but not when it applies. The simulator's
+ *   rule: while the EV is plugged in away from home. Podero steers only sessions at home, and the car
+ *   is in a session now, so there is no next session to arm either. Unplugged, a boost is armed as on
+ *   a wallbox.
+ * The EV is full (`fully_charged`) when its battery has reached its charge target (100 % without one).
+ * https://developers.podero.com/api-reference/user-electric-vehicles/trigger-a-boost-charge-or-arm-boost-for-the-next-session
  */
 export const EV_CHARGER: Charger = {
   boostPowerW: () => HOME_CHARGER_W,
@@ -65,8 +68,9 @@ export const EV_CHARGER: Charger = {
 };
 
 /**
- * `GET …/charge-policy` (AR-EV-CP): the weekly per-day targets. An EV with no policy set is not
- * documented; the simulator answers `data: null` with the reason in `metadata.error`.
+ * `GET …/charge-policy`: the weekly per-day targets. An EV with no policy set is not documented; the
+ * simulator answers `data: null` with the reason in `metadata.error`.
+ * https://developers.podero.com/api-reference/electric-vehicle-charge-policies/get-a-vehicles-charge-policy
  */
 function chargePolicy(store: Store, device: StoredDevice) {
   const policy = store.chargePolicies.get(String(device.record.id));
@@ -89,7 +93,7 @@ function nextDeadline(store: Store, device: StoredDevice): string | null {
   let at = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), hours, minutes);
   at -= offsetMs(at, timeZone);
   if (at <= now) at += 24 * 60 * 60 * 1000;
-  return new Date(at).toISOString().replace('.000Z', 'Z');
+  return isoTime(at);
 }
 
 /** How far a time zone's wall clock is ahead of UTC at `ms`. */

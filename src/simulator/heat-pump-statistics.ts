@@ -1,9 +1,9 @@
-// `GET …/heat-pumps/{id}/statistics` (digest §3.6,
-// https://developers.podero.com/api-reference/user-heat-pumps/get-statistics-for-a-specified-heat-pump):
-// savings and consumption per requested resolution. The simulator has no meter history, so it derives
-// every number from the device and the clock: a day's consumption follows the season from the device's
-// `consumption_last_day_kwh`, varied per day by a hash of the device id and the date; savings are a
-// per-device share of the cost while smart optimisation is on. The clock picks the periods.
+// `GET …/heat-pumps/{id}/statistics`: savings and consumption per requested resolution. The simulator
+// has no meter history, so it derives every number from the device and the clock: a day's consumption
+// follows the season from the device's `consumption_last_day_kwh`, varied per day by a hash of the
+// device id and the date; savings are a per-device share of the cost while smart optimisation is on.
+// The clock picks the periods.
+// https://developers.podero.com/api-reference/user-heat-pumps/get-statistics-for-a-specified-heat-pump
 import { createHash } from 'node:crypto';
 import { ok, unprocessable, type Reply } from './http.js';
 import type { Json } from './seed.js';

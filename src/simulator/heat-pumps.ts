@@ -1,15 +1,15 @@
-// The heat-pump endpoints of the partner API (digest §3 #12, #14, #15, #17, §7,
-// https://developers.podero.com/partner-api/reference/heat-pumps/attributes and
-// https://developers.podero.com/partner-api/reference/heat-pumps/state): the list, the detail and the
-// partial update (devices.ts), and the statistics (heat-pump-statistics.ts). This file holds what only
-// heat pumps have: their own fields and the rules of their PUT.
+// The heat-pump endpoints of the partner API: the list, the detail and the partial update
+// (devices.ts), and the statistics (heat-pump-statistics.ts). This file holds what only heat pumps
+// have: their own fields and the rules of their PUT.
+// https://developers.podero.com/partner-api/reference/heat-pumps/attributes
+// https://developers.podero.com/partner-api/reference/heat-pumps/state
 import { deviceRoute, deviceRoutes, utc, type DeviceKindSpec } from './devices.js';
 import { statistics } from './heat-pump-statistics.js';
 import type { Route } from './http.js';
 import type { Store } from './store.js';
 import { boolean, dateTime, number, oneOf, string } from './validate.js';
 
-/** REF-HP-A: the optimisation level an owner picks. */
+/** The optimisation level an owner picks (the heat-pump attributes page). */
 export const OPTIMIZATION_LEVELS = ['Low', 'Mid', 'Max'] as const;
 
 const temperature = { check: number({ ge: -50, le: 100 }), nullable: true };
@@ -51,7 +51,7 @@ export const HEAT_PUMP: DeviceKindSpec = {
     consumption_last_month_kwh: null,
     consumption_last_updated_at: null,
   },
-  // AR-HP-PUT's body also lists device_model, deleted_at, lifecycle_*, optimization_score,
+  // The PUT body (https://developers.podero.com/api-reference/user-heat-pumps/update-details-of-a-users-heat-pump) also lists device_model, deleted_at, lifecycle_*, optimization_score,
   // last_monitoring_executed_at, actual_steering_state and is_pause_power_active: the simulator keeps
   // those read-only (a pause is set through pause_power_until, as on every kind).
   writable: {

@@ -1,8 +1,8 @@
-// The solar-inverter endpoints of the partner API (digest §3 #30, #32-#34, §7,
-// https://developers.podero.com/partner-api/reference/inverters/attributes and
-// https://developers.podero.com/partner-api/reference/inverters/state): the list, the detail and the
-// partial update (devices.ts) and the re-authentication session. This file holds what only inverters
-// have: their own fields and the rules of their PUT.
+// The solar-inverter endpoints of the partner API: the list, the detail and the partial update
+// (devices.ts) and the re-authentication session. This file holds what only inverters have: their own
+// fields and the rules of their PUT.
+// https://developers.podero.com/partner-api/reference/inverters/attributes
+// https://developers.podero.com/partner-api/reference/inverters/state
 import type { Json } from './seed.js';
 import { authSessionRoute, deviceRoutes, percent, type DeviceKindSpec } from './devices.js';
 import type { Problem, Route } from './http.js';
@@ -40,7 +40,7 @@ export const INVERTER: DeviceKindSpec = {
   check: batteryCapacityKnown,
 };
 
-/** REF-IV-A: the battery capacity is required when a battery is connected. */
+/** The battery capacity is required when a battery is connected (the inverter attributes page). */
 function batteryCapacityKnown(after: Json): Problem[] {
   if (after.is_battery_connected !== true || after.battery_capacity_kwh != null) return [];
   return [{ type: 'value_error', loc: ['body', 'battery_capacity_kwh'], msg: 'Value error, battery_capacity_kwh is required when is_battery_connected is true' }];

@@ -1,8 +1,8 @@
-// Device onboarding sessions (digest §3 #45-#46, §3.7,
+// Device onboarding sessions: a partner creates a session for a user and sends them to Podero's
+// Connect UI, which walks them through connecting a device. These routes are not below /org: the
+// token's organization is the one the user must be in.
 // https://developers.podero.com/api-reference/device-onboarding-sessions/create-a-new-device-onboarding-session
-// and https://developers.podero.com/partner-api/getting-started/connect-heat-pump): a partner creates a
-// session for a user and sends them to Podero's Connect UI, which walks them through connecting a
-// device. These routes are not below /org: the token's organization is the one the user must be in.
+// https://developers.podero.com/partner-api/getting-started/connect-heat-pump
 import { randomUUID } from 'node:crypto';
 import { apiRoute, invalidUuids, notFound, ok, unprocessable, type Route } from './http.js';
 import { PRICE_ZONES } from './devices.js';
@@ -49,7 +49,7 @@ export function onboardingRoutes(store: Store): Route[] {
         user: user.record.id,
         success_url: values.success_url,
         cancel_url: values.cancel_url,
-        // Valid until the end of the following day (AR-ONB-POST).
+        // Valid until the end of the following day (the create page).
         expiration_date: tomorrow,
         // Set once the user has connected a device.
         object_id: null,

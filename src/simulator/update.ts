@@ -1,4 +1,4 @@
-// How upstream applies a partial update (PUT: "only send the fields you want to change", UJ-PREF,
+// How upstream applies a partial update (PUT: "only send the fields you want to change",
 // https://developers.podero.com/partner-api/user-journeys/end-user/setting-preferences): the validated
 // fields land on the record under their read-side names, and time stamps follow what changed. Devices,
 // users and buildings all update this way.

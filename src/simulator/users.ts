@@ -1,7 +1,6 @@
-// The user endpoints of the partner API (digest §3 #1, #3, #4, §3.2,
-// https://developers.podero.com/partner-api/reference/users and
-// https://developers.podero.com/partner-api/user-journeys/back-office/user-management). The list is a
-// bare JSON array with no pagination (digest §8).
+// The user endpoints of the partner API. The list is a bare JSON array with no pagination.
+// https://developers.podero.com/partner-api/reference/users
+// https://developers.podero.com/partner-api/user-journeys/back-office/user-management
 import { apiRoute, notFound, ok, unprocessable, type Route } from './http.js';
 import { isoTime, isReply, type Store } from './store.js';
 import { merged, stampChanges } from './update.js';
@@ -18,7 +17,8 @@ const zipCode: Check = (value) => (Number.isInteger(value) ? undefined : string(
 
 /**
  * The request calls the country `country_iso2` and the response `country`; the docs disagree on
- * alpha-2 or alpha-3 (REF-USER vs UJ-UM): the field's name and the seeded users say alpha-2.
+ * alpha-2 or alpha-3 (the users reference vs the user-management guide): the field's name and the
+ * seeded users say alpha-2.
  */
 const countryCode: Check = (value) => (typeof value === 'string' && /^[A-Za-z]{2}$/.test(value) ? undefined : { type: 'string_pattern_mismatch', msg: "String should match pattern '^[A-Z]{2}$'" });
 
@@ -53,15 +53,15 @@ export function userRoutes(store: Store): Route[] {
       const user = store.users.get(userId!.toLowerCase());
       return user && !user.record.deleted_at ? ok(user.record) : notFound();
     }),
-    // A partial update: only the fields sent change (GS-BLDG, UJ-UM). Client-credential tokens act as
-    // an organization admin (INTRO), so they may change roles.
+    // A partial update: only the fields sent change (the user-management guide). Client-credential
+    // tokens act as an organization admin (https://developers.podero.com/partner-api/overview/introduction), so they may change roles.
     apiRoute('PUT', '/org/{org_id}/users/{user_id}', ({ params: [orgId, userId], body }) => {
       const user = store.findUser(orgId!, userId!);
       if (isReply(user)) return user;
       const { values, problems } = validateBody(body, WRITABLE);
       if (problems.length > 0) return unprocessable(problems);
       const taken = typeof values.email === 'string' && [...store.users.values()].some((u) => u !== user && String(u.record.email).toLowerCase() === (values.email as string).toLowerCase());
-      // E-mail addresses are unique within an organization (REF-USER); the docs show no status for a
+      // E-mail addresses are unique within an organization (the users reference); the docs show no status for a
       // clash, so the simulator answers 409.
       if (taken) return { status: 409, body: { detail: 'A user with this email already exists in the organization.' } };
       const after = merged(user.record, values, { country_iso2: 'country' });

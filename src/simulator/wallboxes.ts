@@ -1,7 +1,8 @@
-// The wallbox endpoints of the partner API (digest §3 #37, #38, #40-#42, §4,
-// https://developers.podero.com/api-reference/user-wallboxes/get-details-about-a-users-wallbox): the
-// detail and the partial update (devices.ts), the re-authentication session, and boost (charging.ts).
-// Upstream has no wallbox list (digest §11). This file holds what only wallboxes have.
+// The wallbox endpoints of the partner API: the detail and the partial update (devices.ts), the
+// re-authentication session, and boost (charging.ts). The docs show no wallbox list. This file holds
+// what only wallboxes have.
+// https://developers.podero.com/api-reference/user-wallboxes/get-details-about-a-users-wallbox
+// https://developers.podero.com/api-reference/user-wallboxes/update-details-of-a-users-wallbox
 import { authSessionRoute, deviceRoutes, utc, type DeviceKindSpec } from './devices.js';
 import { boostRoutes, CHARGE_POLICY_RULES, CHARGE_TARGETS, IS_CHARGE_POLICY_ENABLED, type Charger } from './charging.js';
 import type { Route } from './http.js';
@@ -51,7 +52,8 @@ export const WALLBOX_CHARGER: Charger = {
   boostPowerW: (record) => record.charge_power_max_w as number,
   chargeStateStamp: 'charge_state_last_updated_at',
   isFull: (record) => record.is_fully_charged === true,
-  // AR-WB-UNBOOST: "cancel a live boost and disarm a boost armed for the next session".
+  // "Cancel a live boost and disarm a boost armed for the next session"
+  // (https://developers.podero.com/api-reference/user-wallboxes/cancel-a-live-boost-and-disarm-a-boost-armed-for-the-next-session).
   unboostStopsLiveBoost: true,
   pluggedIn: (_store, device) => void (device.record.is_fully_charged = false),
   unplugged: (_store, device) => void Object.assign(device.record, { is_fully_charged: false, charge_time_remaining: null }),

@@ -9,7 +9,7 @@ const t = simulatorPerFile();
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
-/** §4.1: the fields every device kind carries. */
+/** The fields every device kind carries (the common part of the wallbox detail). */
 const COMMON = [
   'id', 'connection_status', 'monitoring_status', 'steering_status', 'device_model', 'owner', 'created_at', 'updated_at', 'price_zone',
   'deleted_at', 'lifecycle_state', 'lifecycle_error', 'building', 'pause_power_until', 'is_pause_power_active', 'external_device_id',
@@ -33,7 +33,7 @@ interface Kind {
   seed: keyof Pick<Seed, 'heatPumps' | 'electricVehicles' | 'inverters'>;
   shortName: string;
   ids: { full: string; sparse: string; reauth: string; newerUpstream: string; deleted: string };
-  /** §7: the kind's own fields. */
+  /** The kind's own fields (its attributes and state pages). */
   own: string[];
   /** Own fields that are not nullable. */
   ownRequired: string[];

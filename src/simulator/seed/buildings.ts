@@ -1,4 +1,4 @@
-// The seeded buildings (§3.3, https://developers.podero.com/api-reference/user-buildings/get-details-about-a-building):
+// The seeded buildings (https://developers.podero.com/api-reference/user-buildings/get-details-about-a-building):
 // one home per end user, Anna's holiday home, and Jonas's cabin with nothing but its name. The devices'
 // `building` fields point at these.
 import type { SeedBuilding } from '../seed.js';

@@ -1,7 +1,7 @@
 // The seeded electric vehicles, one for every way a boost can go (plugged in and charging, idle at
 // home, full, unplugged, plugged in away from home), plus the null-heavy, re-authentication, newer-
 // upstream and soft-deleted cases; their charging sessions (120 completed ones for the fully populated
-// EV, so paging is real) and their weekly charge policies (§3.5).
+// EV, so paging is real) and their weekly charge policies.
 import type { Json, SeedDevice } from '../seed.js';
 import { sessionItem, SESSION_OUTCOMES } from '../charging-sessions.js';
 import { ELECTRIC_VEHICLE } from '../electric-vehicles.js';

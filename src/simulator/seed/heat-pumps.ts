@@ -1,4 +1,4 @@
-// The seeded heat pumps (air-to-water, `hp_atw`): every field of §7 populated, away mode on, just
+// The seeded heat pumps (air-to-water, `hp_atw`): every documented field populated, away mode on, just
 // connected (every nullable field null), needing re-authentication, from a newer upstream, soft-deleted.
 import type { SeedDevice } from '../seed.js';
 import { HEAT_PUMP } from '../heat-pumps.js';

@@ -1,4 +1,4 @@
-// The seeded solar inverters: every field of §7 populated (with a battery), without a battery at
+// The seeded solar inverters: every documented field populated (with a battery), without a battery at
 // night, just connected (every nullable field null), needing re-authentication, from a newer upstream,
 // soft-deleted.
 import type { SeedDevice } from '../seed.js';

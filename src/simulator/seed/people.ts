@@ -1,7 +1,8 @@
 // The seeded organization and its people: six end users who own devices, a staff member and an
-// administrator of the energy company (UJ-TEAM, https://developers.podero.com/partner-api/user-journeys/back-office/team-administration),
-// and one end user who was soft-deleted. User records carry every field of the user response (§3.2,
-// https://developers.podero.com/partner-api/getting-started/create-user).
+// administrator of the energy company, and one end user who was soft-deleted. User records carry every
+// field of the user response.
+// https://developers.podero.com/partner-api/user-journeys/back-office/team-administration
+// https://developers.podero.com/partner-api/getting-started/create-user
 import { createHash } from 'node:crypto';
 import type { Json } from '../seed.js';
 
@@ -112,7 +113,7 @@ export function userRecords(): Json[] {
   ];
 }
 
-/** The `owner` object embedded in a device (AR-WB-GET). */
+/** The `owner` object embedded in a device. */
 export function owner(p: Person): Json {
   return { id: USER_IDS[p.key], email: p.email, first_name: p.first, last_name: p.last, external_id: p.externalId };
 }
