@@ -3,8 +3,10 @@
 // what the charger does, so it is a simulator hook rather than a partner API route.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { apiRoute, notFound, ok, type Reply, type Route } from './http.js';
-import { blankWallbox, type Json } from './seed.js';
-import { isReply, isoTime, type Store, type StoredUser, type StoredWallbox } from './store.js';
+import type { Json } from './seed.js';
+import { isReply, isoTime, type Store, type StoredDevice, type StoredUser } from './store.js';
+import { blankDevice } from './devices.js';
+import { WALLBOX } from './wallboxes.js';
 
 export interface PairedDevice {
   manufacturer?: string;
@@ -32,7 +34,7 @@ export function claimTokenRoutes(store: Store, ttlS: () => number): Route[] {
 }
 
 /** A charger connects with a claim token: the token's user gets a new wallbox, once. */
-export function pairWallbox(store: Store, token: string, device: PairedDevice = {}): StoredWallbox | Reply {
+export function pairWallbox(store: Store, token: string, device: PairedDevice = {}): StoredDevice | Reply {
   const claim = store.claimTokens.get(token);
   if (!claim) return notFound();
   if (claim.used) return { status: 409, body: { detail: 'Claim token already used' } };
@@ -40,8 +42,8 @@ export function pairWallbox(store: Store, token: string, device: PairedDevice = 
   const user = store.users.get(claim.userId);
   if (!user) return notFound();
   claim.used = true;
-  const wallbox: StoredWallbox = { orgId: claim.orgId, userId: claim.userId, record: claimedRecord(user, device, store.now()), cues: [], linklessActions: [] };
-  store.wallboxes.set(String(wallbox.record.id), wallbox);
+  const wallbox: StoredDevice = { kind: 'wallbox', orgId: claim.orgId, userId: claim.userId, record: claimedRecord(user, device, store.now()), cues: [], linklessActions: [] };
+  store.devices.set(String(wallbox.record.id), wallbox);
   return wallbox;
 }
 
@@ -52,7 +54,7 @@ function claimedRecord(user: StoredUser, device: PairedDevice, now: number): Jso
   const id = randomUUID();
   const owner = { id: u.id, email: u.email, first_name: u.first_name, last_name: u.last_name, external_id: u.external_user_id };
   // A stored record leaves out `actions` and `action_needed`: they are rendered from its cues.
-  const { actions: _actions, action_needed: _actionNeeded, ...blank } = blankWallbox(id, owner, created, ZONE_BY_COUNTRY[String(u.country)] ?? 'DE_LU');
+  const { actions: _actions, action_needed: _actionNeeded, ...blank } = blankDevice(WALLBOX, { id, owner, createdAt: created, priceZone: ZONE_BY_COUNTRY[String(u.country)] ?? 'DE_LU' });
   return {
     ...blank,
     connection_status: 'ok',

@@ -4,7 +4,7 @@
 // secret that started it, and that call carries no bearer token: the secret is the authorization.
 import { apiRoute, invalidUuids, notFound, ok, unprocessable, type Reply, type Route } from './http.js';
 import type { Json } from './seed.js';
-import { isoTime, type Cue, type Store, type StoredWallbox } from './store.js';
+import { isoTime, type Cue, type Store, type StoredDevice } from './store.js';
 import { object, oneOf, requiredQuery, string, validateBody, type FieldRule } from './validate.js';
 
 export const SECRET_TTL_MS = 60 * 60 * 1000;
@@ -30,19 +30,19 @@ const STATE_BODY: Record<string, FieldRule> = {
 };
 
 /**
- * A wallbox's `actions`: its open cues, then its link-less actions. A secret that was spent or has
+ * A device's `actions`: its open cues, then its link-less actions. A secret that was spent or has
  * expired is replaced here, so a link is always usable when served, and two renderings with nothing
  * in between show the same one.
  */
-export function renderActions(store: Store, wallbox: StoredWallbox, apiBase: string): Json[] {
-  const open = wallbox.cues
+export function renderActions(store: Store, device: StoredDevice, apiBase: string): Json[] {
+  const open = device.cues
     .filter((cue) => cue.state !== 'done')
     .map((cue) => {
       if (cue.secretSpent || expired(store, cue.secretIssuedAt)) store.mintSecret(cue);
       const url = `${apiBase}/cues/${cue.cueId}/resolve?secret=${encodeURIComponent(cue.secret)}`;
       return { code: cue.code, resolution_link: { url, required_parameters: [...cue.requiredParameters] } };
     });
-  return [...open, ...structuredClone(wallbox.linklessActions)];
+  return [...open, ...structuredClone(device.linklessActions)];
 }
 
 export function cueRoutes(store: Store): Route[] {
@@ -72,11 +72,11 @@ export function cueRoutes(store: Store): Route[] {
 
         const found = store.findCue(cueId!);
         if (!found || found.cue.state !== 'in_progress') return noActiveAction();
-        const { cue, wallbox } = found;
+        const { cue, device } = found;
         const { attempt } = cue;
         if (!attempt || secret !== attempt.secret || expired(store, attempt.issuedAt)) return invalidSecret();
         cue.attempt = null;
-        if (values.state === 'success') complete(store, cue, wallbox);
+        if (values.state === 'success') complete(store, cue, device);
         else cue.state = 'pending'; // retryable: the next rendering offers a fresh secret
         return ok({ action_id: cue.cueId });
       },
@@ -95,10 +95,10 @@ function readCueCall(cueId: string, query: URLSearchParams, body: unknown, rules
   return { secret: secret.value!, values };
 }
 
-function complete(store: Store, cue: Cue, wallbox: StoredWallbox): void {
+function complete(store: Store, cue: Cue, device: StoredDevice): void {
   cue.state = 'done';
   if (cue.code !== 'reauthenticate') return;
-  Object.assign(wallbox.record, {
+  Object.assign(device.record, {
     is_authenticated: true,
     lifecycle_state: 'authenticated',
     lifecycle_error: null,

@@ -9,6 +9,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '4010' },
     host: { type: 'string', default: '127.0.0.1' },
     'token-expires-in': { type: 'string', default: '36000' },
+    'fault-seed': { type: 'string' },
   },
 });
 
@@ -16,6 +17,7 @@ const simulator = await startSimulator({
   port: Number(values.port),
   host: values.host,
   tokenExpiresInS: Number(values['token-expires-in']),
+  ...(values['fault-seed'] !== undefined && { faultSeed: Number(values['fault-seed']) }),
 });
 
 process.stdout.write(`Partner API simulator listening
@@ -23,8 +25,10 @@ process.stdout.write(`Partner API simulator listening
   API base     ${simulator.apiUrl.href}
   Token URL    ${simulator.tokenUrl.href}   (client id "${DEMO_CLIENT.clientId}", secret "${DEMO_CLIENT.clientSecret}")
   Static token ${DEMO_TOKEN}
-  Admin        ${new URL('/_simulator', simulator.url).href}/...   counts (GET), reset, faults (POST/DELETE),
-               wallboxes/{id}/plug-in, wallboxes/{id}/unplug, claim-tokens/{token}/pair (POST)
+  Admin        ${new URL('/_simulator', simulator.url).href}/...   counts, status-counts (GET), reset (POST),
+               faults (GET/POST/DELETE; POST takes one fault as JSON, e.g. {"methods":["GET"],"status":503,"probability":0.1}),
+               wallboxes/{id}/plug-in, wallboxes/{id}/unplug, claim-tokens/{token}/pair,
+               electric-vehicles/{id}/plug-in ({"at_home": false} for away), electric-vehicles/{id}/unplug (POST)
 
   curl -H 'Authorization: Bearer ${DEMO_TOKEN}' \\
     ${simulator.apiUrl.href}/org/${simulator.seed.orgId}/users/${USER_IDS.anna}/wallboxes/${WALLBOX_IDS.full}

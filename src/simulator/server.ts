@@ -1,22 +1,33 @@
 // The embedded simulator: a real HTTP server that behaves like the partner API for the endpoints the
 // gateway uses. It is the demo's upstream and the tests' upstream. It counts requests per route, can
-// inject faults (status, delay, dropped connection, broken body) and can revoke the tokens it issued,
-// so tests and benchmarks can drive every path of the gateway over real sockets.
+// inject faults (faults.ts: status, delay, hang, dropped or reset connection, broken body) and can revoke
+// the tokens it issued, so tests and benchmarks can drive every path of the gateway over real sockets.
 //
-// Each resource's endpoints live in their own file (wallboxes.ts, oauth.ts, ...) and work on the
-// shared state in store.ts; this file is the HTTP plumbing around them.
+// Each resource's endpoints live in their own file (wallboxes.ts, heat-pumps.ts, buildings.ts, oauth.ts,
+// ...) and work on the shared state in store.ts; this file is the HTTP plumbing around them.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createSeed, type Json, type Seed } from './seed.js';
-import { API, templatePattern, type Reply, type Route } from './http.js';
-import { isReply, Store, type StoredWallbox } from './store.js';
+import { API, templatePattern, unprocessable, type Reply, type Route } from './http.js';
+import { isReply, Store, type DeviceKind, type StoredDevice } from './store.js';
 import { tokenRoute, type SimulatorClient } from './oauth.js';
-import { plugIn, renderWallbox, unplug, wallboxRoutes } from './wallboxes.js';
+import { deviceById, renderDevice } from './devices.js';
+import { plugIn, unplug, type Charger, type PlugInOptions } from './charging.js';
+import { WALLBOX_CHARGER, wallboxRoutes } from './wallboxes.js';
+import { heatPumpRoutes } from './heat-pumps.js';
+import { EV_CHARGER, electricVehicleRoutes } from './electric-vehicles.js';
+import { inverterRoutes } from './inverters.js';
+import { buildingRoutes } from './buildings.js';
+import { onboardingRoutes } from './onboarding.js';
 import { claimTokenRoutes, pairWallbox, type PairedDevice } from './claim-tokens.js';
 import { cueRoutes } from './cues.js';
 import { userRoutes } from './users.js';
+import { DEFAULT_FAULT_SEED, FaultPlan, faultProblems, type Fault } from './faults.js';
 
-export type { PairedDevice, SimulatorClient };
+export type { DeviceKind, Fault, PairedDevice, PlugInOptions, SimulatorClient };
+
+/** The kinds a car is plugged into, and where each differs in boost and plugging. */
+const CHARGERS: Partial<Record<DeviceKind, Charger>> = { wallbox: WALLBOX_CHARGER, electric_vehicle: EV_CHARGER };
 
 export interface SimulatorOptions {
   port?: number;
@@ -31,30 +42,13 @@ export interface SimulatorOptions {
   claimTokenTtlS?: number;
   /** The clock (ms since epoch) behind everything that expires or is stamped, so tests can move time. */
   now?: () => number;
+  /** Seed of the PRNG behind faults with a `probability`, so a soak run is reproducible. */
+  faultSeed?: number;
   seed?: Seed;
 }
 
 export const DEMO_CLIENT: SimulatorClient = { clientId: 'demo-client', clientSecret: 'demo-secret' };
 export const DEMO_TOKEN = 'demo-token';
-
-/** A fault applied to requests of one route (or any route) before the simulator handles them. */
-export interface Fault {
-  /** Route name as counted (e.g. "GET /org/{org_id}/users/{user_id}/wallboxes/{wallbox_id}"); all routes when absent. */
-  route?: string;
-  /** Only requests whose path contains this text (e.g. one wallbox id). */
-  pathIncludes?: string;
-  /** How many requests it applies to; unlimited when absent. */
-  times?: number;
-  /** Wait this long before answering (or before applying the rest of the fault). */
-  delayMs?: number;
-  /** Answer with this status and `body` instead of the real answer. */
-  status?: number;
-  body?: unknown;
-  /** Answer 200 with this raw text (e.g. broken JSON). */
-  rawBody?: string;
-  /** Destroy the connection without answering. */
-  drop?: boolean;
-}
 
 /** One request as the simulator received it (kept for tests; the last 1000). */
 export interface ReceivedRequest {
@@ -84,9 +78,12 @@ export class Simulator {
   readonly #store: Store;
   readonly #counts = new Map<string, number>();
   readonly #sockets = new Set<Socket>();
-  #faults: Fault[] = [];
+  readonly #faults: FaultPlan;
+  /** Answers given per status (API routes only), plus `drop`, `reset` and `hang` for the requests given none. */
+  readonly #statuses = new Map<string, number>();
+  /** Requests held by a delay or a hang: each entry lets them go (destroying the socket) on reset or close. */
+  readonly #held = new Set<() => void>();
   #inFlight = 0;
-  #generation = 0;
   #maxInFlight = 0;
   #received: ReceivedRequest[] = [];
   readonly #routes: Route[];
@@ -99,7 +96,9 @@ export class Simulator {
       staticTokens: options.staticTokens ?? [DEMO_TOKEN],
       claimTokenTtlS: options.claimTokenTtlS ?? 600,
       now: options.now ?? Date.now,
+      faultSeed: options.faultSeed ?? DEFAULT_FAULT_SEED,
     };
+    this.#faults = new FaultPlan(this.#options.faultSeed);
     this.#store = new Store(options.seed ?? createSeed(), this.#options.now);
     this.#routes = this.#defineRoutes();
     this.#server = createServer((req, res) => void this.#handle(req, res));
@@ -159,6 +158,24 @@ export class Simulator {
     return this.#maxInFlight;
   }
 
+  /** API requests (admin routes aside) being handled now, including those a delay or hang holds. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Faults applied since the last reset of the counts. */
+  faultsApplied(): number {
+    return this.#faults.applied;
+  }
+
+  /**
+   * Answers given to API requests since the last reset of the counts, by status ("200", "503", ...),
+   * real and injected alike; requests a fault gave no answer count as "drop", "reset" or "hang".
+   */
+  statusCounts(): Record<string, number> {
+    return Object.fromEntries(this.#statuses);
+  }
+
   /** Access tokens issued so far, for tests that prove no token leaks into responses or logs. */
   issuedTokens(): string[] {
     return [...this.#store.issued];
@@ -171,16 +188,24 @@ export class Simulator {
 
   resetCounts(): void {
     this.#counts.clear();
+    this.#statuses.clear();
+    this.#faults.resetApplied();
     this.#maxInFlight = 0;
     this.#received = [];
   }
 
+  /** Registers a fault behind those already registered (the first that matches a request applies). */
   injectFault(fault: Fault): void {
-    this.#faults.push({ ...fault });
+    this.#faults.add(fault);
+  }
+
+  /** The faults still registered, `times` counting what is left. */
+  faults(): Fault[] {
+    return this.#faults.list();
   }
 
   clearFaults(): void {
-    this.#faults = [];
+    this.#faults.clear();
   }
 
   /** Invalidates every token issued so far (as if upstream rotated its keys): the next call is a 401. */
@@ -190,30 +215,37 @@ export class Simulator {
 
   /** Back to the seed: data, counters, faults and issued tokens. */
   reset(): void {
+    // Requests still held by a delay or hang belong to the old state: they are dropped, not handled.
+    this.#releaseHeld();
     this.#store.reset();
     this.resetCounts();
-    this.#faults = [];
-    // Requests still held by a delay fault belong to the old state: they are dropped, not handled.
-    this.#generation++;
+    this.#faults.clear();
   }
 
-  /** The upstream JSON of a wallbox as the detail GET answers it (the simulator must be listening). */
+  /** The upstream JSON of a device of any kind as its detail GET answers it (the simulator must be listening). */
+  deviceRecord(id: string): Json | undefined {
+    const stored = this.#store.devices.get(id.toLowerCase());
+    return stored && renderDevice(this.#store, stored, this.apiUrl.href);
+  }
+
+  /** The upstream JSON of a wallbox as the detail GET answers it (undefined for another kind). */
   wallboxRecord(id: string): Json | undefined {
-    const stored = this.#store.wallboxes.get(id.toLowerCase());
-    return stored && renderWallbox(this.#store, stored, this.apiUrl.href);
+    return this.#store.devices.get(id.toLowerCase())?.kind === 'wallbox' ? this.deviceRecord(id) : undefined;
   }
 
   /**
-   * A car is plugged into the wallbox: a boost armed for the next session fires. Returns the wallbox as
-   * the detail GET answers it; throws a SimulatorHookError (404) for an unknown or deleted wallbox.
+   * A car is plugged into a wallbox, or an EV is plugged in (at home unless `atHome: false`; an EV
+   * starts a charging session): a boost armed for the next session fires where it can. Returns the
+   * device as the detail GET answers it; throws a SimulatorHookError (404) for an unknown or deleted
+   * wallbox or EV.
    */
-  plugIn(wallboxId: string): Json {
-    return this.#rendered(plugIn(this.#store, wallboxId));
+  plugIn(deviceId: string, options: PlugInOptions = {}): Json {
+    return this.#plugged(deviceId, ['wallbox', 'electric_vehicle'], (device, charger) => plugIn(this.#store, device, charger, options));
   }
 
-  /** The car is unplugged: charging and a live boost stop; an armed boost stays armed. */
-  unplug(wallboxId: string): Json {
-    return this.#rendered(unplug(this.#store, wallboxId));
+  /** The car is unplugged: charging and a live boost stop (an EV's session completes); an armed boost stays armed. */
+  unplug(deviceId: string): Json {
+    return this.#plugged(deviceId, ['wallbox', 'electric_vehicle'], (device, charger) => unplug(this.#store, device, charger));
   }
 
   /**
@@ -224,13 +256,19 @@ export class Simulator {
     return this.#rendered(pairWallbox(this.#store, token, device));
   }
 
-  #rendered(result: StoredWallbox | Reply): Json {
+  #plugged(deviceId: string, kinds: DeviceKind[], change: (device: StoredDevice, charger: Charger) => StoredDevice): Json {
+    const device = deviceById(this.#store, deviceId, kinds);
+    return this.#rendered(isReply(device) ? device : change(device, CHARGERS[device.kind]!));
+  }
+
+  #rendered(result: StoredDevice | Reply): Json {
     if (isReply(result)) throw new SimulatorHookError(result.status, result.body);
-    return renderWallbox(this.#store, result, this.apiUrl.href);
+    return renderDevice(this.#store, result, this.apiUrl.href);
   }
 
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#releaseHeld();
     for (const socket of this.#sockets) socket.destroy();
     await closed;
   }
@@ -251,9 +289,15 @@ export class Simulator {
         throw error;
       }
     };
+    const apiBase = () => this.apiUrl.href;
     return [
       tokenRoute(this.#store, this.#options.clients, () => this.#options.tokenExpiresInS),
-      ...wallboxRoutes(this.#store, () => this.apiUrl.href),
+      ...wallboxRoutes(this.#store, apiBase),
+      ...heatPumpRoutes(this.#store, apiBase),
+      ...electricVehicleRoutes(this.#store, apiBase),
+      ...inverterRoutes(this.#store, apiBase),
+      ...buildingRoutes(this.#store),
+      ...onboardingRoutes(this.#store),
       ...claimTokenRoutes(this.#store, () => this.#options.claimTokenTtlS),
       ...cueRoutes(this.#store),
       ...userRoutes(this.#store),
@@ -261,9 +305,24 @@ export class Simulator {
       admin('GET', '/_simulator/counts', () => ({ status: 200, body: this.counts() })),
       admin('POST', '/_simulator/reset', () => (this.reset(), { status: 204 })),
       admin('DELETE', '/_simulator/faults', () => (this.clearFaults(), { status: 204 })),
-      admin('POST', '/_simulator/faults', ({ body }) => (this.injectFault(body as Fault), { status: 204 })),
-      admin('POST', '/_simulator/wallboxes/{wallbox_id}/plug-in', ({ params: [id] }) => hook(() => this.plugIn(id!))),
-      admin('POST', '/_simulator/wallboxes/{wallbox_id}/unplug', ({ params: [id] }) => hook(() => this.unplug(id!))),
+      admin('GET', '/_simulator/faults', () => ({ status: 200, body: { faults: this.faults(), applied: this.faultsApplied() } })),
+      admin('POST', '/_simulator/faults', ({ body }) => {
+        const problems = faultProblems(body);
+        return problems.length > 0 ? unprocessable(problems) : (this.injectFault(body as Fault), { status: 204 });
+      }),
+      admin('GET', '/_simulator/status-counts', () => ({ status: 200, body: this.statusCounts() })),
+      admin('POST', '/_simulator/wallboxes/{wallbox_id}/plug-in', ({ params: [id] }) =>
+        hook(() => this.#plugged(id!, ['wallbox'], (device, charger) => plugIn(this.#store, device, charger))),
+      ),
+      admin('POST', '/_simulator/wallboxes/{wallbox_id}/unplug', ({ params: [id] }) =>
+        hook(() => this.#plugged(id!, ['wallbox'], (device, charger) => unplug(this.#store, device, charger))),
+      ),
+      admin('POST', '/_simulator/electric-vehicles/{electric_vehicle_id}/plug-in', ({ params: [id], body }) =>
+        hook(() => this.#plugged(id!, ['electric_vehicle'], (device, charger) => plugIn(this.#store, device, charger, plugInOptions(body)))),
+      ),
+      admin('POST', '/_simulator/electric-vehicles/{electric_vehicle_id}/unplug', ({ params: [id] }) =>
+        hook(() => this.#plugged(id!, ['electric_vehicle'], (device, charger) => unplug(this.#store, device, charger))),
+      ),
       admin('POST', '/_simulator/claim-tokens/{token}/pair', ({ params: [token], body }) =>
         hook(() => this.pairWallbox(token!, pairedDevice(body)), 201),
       ),
@@ -300,53 +359,86 @@ export class Simulator {
       if (this.#received.length > MAX_LOGGED_REQUESTS) this.#received.shift();
     }
 
-    const fault = this.#takeFault(name, url.pathname);
-    if (fault?.delayMs) {
-      const generation = this.#generation;
-      await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-      if (res.destroyed) return;
-      if (generation !== this.#generation) {
-        req.socket.destroy();
-        return;
-      }
+    const fault = admin ? undefined : this.#faults.take(name, req.method ?? 'GET', url.pathname);
+    const answer = (result: Reply) => {
+      if (!admin) this.#tally(String(result.status));
+      reply(res, result, fault?.headers);
+    };
+    if (fault?.delayMs !== undefined && !(await this.#hold(req.socket, res, fault.delayMs))) return;
+    if (fault?.hang) {
+      this.#tally('hang');
+      await this.#hold(req.socket, res, undefined);
+      return;
+    }
+    if (fault?.reset) {
+      this.#tally('reset');
+      req.socket.resetAndDestroy();
+      return;
     }
     if (fault?.drop) {
+      this.#tally('drop');
       req.socket.destroy();
       return;
     }
     if (fault?.rawBody !== undefined) {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(fault.rawBody);
+      this.#tally('200');
+      res.writeHead(200, { 'content-type': 'application/json', ...fault.headers }).end(fault.rawBody);
       return;
     }
     if (fault?.status !== undefined) {
-      reply(res, { status: fault.status, body: fault.body });
+      answer({ status: fault.status, body: fault.body });
       return;
     }
 
     if (!route) {
-      reply(res, { status: 404, body: { detail: 'Not Found' } });
+      answer({ status: 404, body: { detail: 'Not Found' } });
       return;
     }
     if (route.auth && !this.#authorized(req.headers.authorization)) {
-      reply(res, { status: 401, body: { detail: 'Unauthorized' } });
+      answer({ status: 401, body: { detail: 'Unauthorized' } });
       return;
     }
     const params = route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent);
     try {
-      reply(res, await route.handle({ params, query: url.searchParams, body, headers: req.headers }));
+      answer(await route.handle({ params, query: url.searchParams, body, headers: req.headers }));
     } catch {
-      reply(res, { status: 500, body: { detail: 'Internal Server Error' } });
+      answer({ status: 500, body: { detail: 'Internal Server Error' } });
     }
   }
 
-  #takeFault(route: string, path: string): Fault | undefined {
-    const index = this.#faults.findIndex(
-      (f) => (f.route === undefined || f.route === route) && (f.pathIncludes === undefined || path.includes(f.pathIncludes)),
-    );
-    if (index === -1) return undefined;
-    const fault = this.#faults[index]!;
-    if (fault.times !== undefined && --fault.times <= 0) this.#faults.splice(index, 1);
-    return fault;
+  #tally(outcome: string): void {
+    this.#statuses.set(outcome, (this.#statuses.get(outcome) ?? 0) + 1);
+  }
+
+  /**
+   * Holds a request for `ms` (for ever when undefined) without answering. True when the time is up;
+   * false when the client went away first or reset/close let it go (destroying its socket). No timer
+   * outlives the hold.
+   */
+  #hold(socket: Socket, res: ServerResponse, ms: number | undefined): Promise<boolean> {
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (elapsed: boolean) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        this.#held.delete(release);
+        res.off('close', gone);
+        resolve(elapsed);
+      };
+      const release = () => {
+        finish(false);
+        socket.destroy();
+      };
+      const gone = () => finish(false);
+      const timer = ms === undefined ? undefined : setTimeout(() => finish(!res.destroyed), ms);
+      this.#held.add(release);
+      res.once('close', gone);
+    });
+  }
+
+  #releaseHeld(): void {
+    for (const release of [...this.#held]) release();
   }
 
   #authorized(header: string | undefined): boolean {
@@ -357,6 +449,12 @@ export class Simulator {
     const expiresAt = this.#store.tokens.get(token);
     return expiresAt !== undefined && this.#store.now() < expiresAt;
   }
+}
+
+/** The optional `{at_home}` body of the EV plug-in admin route; anything else is ignored. */
+function plugInOptions(body: unknown): PlugInOptions {
+  const { at_home: atHome } = (body ?? {}) as Record<string, unknown>;
+  return typeof atHome === 'boolean' ? { atHome } : {};
 }
 
 /** The optional `{manufacturer, model}` body of the pair admin route; anything else is ignored. */
@@ -372,12 +470,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   return new Simulator(options).listen(options.port, options.host);
 }
 
-function reply(res: ServerResponse, { status, body }: Reply): void {
+function reply(res: ServerResponse, { status, body }: Reply, headers: Record<string, string> = {}): void {
   if (body === undefined) {
-    res.writeHead(status).end();
+    res.writeHead(status, headers).end();
     return;
   }
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 }
 
 const MAX_BODY = 1024 * 1024;

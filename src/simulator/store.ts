@@ -1,13 +1,14 @@
-// The simulator's state: the seeded organization's users and wallboxes (as upstream JSON), the cues
-// behind the wallboxes' pending actions, the claim tokens and access tokens it has issued. `reset()`
-// returns to the seed. Time is read from `now` only, so tests can move the clock.
+// The simulator's state: the seeded organization's users, buildings and devices of every kind (as
+// upstream JSON), the cues behind the devices' pending actions, the EVs' charging sessions and charge
+// policies, the onboarding sessions, claim tokens and access tokens it has issued. `reset()` returns
+// to the seed. Time is read from `now` only, so tests can move the clock.
 import { randomBytes } from 'node:crypto';
-import type { Json, Seed } from './seed.js';
+import type { Json, Seed, SeedDevice } from './seed.js';
 import { forbidden, invalidUuids, notFound, type Reply } from './http.js';
 
 export type CueState = 'pending' | 'in_progress' | 'done';
 
-/** A pending action as upstream keeps it; the wallbox's `actions` are rendered from its open cues. */
+/** A pending action as upstream keeps it; a device's `actions` are rendered from its open cues. */
 export interface Cue {
   cueId: string;
   code: string;
@@ -22,7 +23,11 @@ export interface Cue {
   attempt: { secret: string; issuedAt: number } | null;
 }
 
-export interface StoredWallbox {
+/** The device kinds of the partner API; each has its own collection below a user. */
+export type DeviceKind = 'wallbox' | 'heat_pump' | 'electric_vehicle' | 'inverter';
+
+export interface StoredDevice {
+  kind: DeviceKind;
   orgId: string;
   userId: string;
   /** The upstream JSON without `actions` and `action_needed`, which are rendered. */
@@ -33,6 +38,23 @@ export interface StoredWallbox {
 }
 
 export interface StoredUser {
+  orgId: string;
+  record: Json;
+}
+
+export interface StoredBuilding {
+  orgId: string;
+  userId: string;
+  record: Json;
+}
+
+/** An EV's charging sessions: the completed ones, newest first, and the one under way while plugged in. */
+export interface ChargingSessions {
+  completed: Json[];
+  current: Json | null;
+}
+
+export interface OnboardingSession {
   orgId: string;
   record: Json;
 }
@@ -49,8 +71,14 @@ const SEEDED_CUE_ID = /\/cues\/([0-9a-f-]{36})\/resolve/i;
 export class Store {
   readonly seed: Seed;
   readonly now: () => number;
-  readonly wallboxes = new Map<string, StoredWallbox>();
+  readonly devices = new Map<string, StoredDevice>();
   readonly users = new Map<string, StoredUser>();
+  readonly buildings = new Map<string, StoredBuilding>();
+  /** EV id -> its charging sessions */
+  readonly sessions = new Map<string, ChargingSessions>();
+  /** EV id -> its weekly charge policy (the `data` of GET …/charge-policy); none for some EVs */
+  readonly chargePolicies = new Map<string, Json>();
+  readonly onboarding = new Map<string, OnboardingSession>();
   readonly claimTokens = new Map<string, ClaimToken>();
   /** access token -> expiry (ms since epoch) */
   readonly tokens = new Map<string, number>();
@@ -64,10 +92,18 @@ export class Store {
   }
 
   reset(): void {
-    this.wallboxes.clear();
-    this.users.clear();
-    for (const w of this.seed.wallboxes) this.wallboxes.set(String(w.record.id), this.#fromSeed(w.orgId, w.userId, w.record));
+    for (const map of [this.devices, this.users, this.buildings, this.sessions, this.chargePolicies, this.onboarding]) map.clear();
+    const { wallboxes, heatPumps, electricVehicles, inverters } = this.seed;
+    const kinds: [DeviceKind, SeedDevice[]][] = [['wallbox', wallboxes], ['heat_pump', heatPumps], ['electric_vehicle', electricVehicles], ['inverter', inverters]];
+    for (const [kind, seeded] of kinds) for (const d of seeded) this.devices.set(String(d.record.id), this.#fromSeed(kind, d));
     for (const u of this.seed.users) this.users.set(String(u.record.id), { orgId: u.orgId, record: structuredClone(u.record) });
+    for (const b of this.seed.buildings) this.buildings.set(String(b.record.id), structuredClone(b));
+    for (const ev of electricVehicles) {
+      const id = String(ev.record.id);
+      this.sessions.set(id, structuredClone(this.seed.chargingSessions[id] ?? { completed: [], current: null }));
+      const policy = this.seed.chargePolicies[id];
+      if (policy) this.chargePolicies.set(id, structuredClone(policy));
+    }
     this.claimTokens.clear();
     this.tokens.clear();
     this.issued = [];
@@ -89,23 +125,34 @@ export class Store {
     return user && !user.record.deleted_at ? user : notFound();
   }
 
-  /** A user's wallbox, or the reply upstream gives when there is none to be had. */
-  findWallbox(orgId: string, userId: string, wallboxId: string, includeDeleted = false): StoredWallbox | Reply {
-    const refused = this.checkOrg(orgId, { user_id: userId, wallbox_id: wallboxId });
+  /**
+   * A user's device of one kind, or the reply upstream gives when there is none to be had: `params` are
+   * the route's org, user and device ids, `idParam` names the last in a 422.
+   */
+  findDevice(kind: DeviceKind, idParam: string, [orgId, userId, deviceId]: string[], includeDeleted = false): StoredDevice | Reply {
+    const refused = this.checkOrg(orgId!, { user_id: userId!, [idParam]: deviceId! });
     if (refused) return refused;
-    const stored = this.wallboxes.get(wallboxId.toLowerCase());
-    if (!stored || stored.userId !== userId.toLowerCase()) return notFound();
+    const stored = this.devices.get(deviceId!.toLowerCase());
+    if (!stored || stored.kind !== kind || stored.userId !== userId!.toLowerCase()) return notFound();
     if (stored.record.deleted_at && !includeDeleted) return notFound();
     return stored;
   }
 
-  /** A cue of a wallbox that is not soft-deleted (a deleted device's actions are gone with it). */
-  findCue(cueId: string): { cue: Cue; wallbox: StoredWallbox } | undefined {
+  /** A user's building, or the reply upstream gives when there is none to be had. */
+  findBuilding(orgId: string, userId: string, buildingId: string): StoredBuilding | Reply {
+    const refused = this.checkOrg(orgId, { user_id: userId, building_id: buildingId });
+    if (refused) return refused;
+    const building = this.buildings.get(buildingId.toLowerCase());
+    return building && building.userId === userId.toLowerCase() ? building : notFound();
+  }
+
+  /** A cue of a device that is not soft-deleted (a deleted device's actions are gone with it). */
+  findCue(cueId: string): { cue: Cue; device: StoredDevice } | undefined {
     const id = cueId.toLowerCase();
-    for (const wallbox of this.wallboxes.values()) {
-      if (wallbox.record.deleted_at) continue;
-      const cue = wallbox.cues.find((c) => c.cueId === id);
-      if (cue) return { cue, wallbox };
+    for (const device of this.devices.values()) {
+      if (device.record.deleted_at) continue;
+      const cue = device.cues.find((c) => c.cueId === id);
+      if (cue) return { cue, device };
     }
     return undefined;
   }
@@ -117,7 +164,7 @@ export class Store {
     cue.secretSpent = false;
   }
 
-  #fromSeed(orgId: string, userId: string, seeded: Json): StoredWallbox {
+  #fromSeed(kind: DeviceKind, { orgId, userId, record: seeded }: SeedDevice): StoredDevice {
     const { actions, action_needed: _derived, ...record } = structuredClone(seeded);
     const cues: Cue[] = [];
     const linklessActions: Json[] = [];
@@ -141,12 +188,12 @@ export class Store {
       this.mintSecret(cue);
       cues.push(cue);
     }
-    return { orgId, userId, record, cues, linklessActions };
+    return { kind, orgId, userId, record, cues, linklessActions };
   }
 }
 
-export function isReply(value: StoredWallbox | StoredUser | Reply): value is Reply {
-  return 'status' in value;
+export function isReply<T extends object>(value: T | Reply): value is Reply {
+  return 'status' in value && typeof value.status === 'number';
 }
 
 /** How the simulator writes a date-time: UTC, with milliseconds only when there are any (like the seed). */

@@ -91,3 +91,77 @@ export function oneOf(allowed: readonly string[]): Check {
 
 export const object: Check = (value) =>
   value !== null && typeof value === 'object' && !Array.isArray(value) ? undefined : { type: 'dict_type', msg: 'Input should be a valid dictionary' };
+
+/** Any JSON number (pydantic's float), within the bounds given. */
+export function number(bounds: { ge?: number; le?: number } = {}): Check {
+  return (value) => {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return { type: 'float_type', msg: 'Input should be a valid number' };
+    if (bounds.ge !== undefined && value < bounds.ge) return { type: 'greater_than_equal', msg: `Input should be greater than or equal to ${bounds.ge}` };
+    if (bounds.le !== undefined && value > bounds.le) return { type: 'less_than_equal', msg: `Input should be less than or equal to ${bounds.le}` };
+    return undefined;
+  };
+}
+
+/** A JSON array whose every item passes `item` (the first bad item is reported). */
+export function listOf(item: Check): Check {
+  return (value) => {
+    if (!Array.isArray(value)) return { type: 'list_type', msg: 'Input should be a valid list' };
+    return value.map(item).find((issue) => issue !== undefined);
+  };
+}
+
+/** A JSON object whose every value passes `item`. */
+export function mapOf(item: Check): Check {
+  return (value) => object(value) ?? Object.values(value as object).map(item).find((issue) => issue !== undefined);
+}
+
+/** Anything at all (for fields the simulator passes through untouched). */
+export const anything: Check = () => undefined;
+
+/** A time of day as "HH:MM" (the EV guide writes charge deadlines so: "07:30"). */
+export const timeOfDay: Check = (value) => {
+  if (typeof value !== 'string') return { type: 'time_type', msg: 'Input should be a valid time' };
+  return /^([01]\d|2[0-3]):[0-5]\d$/.test(value) ? undefined : { type: 'time_parsing', msg: 'Input should be a valid time in the format HH:MM' };
+};
+
+/** How a query parameter's text becomes a value, or what is wrong with it. */
+export type QueryParser<T> = (raw: string) => { value: T } | Issue;
+
+/**
+ * A query parameter parsed as pydantic parses one from text: the default when absent (a missing
+ * required one is a problem), the parsed value, or the problem at ["query", name].
+ */
+export function queryParam<T>(query: URLSearchParams, name: string, parse: QueryParser<T>, fallback?: T): { value: T | undefined; problems: Problem[] } {
+  const raw = query.get(name);
+  if (raw === null) return fallback === undefined ? { value: undefined, problems: requiredQuery(query, name).problems } : { value: fallback, problems: [] };
+  const parsed = parse(raw);
+  return 'value' in parsed ? { value: parsed.value, problems: [] } : { value: undefined, problems: [{ ...parsed, loc: ['query', name] }] };
+}
+
+/** A calendar date, "YYYY-MM-DD". */
+export const dateParam: QueryParser<string> = (raw) => {
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? Date.parse(`${raw}T00:00:00Z`) : NaN;
+  // Date.parse rolls 2026-02-30 over into March: only a date that comes back as written is one.
+  const valid = !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(raw);
+  return valid ? { value: raw } : { type: 'date_parsing', msg: 'Input should be a valid date in the format YYYY-MM-DD' };
+};
+
+/** A whole number within the bounds given. */
+export function intParam(bounds: { ge?: number; le?: number } = {}): QueryParser<number> {
+  const check = integer(bounds);
+  return (raw) => {
+    if (!/^[+-]?\d+$/.test(raw.trim())) return { type: 'int_parsing', msg: 'Input should be a valid integer, unable to parse string as an integer' };
+    const value = Number(raw);
+    return check(value) ?? { value };
+  };
+}
+
+/** A comma-separated list of values out of `allowed` (e.g. "1DAY,1WEEK"); duplicates count once. */
+export function listParam(allowed: readonly string[]): QueryParser<string[]> {
+  const check = oneOf(allowed);
+  return (raw) => {
+    const values = [...new Set(raw.split(',').map((v) => v.trim()))];
+    const issue = values.map(check).find((i) => i !== undefined);
+    return issue ?? { value: values };
+  };
+}

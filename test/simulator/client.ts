@@ -1,4 +1,5 @@
 // The simulator under test, over real HTTP on port 0, with a clock the tests move by hand.
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { DEMO_TOKEN, startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
 import { ORG_ID } from '../../src/simulator/seed.js';
 
@@ -48,6 +49,44 @@ export async function startClockedSimulator(options: SimulatorOptions = {}): Pro
   };
 }
 
+/**
+ * One clocked simulator for the calling test file: started before its tests, back to the seed (and
+ * the clock to START) before each test, closed after them all.
+ */
+export function simulatorPerFile(options: SimulatorOptions = {}): TestSimulator {
+  let started: TestSimulator | undefined;
+  beforeAll(async () => {
+    started = await startClockedSimulator(options);
+  });
+  beforeEach(() => started!.reset());
+  afterAll(() => started?.sim.close());
+  const live = (): TestSimulator => {
+    if (!started) throw new Error('The simulator starts in beforeAll: use it inside a test');
+    return started;
+  };
+  return {
+    get sim() {
+      return live().sim;
+    },
+    reset: () => live().reset(),
+    advance: (ms) => live().advance(ms),
+    now: () => live().now(),
+    api: (...args) => live().api(...args),
+    admin: (...args) => live().admin(...args),
+  };
+}
+
 /** The API path of a user's resources. */
 export const userPath = (userId: string, orgId = ORG_ID) => `/org/${orgId}/users/${userId}`;
 export const wallboxPath = (userId: string, wallboxId: string, orgId = ORG_ID) => `${userPath(userId, orgId)}/wallboxes/${wallboxId}`;
+
+/** The API path of a user's device of a kind, by its collection ("heat-pumps", "electric-vehicles", ...). */
+export const devicePath = (collection: string, userId: string, deviceId: string, orgId = ORG_ID) => `${userPath(userId, orgId)}/${collection}/${deviceId}`;
+
+/** The user who owns a seeded device of any kind. */
+export function ownerOf(sim: Simulator, deviceId: string): string {
+  const { wallboxes, heatPumps, electricVehicles, inverters } = sim.seed;
+  const device = [...wallboxes, ...heatPumps, ...electricVehicles, ...inverters].find((d) => d.record.id === deviceId);
+  if (!device) throw new Error(`no seeded device ${deviceId}`);
+  return device.userId;
+}
