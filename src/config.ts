@@ -26,6 +26,18 @@ export interface Config {
   maxConcurrency: number;
   /** Upstream calls one GraphQL request may make in all. */
   maxCallsPerRequest: number;
+  /** Extra attempts of an upstream read after a retryable failure. */
+  retries: number;
+  /** How long the circuit breaker stays open before it lets a probe through. */
+  breakerCooldownMs: number;
+  /** Every GraphQL request is answered within this (its upstream calls and retries stop at it). */
+  requestTimeoutMs: number;
+  /** After SIGTERM: how long the gateway keeps serving (readiness already failing) before it stops listening. */
+  shutdownDelayMs: number;
+  /** Serve /metrics on this port instead of the GraphQL port. */
+  metricsPort: number | undefined;
+  /** OpenTelemetry traces over OTLP/HTTP; absent: no tracing. */
+  tracing: Tracing | undefined;
   /** Browser origins allowed to call the gateway cross-origin (CORS); none by default. */
   corsOrigins: string[];
   /** What one request may cost before it runs (see src/plugins/use-operation-limits.ts). */
@@ -56,6 +68,11 @@ export interface CallerAuth {
   roleClaim: string;
   /** Let an operation that selects only `_service { sdl }` through without a token (composition tools). */
   publicServiceSdl: boolean;
+}
+
+/** Where traces go: the standard OTEL_* variables (the exporter reads its headers and timeouts itself). */
+export interface Tracing {
+  serviceName: string;
 }
 
 /** Bounds on one request, each checked before anything expensive runs; see the README's "Limits". */
@@ -176,6 +193,15 @@ const Env = z.object({
   PODERO_TIMEOUT_MS: integer(1, 600_000, 10_000),
   PODERO_MAX_CONCURRENCY: integer(1, 1024, 8),
   PODERO_MAX_CALLS_PER_REQUEST: integer(1, 100_000, 100),
+  PODERO_RETRIES: integer(0, 10, 2),
+  PODERO_BREAKER_COOLDOWN_MS: integer(100, 600_000, 5000),
+  REQUEST_TIMEOUT_MS: integer(100, 600_000, 15_000),
+  SHUTDOWN_DELAY_MS: integer(0, 600_000, 0),
+  METRICS_PORT: integer(0, 65_535, 0).transform((port) => (port === 0 ? undefined : port)),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalText,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalText,
+  OTEL_SERVICE_NAME: optionalText.transform((v) => v ?? 'podero-graphql-gateway'),
+  OTEL_SDK_DISABLED: flag(false),
   CORS_ORIGINS: origins,
   MAX_REQUEST_BYTES: integer(1024, 64 * 1024 * 1024, DEFAULT_LIMITS.requestBytes),
   MAX_TOKENS: integer(10, 1_000_000, DEFAULT_LIMITS.tokens),
@@ -213,6 +239,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     timeoutMs: e.PODERO_TIMEOUT_MS,
     maxConcurrency: e.PODERO_MAX_CONCURRENCY,
     maxCallsPerRequest: e.PODERO_MAX_CALLS_PER_REQUEST,
+    retries: e.PODERO_RETRIES,
+    breakerCooldownMs: e.PODERO_BREAKER_COOLDOWN_MS,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
+    metricsPort: e.METRICS_PORT,
+    tracing:
+      (e.OTEL_EXPORTER_OTLP_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) !== undefined && !e.OTEL_SDK_DISABLED
+        ? { serviceName: e.OTEL_SERVICE_NAME }
+        : undefined,
     corsOrigins: e.CORS_ORIGINS,
     limits: {
       requestBytes: e.MAX_REQUEST_BYTES,

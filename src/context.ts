@@ -18,7 +18,7 @@ export interface Context {
   logger: Logger;
 }
 
-export type ContextConfig = Pick<Config, 'orgId' | 'maxConcurrency' | 'maxCallsPerRequest'>;
+export type ContextConfig = Pick<Config, 'orgId' | 'maxConcurrency' | 'maxCallsPerRequest' | 'requestTimeoutMs'>;
 
 export interface ContextDependencies {
   api: PartnerApi;
@@ -38,13 +38,19 @@ const NOBODY: Caller = { kind: 'end-user', subject: 'anonymous', userId: null };
 export function contextFactory({ api, identity, budget, logger, config }: ContextDependencies) {
   return async (initial: YogaInitialContext): Promise<Context> => {
     const { request } = initial;
+    const deadline = Date.now() + config.requestTimeoutMs;
     const caller = await identity.of(request, clientAddress(initial)).catch(() => NOBODY);
     const requestLogger = logger.child(describeCaller(caller));
     const session = api.session({
       // A caller's own Authorization goes upstream only when nobody authenticates callers (pass-through
       // mode); with caller authentication it is their JWT, which the partner API must never see.
       callerAuthorization: identity.required ? undefined : (request.headers.get('authorization') ?? undefined),
-      signal: request.signal,
+      // A native signal that follows the request's. The node adapter's request signal is its own
+      // EventTarget; once anything combines it (AbortSignal.any), aborts go to an inner native signal
+      // and its own listeners are never told. Combining it here, once, makes every later listener
+      // (the retry waits, each call's timeout) hear the caller going away.
+      signal: AbortSignal.any([request.signal]),
+      deadline,
       maxConcurrency: config.maxConcurrency,
       maxCalls: config.maxCallsPerRequest,
       admit: budget && admission(budget, budgetKey(caller)),

@@ -20,9 +20,14 @@ const REDACT = [
   '*.secret',
 ];
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+export interface LoggerOptions {
+  /** Fields added to every line, e.g. the active trace and span ids when tracing is on. */
+  mixin?: () => object | undefined;
+}
+
+export function createLogger(level: string, destination?: DestinationStream, { mixin }: LoggerOptions = {}): Logger {
   return pino(
-    { level, base: undefined, redact: { paths: REDACT, censor: '[redacted]' } },
+    { level, base: undefined, redact: { paths: REDACT, censor: '[redacted]' }, ...(mixin ? { mixin: () => mixin() ?? {} } : {}) },
     destination,
   );
 }

@@ -1,9 +1,13 @@
-// Entry point: config -> (demo mode: start the simulator) -> listen -> graceful shutdown. Nothing else.
-import { createServer } from 'node:http';
+// Entry point: config -> (demo mode: start the simulator) -> listen -> ready -> graceful shutdown. Nothing else.
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type Config, type UpstreamAuth } from './config.js';
 import { createLogger } from './logger.js';
+import { Metrics } from './observability/metrics.js';
+import { activeTraceIds, startTracing, upstreamTracing, type TracingSetup } from './observability/tracing.js';
+import { Lifecycle, createGatewayServer, createMetricsServer, drain } from './server.js';
 import { createPartnerApi } from './upstream/index.js';
+import { combineTelemetry } from './upstream/telemetry.js';
 import { createGateway } from './yoga.js';
 import { demoMutation, demoQuery, exampleQuery } from './example-query.js';
 import { DEMO_CLIENT, startSimulator, type Simulator } from './simulator/server.js';
@@ -18,7 +22,9 @@ try {
   process.exit(1);
 }
 
-const logger = createLogger(config.logLevel);
+const tracing: TracingSetup | undefined = config.tracing && startTracing(config.tracing);
+const logger = createLogger(config.logLevel, undefined, tracing ? { mixin: activeTraceIds } : {});
+const lifecycle = new Lifecycle();
 let simulator: Simulator | undefined;
 let apiUrl: URL;
 let auth: UpstreamAuth;
@@ -35,23 +41,41 @@ if (config.upstream.mode === 'demo') {
   logger.info({ apiUrl: apiUrl.href, auth: auth.mode, orgId: orgId ?? null }, 'using the partner API');
 }
 
-const upstream = createPartnerApi({ apiUrl, auth, timeoutMs: config.timeoutMs, logger });
+const metrics = new Metrics();
+const upstream = createPartnerApi({
+  apiUrl,
+  auth,
+  timeoutMs: config.timeoutMs,
+  logger,
+  retries: config.retries,
+  breakerCooldownMs: config.breakerCooldownMs,
+  telemetry: tracing ? combineTelemetry(metrics.upstream, upstreamTracing(tracing.tracer, apiUrl)) : metrics.upstream,
+});
 const yoga = createGateway({
   api: upstream.api,
   config: { ...config, orgId },
   logger,
   examples: simulator ? [demoQuery(), demoMutation()] : [exampleQuery],
+  metrics,
+  tracer: tracing?.tracer,
 });
 
-const server = createServer(yoga.requestListener);
-server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
-await new Promise<void>((resolve, reject) => {
-  server.once('error', reject);
-  server.listen(config.port, config.host, resolve);
-});
+const server = createGatewayServer({ gateway: yoga.requestListener, lifecycle, metrics: config.metricsPort === undefined ? metrics : undefined });
+const servers: Server[] = [server];
+await listen(server, config.port);
 const { port } = server.address() as AddressInfo;
 const endpoint = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/graphql`;
-logger.info({ endpoint, callerAuth: config.auth ? config.auth.jwksUrl.origin : 'off' }, 'gateway listening');
+if (config.metricsPort !== undefined) {
+  const metricsServer = createMetricsServer(metrics);
+  await listen(metricsServer, config.metricsPort);
+  servers.push(metricsServer);
+}
+logger.info({ endpoint }, 'gateway listening; starting');
+// Starting: readiness stays 503 until the first access token is in hand (bounded: an upstream that is
+// down must not keep the gateway out of rotation; it then answers with coded errors, as it would later).
+await Promise.race([upstream.warmUp(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+lifecycle.phase = 'ready';
+logger.info({ endpoint, callerAuth: config.auth ? config.auth.jwksUrl.origin : 'off', tracing: Boolean(tracing), metricsPort: config.metricsPort ?? port }, 'gateway ready');
 
 if (simulator) {
   process.stdout.write(
@@ -71,14 +95,18 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down');
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  // In-flight requests get a grace period, then their connections are cut.
-  const force = setTimeout(() => server.closeAllConnections(), 10_000);
-  force.unref();
-  await closed;
-  await Promise.allSettled([upstream.close(), simulator?.close()]);
+  // In-flight requests are answered within REQUEST_TIMEOUT_MS by construction; a little more for the last bytes.
+  await drain({ lifecycle, servers, delayMs: config.shutdownDelayMs, graceMs: config.requestTimeoutMs + 2000, logger });
+  await Promise.allSettled([upstream.close(), simulator?.close(), tracing?.shutdown()]);
+  logger.info('stopped');
   process.exit(0);
 }
 process.once('SIGINT', () => void shutdown('SIGINT'));
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+function listen(target: Server, portToUse: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    target.once('error', reject);
+    target.listen(portToUse, config.host, resolve);
+  });
+}

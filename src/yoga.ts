@@ -7,6 +7,10 @@ import { contextFactory, type Context, type ContextConfig } from './context.js';
 import { MemoryCallBudget, type CallBudgetStore } from './caller/budget.js';
 import { callerIdentity, type CallerIdentity } from './caller/identify.js';
 import { useCallerAuth } from './plugins/use-caller-auth.js';
+import { useAccessLog } from './plugins/use-access-log.js';
+import type { Metrics } from './observability/metrics.js';
+import { useTracing } from './observability/tracing.js';
+import type { Tracer } from '@opentelemetry/api';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { maskedErrors, useErrorCodes } from './plugins/use-error-codes.js';
 import { useGraphiQL } from './plugins/use-graphiql.js';
@@ -29,6 +33,10 @@ export interface GatewayOptions {
   identity?: CallerIdentity;
   /** Where callers' budgets of upstream calls are kept; by default in this process's memory. */
   budget?: CallBudgetStore;
+  /** Prometheus metrics of GraphQL requests (src/observability/metrics.ts). */
+  metrics?: Metrics | undefined;
+  /** OpenTelemetry: spans for each request and its phases (src/observability/tracing.ts). */
+  tracer?: Tracer | undefined;
 }
 
 const ENDPOINT = '/graphql';
@@ -43,6 +51,9 @@ export function createGateway({ api, config, logger, examples = [], ...options }
     logging: logger,
     maskedErrors,
     plugins: [
+      options.tracer ? useTracing(options.tracer) : {},
+      useAccessLog(logger),
+      options.metrics ? options.metrics.graphqlPlugin() : {},
       config.graphiql && useGraphiQL({ endpoint: ENDPOINT, title: 'Podero GraphQL gateway', defaultTabs: examples.map((query) => ({ query })) }),
       useCsrfPrevention(),
       // Before anything reads the request: an unauthenticated caller gets a 401 and nothing else.

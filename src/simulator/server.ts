@@ -56,6 +56,8 @@ export interface ReceivedRequest {
   path: string;
   query: string;
   authorization: string | undefined;
+  /** The W3C trace context the caller sent, if any (the gateway's traces continue into upstream's). */
+  traceparent: string | undefined;
   body: unknown;
 }
 
@@ -355,7 +357,8 @@ export class Simulator {
       }
     }
     if (!admin) {
-      this.#received.push({ route: name, path: url.pathname, query: url.search, authorization: req.headers.authorization, body });
+      const traceparent = req.headers.traceparent;
+      this.#received.push({ route: name, path: url.pathname, query: url.search, authorization: req.headers.authorization, traceparent: Array.isArray(traceparent) ? traceparent[0] : traceparent, body });
       if (this.#received.length > MAX_LOGGED_REQUESTS) this.#received.shift();
     }
 

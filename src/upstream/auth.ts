@@ -2,7 +2,7 @@
 // a static token, OAuth2 client credentials, or the caller's own header passed through.
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../logger.js';
-import { send } from './client.js';
+import { send } from './transport.js';
 import { UpstreamError } from './errors.js';
 
 export interface Credentials {
@@ -42,6 +42,8 @@ export interface ClientCredentialsOptions {
   timeoutMs: number;
   logger: Logger;
   now?: () => number;
+  /** Told about each token obtained (the token-refresh metric). */
+  onToken?: () => void;
 }
 
 interface CachedToken {
@@ -124,6 +126,7 @@ export class ClientCredentials implements Credentials {
     const header = `Bearer ${token}`;
     this.#cached = { header, refreshAt: started + lifetimeMs - margin };
     logger.info({ expiresInS: lifetimeMs / 1000 }, 'obtained a partner API access token');
+    this.#options.onToken?.();
     return header;
   }
 }

@@ -1,163 +1,44 @@
-// The only code that speaks HTTP to the partner API.
+// The partner API as one GraphQL request uses it: the only code that decides which HTTP calls are
+// made (transport.ts makes them).
 //
-// `PartnerApi` is process-wide: an undici Agent (a keep-alive connection pool per origin), the base
-// URL, the credentials and the timeout. `PartnerApi.session()` gives one GraphQL request its own view:
-// the caller's Authorization (pass-through mode), the request's abort signal, a cap on calls in flight
-// and a budget of calls, so one operation can never fan out without bound.
-import { Agent, type Dispatcher } from 'undici';
+// `PartnerApi` is process-wide: the connection pool, the base URL, the credentials, the per-call
+// timeout, the retry policy, the circuit breaker and the telemetry. `PartnerApi.session()` gives one
+// GraphQL request its own view: the caller's Authorization (pass-through mode), the request's abort
+// signal and deadline, a cap on calls in flight, a budget of calls, and the caller's admission
+// (src/caller/budget.ts), so one operation can never fan out without bound or outlive its deadline.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Dispatcher } from 'undici';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from '../logger.js';
 import type { Credentials } from './auth.js';
 import type { ReportUnknown } from './decode.js';
-import { UpstreamError, codeForStatus } from './errors.js';
+import { UpstreamError } from './errors.js';
+import { routeTemplate } from './paths.js';
+import { backoffMs, isRetryable, type PartnerBreaker, type RetryPolicy } from './resilience.js';
+import type { CallObserver, UpstreamTelemetry } from './telemetry.js';
+import { send, type Method, type SendResult } from './transport.js';
 
-/** Bodies above this size are refused: no documented response comes anywhere near it. */
-const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
-/** How much of an error body is read to find upstream's explanation. */
-const MAX_ERROR_DETAIL_CHARS = 2000;
-
-export function createAgent(): Agent {
-  return new Agent({
-    keepAliveTimeout: 10_000,
-    keepAliveMaxTimeout: 60_000,
-    // Bounds sockets per origin under load; excess calls queue in the pool instead of opening more.
-    connections: 128,
-    maxResponseSize: MAX_RESPONSE_BYTES,
-  });
-}
-
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-
-export interface SendOptions {
-  method: Method;
-  url: URL;
-  headers: Record<string, string>;
-  body?: string | undefined;
-  timeoutMs: number;
-  /** Aborts the call when the GraphQL request that needs it goes away. */
-  signal?: AbortSignal | undefined;
-  /** Names the resource in error messages, e.g. "wallbox 3c90…". Never a URL with a query string. */
-  resource: string;
-  /** Non-2xx statuses that are answers, not failures (e.g. 409 from boost): returned with their body. */
-  answers?: readonly number[] | undefined;
-}
-
-export interface SendResult {
-  status: number;
-  /** Parsed JSON body, or undefined for an empty body (204). */
-  body: unknown;
-}
-
-/**
- * One HTTP exchange with timeout and error mapping. Every non-2xx status, network failure, timeout
- * and unparseable body becomes an UpstreamError; the caller sees either a 2xx with JSON or an error.
- * (401 is returned as an error too: the session decides whether renewing the token can help.)
- */
-export async function send(dispatcher: Dispatcher, options: SendOptions): Promise<SendResult> {
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  let response: Dispatcher.ResponseData;
-  let text: string;
-  try {
-    response = await dispatcher.request({
-      origin: options.url.origin,
-      path: options.url.pathname + options.url.search,
-      method: options.method,
-      headers: options.headers,
-      body: options.body,
-      signal,
-    });
-    text = await response.body.text();
-  } catch (error) {
-    throw networkError(error, options, timeout.aborted, signal.aborted);
-  }
-
-  const { statusCode: status } = response;
-  if ((status >= 200 && status < 300) || options.answers?.includes(status)) {
-    if (text === '') return { status, body: undefined };
-    try {
-      return { status, body: JSON.parse(text) as unknown };
-    } catch (cause) {
-      throw new UpstreamError('UPSTREAM_ERROR', `The partner API answered ${options.resource} with a body that is not JSON`, {
-        status,
-        cause,
-      });
-    }
-  }
-  throw statusError(status, text, options.resource);
-}
-
-function statusError(status: number, text: string, resource: string): UpstreamError {
-  const code = codeForStatus(status);
-  const detail = errorDetail(text);
-  const message = {
-    NOT_FOUND: `The partner API has no ${resource}`,
-    UNAUTHENTICATED: `The partner API rejected the credentials (401)`,
-    FORBIDDEN: `The partner API refused access to ${resource} (403)`,
-  }[code as string] ?? `The partner API answered ${status} for ${resource}`;
-  return new UpstreamError(code, message, { status, detail });
-}
-
-/**
- * Upstream's error body is undocumented. The API looks like django-ninja (see the digest, §9), which
- * answers `{"detail": "..."}` or `{"detail": [{"loc": [...], "msg": "..."}]}`; keep that `detail` when
- * it is there, and otherwise nothing: an unknown body is not echoed to callers.
- */
-function errorDetail(text: string): unknown {
-  if (text === '') return undefined;
-  try {
-    const { detail } = (JSON.parse(text) ?? {}) as { detail?: unknown };
-    if (typeof detail === 'string') return detail.slice(0, MAX_ERROR_DETAIL_CHARS);
-    // Validation errors: keep where and what (pydantic's loc/msg/type), never the `input` echoed back.
-    if (Array.isArray(detail)) return detail.slice(0, 50).map(validationItem);
-  } catch {
-    // not JSON: nothing to keep
-  }
-  return undefined;
-}
-
-function validationItem(item: unknown): { loc?: unknown; msg?: unknown; type?: unknown } {
-  const { loc, msg, type } = (item ?? {}) as Record<string, unknown>;
-  return {
-    ...(Array.isArray(loc) ? { loc: loc.filter((p) => typeof p === 'string' || typeof p === 'number') } : {}),
-    ...(typeof msg === 'string' ? { msg: msg.slice(0, MAX_ERROR_DETAIL_CHARS) } : {}),
-    ...(typeof type === 'string' ? { type } : {}),
-  };
-}
-
-function networkError(error: unknown, options: SendOptions, timedOut: boolean, aborted: boolean): Error {
-  if (timedOut) {
-    return new UpstreamError('UPSTREAM_TIMEOUT', `The partner API did not answer within ${options.timeoutMs} ms for ${options.resource}`, {
-      cause: error,
-    });
-  }
-  // The GraphQL request was cancelled by its caller: not an upstream failure. (Ask the combined signal:
-  // yoga's request signal on Node does not always report `aborted` itself.) Yoga recognizes this
-  // DOMException and drops the request quietly.
-  if (aborted) return new DOMException('The caller cancelled the request', 'AbortError');
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
-    return new UpstreamError('UPSTREAM_ERROR', `The partner API answered ${options.resource} with a body over ${MAX_RESPONSE_BYTES} bytes`, {
-      cause: error,
-    });
-  }
-  const reason = typeof code === 'string' ? code : 'connection failed';
-  return new UpstreamError('UPSTREAM_UNAVAILABLE', `The partner API could not be reached (${reason})`, { cause: error });
-}
+export type { Method, SendResult };
 
 export interface PartnerApiOptions {
   /** The API base including `/api/partners/v2.0`. */
   baseUrl: URL;
   credentials: Credentials;
+  /** One attempt, from sending to the last byte of the answer (PODERO_TIMEOUT_MS). */
   timeoutMs: number;
   dispatcher: Dispatcher;
   logger: Logger;
+  retry: RetryPolicy;
+  breaker: PartnerBreaker;
+  telemetry: UpstreamTelemetry;
 }
 
 export interface SessionOptions {
   /** The caller's own Authorization header, forwarded in pass-through mode only. */
   callerAuthorization?: string | undefined;
   signal?: AbortSignal | undefined;
+  /** When the request must be answered (ms since the epoch): no call or retry runs past it (REQUEST_TIMEOUT_MS). */
+  deadline?: number | undefined;
   maxConcurrency: number;
   maxCalls: number;
   /**
@@ -212,11 +93,13 @@ export interface CallOptions {
 }
 
 /** One GraphQL request's access to the partner API. Lives in the request context; never shared. */
+/** One GraphQL request's access to the partner API. Lives in the request context; never shared. */
 export class ApiSession {
   readonly #api: PartnerApiOptions;
   readonly #basePath: string;
   readonly #options: SessionOptions;
   readonly #limit: LimitFunction;
+  readonly #deadline: number;
   #calls = 0;
   /** Where decoders report values they do not understand. */
   readonly reportUnknown: ReportUnknown;
@@ -226,10 +109,11 @@ export class ApiSession {
     this.#basePath = basePath;
     this.#options = options;
     this.#limit = pLimit(options.maxConcurrency);
+    this.#deadline = options.deadline ?? Infinity;
     this.reportUnknown = reportUnknown;
   }
 
-  /** Upstream calls this session has made (a resend after a token renewal is part of its call). */
+  /** Upstream calls this session has made (retries and a resend after a token renewal are part of their call). */
   get calls(): number {
     return this.#calls;
   }
@@ -253,9 +137,8 @@ export class ApiSession {
   }
 
   /**
-   * Sends one call. Nothing is retried — a GET may be repeated safely but a write may have been
-   * executed by an upstream that then failed to answer — except after a 401: upstream executed
-   * nothing, so with renewable credentials the token is renewed once and the call sent once more.
+   * Sends one call: counted against the request's budget and the caller's, then attempted through the
+   * circuit breaker, and — a GET only — attempted again after a retryable failure (resilience.ts).
    */
   exchange(options: CallOptions): Promise<SendResult> {
     return this.#limit(async () => {
@@ -267,32 +150,91 @@ export class ApiSession {
       }
       this.#calls++;
       await this.#options.admit?.();
-      if (options.authenticate === false) return this.#send(options, undefined);
-      const { credentials } = this.#api;
-      const authorization = await credentials.authorization(this.#options.callerAuthorization);
+      const method = options.method ?? 'GET';
+      const observer = this.#api.telemetry.call({ method, route: routeTemplate(options.path) });
       try {
-        return await this.#send(options, authorization);
+        const result = await this.#attempts(options, method, observer);
+        observer.end();
+        return result;
       } catch (error) {
-        if (!(error instanceof UpstreamError && error.status === 401 && credentials.renew)) throw error;
-        const renewed = await credentials.renew(authorization);
-        if (renewed === undefined) throw error;
-        return this.#send(options, renewed);
+        observer.end(error);
+        throw error;
       }
     });
   }
 
-  async #send(options: CallOptions, authorization: string | undefined): Promise<SendResult> {
-    const logger = this.#options.logger ?? this.#api.logger;
-    const method = options.method ?? 'GET';
+  async #attempts(options: CallOptions, method: Method, observer: CallObserver): Promise<SendResult> {
+    const { retry, breaker } = this.#api;
+    // Only a read is sent again: a write that met a 5xx, a timeout or a dropped connection may have
+    // been executed upstream.
+    const retries = method === 'GET' ? retry.retries : 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await breaker.execute(() => this.#authenticated(options, method, observer));
+      } catch (error) {
+        if (attempt >= retries || !isRetryable(error)) throw error;
+        // upstream's Retry-After when it gave one, else full-jitter backoff; never past the deadline.
+        const waitMs = error.retryAfterS !== undefined ? error.retryAfterS * 1000 : backoffMs(attempt, retry);
+        if (Date.now() + waitMs >= this.#deadline) throw error;
+        observer.retry(attempt + 1, error.code, waitMs);
+        this.#logger.debug({ method, path: options.path, code: error.code, attempt: attempt + 1, waitMs }, 'retrying an upstream read');
+        await sleep(waitMs, undefined, { signal: this.#options.signal }).catch(() => {
+          throw new DOMException('The caller cancelled the request', 'AbortError');
+        });
+      }
+    }
+  }
+
+  /**
+   * One attempt with credentials. After a 401 upstream executed nothing, so with renewable credentials
+   * the token is renewed once and the call sent once more — the one resend a write may get.
+   */
+  async #authenticated(options: CallOptions, method: Method, observer: CallObserver): Promise<SendResult> {
+    if (options.authenticate === false) return this.#send(options, method, undefined, observer);
+    const { credentials } = this.#api;
+    const authorization = await this.#beforeDeadline(credentials.authorization(this.#options.callerAuthorization), options);
+    try {
+      return await this.#send(options, method, authorization, observer);
+    } catch (error) {
+      if (!(error instanceof UpstreamError && error.status === 401 && credentials.renew)) throw error;
+      const renewed = await this.#beforeDeadline(credentials.renew(authorization), options);
+      if (renewed === undefined) throw error;
+      return this.#send(options, method, renewed, observer);
+    }
+  }
+
+  get #logger(): Logger {
+    return this.#options.logger ?? this.#api.logger;
+  }
+
+  /** A wait (for an access token) bounded by the request's deadline. */
+  async #beforeDeadline<T>(waiting: Promise<T>, options: CallOptions): Promise<T> {
+    const remaining = this.#deadline - Date.now();
+    if (remaining === Infinity) return waiting;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(deadlineError(options.resource)), Math.max(0, remaining));
+    });
+    try {
+      return await Promise.race([waiting, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #send(options: CallOptions, method: Method, authorization: string | undefined, observer: CallObserver): Promise<SendResult> {
+    const remaining = this.#deadline - Date.now();
+    if (remaining <= 0) throw deadlineError(options.resource);
     const url = new URL(this.#api.baseUrl.origin + this.#basePath + options.path);
     for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, value);
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...observer.headers };
     if (authorization !== undefined) headers.authorization = authorization;
     let body: string | undefined;
     if (options.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.body);
     }
+    const deadlineBound = remaining < this.#api.timeoutMs;
     const started = performance.now();
     try {
       const result = await send(this.#api.dispatcher, {
@@ -300,19 +242,22 @@ export class ApiSession {
         url,
         headers,
         body,
-        timeoutMs: this.#api.timeoutMs,
+        timeoutMs: deadlineBound ? remaining : this.#api.timeoutMs,
+        timeoutReason: deadlineBound ? "before this request's time limit (REQUEST_TIMEOUT_MS) ran out" : undefined,
         signal: this.#options.signal,
         resource: options.resource,
         answers: options.answers,
       });
-      logger.debug({ method, path: options.path, status: result.status, ms: elapsed(started) }, 'upstream call');
+      observer.attempt({ status: result.status }, performance.now() - started);
+      this.#logger.debug({ method, path: options.path, status: result.status, ms: elapsed(started) }, 'upstream call');
       return result;
     } catch (error) {
       if (error instanceof UpstreamError) {
+        observer.attempt(error.status === undefined ? { failure: error.code === 'UPSTREAM_TIMEOUT' ? 'timeout' : 'error' } : { status: error.status }, performance.now() - started);
         // A 4xx is upstream's answer to what the caller asked (an unknown id, another user's device):
         // not a fault to be warned about, and any caller can cause many of them.
         const answered = error.status !== undefined && error.status >= 400 && error.status < 500;
-        logger[answered ? 'debug' : 'warn'](
+        this.#logger[answered ? 'debug' : 'warn'](
           { method, path: options.path, status: error.status, code: error.code, ms: elapsed(started) },
           'upstream call failed',
         );
@@ -320,6 +265,10 @@ export class ApiSession {
       throw error;
     }
   }
+}
+
+function deadlineError(resource: string): UpstreamError {
+  return new UpstreamError('UPSTREAM_TIMEOUT', `This request's time limit (REQUEST_TIMEOUT_MS) ran out before the partner API answered for ${resource}`);
 }
 
 function elapsed(started: number): number {

@@ -6,8 +6,9 @@ export type UpstreamErrorCode =
   | 'NOT_FOUND' // upstream 404
   | 'UNAUTHENTICATED' // upstream 401, or no credentials to send
   | 'FORBIDDEN' // upstream 403
-  | 'UPSTREAM_TIMEOUT' // no complete answer within PODERO_TIMEOUT_MS
-  | 'UPSTREAM_UNAVAILABLE' // refused, reset or otherwise dropped connection
+  | 'UPSTREAM_TIMEOUT' // no complete answer within PODERO_TIMEOUT_MS, or before the request's deadline
+  | 'UPSTREAM_UNAVAILABLE' // refused, reset or dropped connection; 502, 503, 504; or the circuit breaker is open
+  | 'UPSTREAM_RATE_LIMITED' // upstream answered 429 (after retries)
   | 'UPSTREAM_ERROR' // any other non-2xx, or a body that is not what the API documents
   | 'TOO_MANY_UPSTREAM_CALLS' // one GraphQL request asked for more calls than its budget allows
   | 'RATE_LIMITED'; // the caller's budget of upstream calls per minute is spent (src/caller/budget.ts)
@@ -56,6 +57,12 @@ export function codeForStatus(status: number): UpstreamErrorCode {
       return 'FORBIDDEN';
     case 404:
       return 'NOT_FOUND';
+    case 429:
+      return 'UPSTREAM_RATE_LIMITED';
+    case 502:
+    case 503:
+    case 504:
+      return 'UPSTREAM_UNAVAILABLE';
     default:
       return 'UPSTREAM_ERROR';
   }

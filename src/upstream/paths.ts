@@ -17,3 +17,25 @@ export function uuidSegment(value: string, name: string): string {
 export function userPath(orgId: string, userId: string): string {
   return `/org/${uuidSegment(orgId, 'orgId')}/users/${uuidSegment(userId, 'userId')}`;
 }
+
+/** The path parameter that follows each collection, as the partner API's reference names it. */
+const PARAMETERS: Record<string, string> = {
+  org: 'org_id',
+  users: 'user_id',
+  wallboxes: 'wallbox_id',
+  'heat-pumps': 'heat_pump_id',
+  'electric-vehicles': 'electric_vehicle_id',
+  inverters: 'inverter_id',
+  buildings: 'building_id',
+  cues: 'cue_id',
+  'device-onboarding': 'onboarding_session_id',
+};
+
+/**
+ * A path's template, for metric labels and span names: every UUID replaced by its parameter name
+ * (`/org/{org_id}/users/{user_id}/wallboxes/{wallbox_id}`), so a label never holds an id.
+ */
+export function routeTemplate(path: string): string {
+  const segments = path.split('/');
+  return segments.map((segment, i) => (isUuid(segment) ? `{${PARAMETERS[segments[i - 1] ?? ''] ?? 'id'}}` : segment)).join('/');
+}

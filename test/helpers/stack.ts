@@ -1,11 +1,17 @@
 // Starts the simulator and the gateway on port 0 over real HTTP, the way main.ts wires them.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_LIMITS, type CallerAuth, type Limits, type UpstreamAuth } from '../../src/config.js';
 import { callerIdentity } from '../../src/caller/identify.js';
 import { createLogger } from '../../src/logger.js';
 import { createPartnerApi } from '../../src/upstream/index.js';
+import type { UpstreamTelemetry } from '../../src/upstream/telemetry.js';
 import { createGateway } from '../../src/yoga.js';
+import { Lifecycle, createGatewayServer } from '../../src/server.js';
+import { Metrics } from '../../src/observability/metrics.js';
+import { combineTelemetry } from '../../src/upstream/telemetry.js';
+import type { Tracer } from '@opentelemetry/api';
+import { activeTraceIds } from '../../src/observability/tracing.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
 
 export const TEST_CLIENT = { clientId: 'test-client', clientSecret: 'test-client-secret-7f3a9c' };
@@ -30,6 +36,17 @@ export interface GatewayOptions {
   /** How soon an unknown key may make the gateway fetch the key set again (30 s in production). */
   jwksRefetchCooldownMs?: number;
   upstreamCallsPerMinute?: number;
+  retries?: number;
+  breakerCooldownMs?: number;
+  requestTimeoutMs?: number;
+  telemetry?: UpstreamTelemetry;
+  /** Prometheus metrics as in production (GraphQL plugin, upstream telemetry, GET /metrics). */
+  withMetrics?: boolean;
+  tracer?: Tracer;
+  /** The backoff's jitter source (0: retry at once). */
+  random?: () => number;
+  /** Log lines carry the active trace and span ids, as main.ts sets it up when tracing is on. */
+  traceLogs?: boolean;
 }
 
 export interface GraphQLResponse {
@@ -43,18 +60,33 @@ export interface RunningGateway {
   url: string;
   /** Every log line the gateway wrote. */
   logs: string[];
+  metrics: Metrics | undefined;
+  lifecycle: Lifecycle;
+  breaker: ReturnType<typeof createPartnerApi>['breaker'];
   graphql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse>;
   close(): Promise<void>;
 }
 
 export async function startGateway(sim: Simulator, options: GatewayOptions = {}): Promise<RunningGateway> {
   const logs: string[] = [];
-  const logger = createLogger('debug', { write: (line: string) => void logs.push(line) });
+  const logger = createLogger('debug', { write: (line: string) => void logs.push(line) }, options.traceLogs ? { mixin: activeTraceIds } : {});
   const auth: UpstreamAuth =
     options.auth === undefined || options.auth === 'client-credentials'
       ? { mode: 'client-credentials', ...TEST_CLIENT, tokenUrl: sim.tokenUrl }
       : options.auth;
-  const upstream = createPartnerApi({ apiUrl: options.apiUrl ?? sim.apiUrl, auth, timeoutMs: options.timeoutMs ?? 5000, logger, ...(options.now ? { now: options.now } : {}) });
+  const metrics = options.withMetrics ? new Metrics() : undefined;
+  const telemetry = [options.telemetry, metrics?.upstream].filter((t): t is UpstreamTelemetry => t !== undefined);
+  const upstream = createPartnerApi({
+    apiUrl: options.apiUrl ?? sim.apiUrl,
+    auth,
+    timeoutMs: options.timeoutMs ?? 5000,
+    logger,
+    retries: options.retries ?? 2,
+    breakerCooldownMs: options.breakerCooldownMs ?? 5000,
+    ...(options.now ? { now: options.now } : {}),
+    ...(telemetry.length ? { telemetry: combineTelemetry(...telemetry) } : {}),
+    ...(options.random ? { random: options.random } : {}),
+  });
   const yoga = createGateway({
     api: upstream.api,
     logger,
@@ -62,6 +94,7 @@ export async function startGateway(sim: Simulator, options: GatewayOptions = {})
       orgId: 'orgId' in options ? options.orgId : sim.seed.orgId,
       maxConcurrency: options.maxConcurrency ?? 8,
       maxCallsPerRequest: options.maxCallsPerRequest ?? 100,
+      requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
       corsOrigins: options.corsOrigins ?? [],
       limits: { ...DEFAULT_LIMITS, ...options.limits },
       graphiql: options.graphiql ?? true,
@@ -73,13 +106,20 @@ export async function startGateway(sim: Simulator, options: GatewayOptions = {})
     ...(options.callerAuth && options.jwksRefetchCooldownMs !== undefined
       ? { identity: callerIdentity({ auth: options.callerAuth, api: upstream.api, orgId: 'orgId' in options ? options.orgId : sim.seed.orgId, logger, refetchCooldownMs: options.jwksRefetchCooldownMs }) }
       : {}),
+    metrics,
+    tracer: options.tracer,
   });
-  const server = createServer(yoga.requestListener);
+  const lifecycle = new Lifecycle();
+  const server = createGatewayServer({ gateway: yoga.requestListener, lifecycle, metrics });
   await listen(server);
+  lifecycle.phase = 'ready';
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   return {
     url,
     logs,
+    metrics,
+    lifecycle,
+    breaker: upstream.breaker,
     async graphql(query, variables, headers = {}) {
       const response = await fetch(url, {
         method: 'POST',

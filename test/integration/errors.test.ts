@@ -89,7 +89,7 @@ describe('upstream failures', () => {
     ['401', { status: 401, body: { detail: 'Unauthorized' } }, 'UNAUTHENTICATED', 401],
     ['403', { status: 403, body: { detail: 'You do not have permission to perform this action.' } }, 'FORBIDDEN', 403],
     ['500', { status: 500, body: { detail: 'Internal Server Error' } }, 'UPSTREAM_ERROR', 500],
-    ['502 with an HTML body', { status: 502, body: '<html>Bad Gateway</html>' }, 'UPSTREAM_ERROR', 502],
+    ['502 with an HTML body (after its retries)', { status: 502, body: '<html>Bad Gateway</html>' }, 'UPSTREAM_UNAVAILABLE', 502],
     ['a body that is not JSON', { rawBody: '{"connection_status": "ok", ' }, 'UPSTREAM_ERROR', 200],
     ['a JSON array instead of an object', { rawBody: '[]' }, 'UPSTREAM_ERROR', 200],
     ['a wallbox without its required created_at', { rawBody: JSON.stringify({ id: WALLBOX_IDS.full, connection_status: 'ok' }) }, 'UPSTREAM_ERROR', 200],

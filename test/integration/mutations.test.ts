@@ -233,8 +233,8 @@ describe('boost', () => {
 
   it('keeps the outcome when the read after the boost fails: BoostStarted with a null wallbox and the error', async () => {
     // The settings change fills the request's loader, so the boost's "before" read needs no GET; the
-    // one GET, the read after the boost, fails.
-    sim.injectFault({ route: WALLBOX_GET, status: 503, body: { detail: 'maintenance' }, times: 1 });
+    // one GET, the read after the boost, fails (a 500: not retried).
+    sim.injectFault({ route: WALLBOX_GET, status: 500, body: { detail: 'maintenance' }, times: 1 });
     const { body } = await gateway.graphql(`mutation {
       pre: updateWallbox(input: { userId: "${ANNA}", id: "${WALLBOX_IDS.annaCarport}", comment: "before boost" }) { id }
       boostWallbox(userId: "${ANNA}", id: "${WALLBOX_IDS.annaCarport}") { __typename ... on BoostStarted { wallbox { id } } }

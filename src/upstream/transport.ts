@@ -1,0 +1,143 @@
+// One HTTP exchange with the partner API: the request, its timeout, and every way it can fail mapped
+// to an UpstreamError. No retries, no credentials, no sessions here: that is client.ts's.
+import { Agent, type Dispatcher } from 'undici';
+import { UpstreamError, codeForStatus } from './errors.js';
+import { retryAfterMs } from './resilience.js';
+
+/** Bodies above this size are refused: no documented response comes anywhere near it. */
+const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+/** How much of an error body is read to find upstream's explanation. */
+const MAX_ERROR_DETAIL_CHARS = 2000;
+
+export function createAgent(): Agent {
+  return new Agent({
+    keepAliveTimeout: 10_000,
+    keepAliveMaxTimeout: 60_000,
+    // Bounds sockets per origin under load; excess calls queue in the pool instead of opening more.
+    connections: 128,
+    maxResponseSize: MAX_RESPONSE_BYTES,
+  });
+}
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface SendOptions {
+  method: Method;
+  url: URL;
+  headers: Record<string, string>;
+  body?: string | undefined;
+  timeoutMs: number;
+  /** Aborts the call when the GraphQL request that needs it goes away. */
+  signal?: AbortSignal | undefined;
+  /** Names the resource in error messages, e.g. "wallbox 3c90…". Never a URL with a query string. */
+  resource: string;
+  /** Non-2xx statuses that are answers, not failures (e.g. 409 from boost): returned with their body. */
+  answers?: readonly number[] | undefined;
+  /** Says why the call may not take longer, for the timeout's message (default: `within <timeoutMs> ms`). */
+  timeoutReason?: string | undefined;
+}
+
+export interface SendResult {
+  status: number;
+  /** Parsed JSON body, or undefined for an empty body (204). */
+  body: unknown;
+}
+
+/**
+ * One HTTP exchange with timeout and error mapping. Every non-2xx status, network failure, timeout
+ * and unparseable body becomes an UpstreamError; the caller sees either a 2xx with JSON or an error.
+ * (401 is returned as an error too: the session decides whether renewing the token can help.)
+ */
+export async function send(dispatcher: Dispatcher, options: SendOptions): Promise<SendResult> {
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  let response: Dispatcher.ResponseData;
+  let text: string;
+  try {
+    response = await dispatcher.request({
+      origin: options.url.origin,
+      path: options.url.pathname + options.url.search,
+      method: options.method,
+      headers: options.headers,
+      body: options.body,
+      signal,
+    });
+    text = await response.body.text();
+  } catch (error) {
+    throw networkError(error, options, timeout.aborted, signal.aborted);
+  }
+
+  const { statusCode: status } = response;
+  if ((status >= 200 && status < 300) || options.answers?.includes(status)) {
+    if (text === '') return { status, body: undefined };
+    try {
+      return { status, body: JSON.parse(text) as unknown };
+    } catch (cause) {
+      throw new UpstreamError('UPSTREAM_ERROR', `The partner API answered ${options.resource} with a body that is not JSON`, {
+        status,
+        cause,
+      });
+    }
+  }
+  throw statusError(status, text, options.resource, response.headers['retry-after']);
+}
+
+function statusError(status: number, text: string, resource: string, retryAfter: string | string[] | undefined): UpstreamError {
+  const code = codeForStatus(status);
+  const detail = errorDetail(text);
+  const message = {
+    NOT_FOUND: `The partner API has no ${resource}`,
+    UNAUTHENTICATED: `The partner API rejected the credentials (401)`,
+    FORBIDDEN: `The partner API refused access to ${resource} (403)`,
+    UPSTREAM_RATE_LIMITED: `The partner API is throttling this gateway (429) for ${resource}`,
+  }[code as string] ?? `The partner API answered ${status} for ${resource}`;
+  // 429 and 503 may say when to come back (seconds, or an HTTP date: RFC 9110 §10.2.3).
+  const waitMs = retryAfterMs(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+  return new UpstreamError(code, message, { status, detail, ...(waitMs === undefined ? {} : { retryAfterS: Math.ceil(waitMs / 1000) }) });
+}
+
+/**
+ * Upstream's error body is undocumented. The API looks like django-ninja (see the digest, §9), which
+ * answers `{"detail": "..."}` or `{"detail": [{"loc": [...], "msg": "..."}]}`; keep that `detail` when
+ * it is there, and otherwise nothing: an unknown body is not echoed to callers.
+ */
+function errorDetail(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    const { detail } = (JSON.parse(text) ?? {}) as { detail?: unknown };
+    if (typeof detail === 'string') return detail.slice(0, MAX_ERROR_DETAIL_CHARS);
+    // Validation errors: keep where and what (pydantic's loc/msg/type), never the `input` echoed back.
+    if (Array.isArray(detail)) return detail.slice(0, 50).map(validationItem);
+  } catch {
+    // not JSON: nothing to keep
+  }
+  return undefined;
+}
+
+function validationItem(item: unknown): { loc?: unknown; msg?: unknown; type?: unknown } {
+  const { loc, msg, type } = (item ?? {}) as Record<string, unknown>;
+  return {
+    ...(Array.isArray(loc) ? { loc: loc.filter((p) => typeof p === 'string' || typeof p === 'number') } : {}),
+    ...(typeof msg === 'string' ? { msg: msg.slice(0, MAX_ERROR_DETAIL_CHARS) } : {}),
+    ...(typeof type === 'string' ? { type } : {}),
+  };
+}
+
+function networkError(error: unknown, options: SendOptions, timedOut: boolean, aborted: boolean): Error {
+  if (timedOut) {
+    return new UpstreamError('UPSTREAM_TIMEOUT', `The partner API did not answer ${options.timeoutReason ?? `within ${options.timeoutMs} ms`} for ${options.resource}`, {
+      cause: error,
+    });
+  }
+  // The GraphQL request was cancelled by its caller: not an upstream failure. Yoga recognizes this
+  // DOMException and drops the request quietly.
+  if (aborted) return new DOMException('The caller cancelled the request', 'AbortError');
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
+    return new UpstreamError('UPSTREAM_ERROR', `The partner API answered ${options.resource} with a body over ${MAX_RESPONSE_BYTES} bytes`, {
+      cause: error,
+    });
+  }
+  const reason = typeof code === 'string' ? code : 'connection failed';
+  return new UpstreamError('UPSTREAM_UNAVAILABLE', `The partner API could not be reached (${reason})`, { cause: error });
+}
