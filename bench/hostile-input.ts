@@ -9,7 +9,7 @@
 // each and report RSS growth. `--root` runs another checkout's gateway (e.g. the commit before a
 // change) with the same attacks, so before/after figures are measured the same way.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliDecompressSync } from 'node:zlib';
@@ -42,7 +42,9 @@ interface Gateway {
 }
 
 async function startGateway(env: Record<string, string> = {}): Promise<Gateway> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // What `npm start` runs; a checkout from before the build existed runs its sources through tsx.
+  const entry = existsSync(resolve(ROOT, 'dist/main.js')) ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, entry, {
     cwd: ROOT,
     // eslint-disable-next-line no-restricted-properties -- a child process needs a PATH, not configuration
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...EXTRA_ENV, ...env },

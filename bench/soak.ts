@@ -73,9 +73,9 @@ function median(values: number[]): number {
  */
 const HEAP_CEILING = '--max-old-space-size=256';
 
-/** Starts the gateway the way `npm start` runs it, pointed at the simulator; resolves with its endpoint. */
+/** Starts the gateway the way `npm start` runs it (dist/main.js), pointed at the simulator; resolves with its endpoint. */
 function startGateway(sim: Simulator, log: (line: string) => void): Promise<{ child: ChildProcess; endpoint: string }> {
-  const child = spawn(process.execPath, [HEAP_CEILING, '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [HEAP_CEILING, 'dist/main.js'], {
     cwd: ROOT,
     env: {
       // eslint-disable-next-line no-restricted-properties -- a child process needs a PATH, not configuration

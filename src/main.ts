@@ -9,9 +9,8 @@ import { Lifecycle, createGatewayServer, createMetricsServer, drain } from './se
 import { createPartnerApi } from './upstream/index.js';
 import { combineTelemetry } from './upstream/telemetry.js';
 import { createGateway } from './yoga.js';
-import { demoMutation, demoQuery, exampleQuery } from './example-query.js';
-import { DEMO_CLIENT, startSimulator, type Simulator } from './simulator/server.js';
-import { USER_IDS, WALLBOX_IDS } from './simulator/seed.js';
+import { exampleQuery } from './example-query.js';
+import type { Demo } from './demo.js';
 
 let config: Config;
 try {
@@ -25,16 +24,17 @@ try {
 const tracing: TracingSetup | undefined = config.tracing && startTracing(config.tracing);
 const logger = createLogger(config.logLevel, undefined, tracing ? { mixin: activeTraceIds } : {});
 const lifecycle = new Lifecycle();
-let simulator: Simulator | undefined;
+let demo: Demo | undefined;
 let apiUrl: URL;
 let auth: UpstreamAuth;
 let orgId = config.orgId;
 
 if (config.upstream.mode === 'demo') {
-  simulator = await startSimulator();
-  apiUrl = simulator.apiUrl;
-  auth = { mode: 'client-credentials', ...DEMO_CLIENT, tokenUrl: simulator.tokenUrl };
-  orgId ??= simulator.seed.orgId;
+  // Imported here, not above: the simulator and its seed are loaded only in demo mode.
+  const { startDemo } = await import('./demo.js');
+  demo = await startDemo();
+  ({ apiUrl, auth } = demo);
+  orgId ??= demo.orgId;
   logger.info({ apiUrl: apiUrl.href }, 'demo mode: no PODERO_API_URL is set, so the gateway uses the embedded partner API simulator');
 } else {
   ({ apiUrl, auth } = config.upstream);
@@ -55,7 +55,7 @@ const yoga = createGateway({
   api: upstream.api,
   config: { ...config, orgId },
   logger,
-  examples: simulator ? [demoQuery(), demoMutation()] : [exampleQuery],
+  examples: demo ? demo.examples : [exampleQuery],
   metrics,
   tracer: tracing?.tracer,
 });
@@ -77,18 +77,7 @@ await Promise.race([upstream.warmUp(), new Promise((resolve) => setTimeout(resol
 lifecycle.phase = 'ready';
 logger.info({ endpoint, callerAuth: config.auth ? config.auth.jwksUrl.origin : 'off', tracing: Boolean(tracing), metricsPort: config.metricsPort ?? port }, 'gateway ready');
 
-if (simulator) {
-  process.stdout.write(
-    `\nPodero GraphQL gateway, demo mode (embedded partner API simulator at ${apiUrl.href}; seeded data, nothing leaves this machine)\n\n` +
-      `  GraphiQL   ${endpoint}   (open it in a browser: the example query below, and an example mutation, are loaded)\n\n` +
-      `${demoQuery()
-        .split('\n')
-        .map((line) => `  ${line}`)
-        .join('\n')}\n\n` +
-      `  curl -s ${endpoint} -H 'content-type: application/json' \\\n` +
-      `    -d '{"query":"{ wallbox(userId: \\"${USER_IDS.anna}\\", id: \\"${WALLBOX_IDS.full}\\") { id connectionStatus chargeRateW owner { firstName } } }"}'\n\n`,
-  );
-}
+if (demo) process.stdout.write(demo.banner(endpoint));
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
@@ -97,7 +86,7 @@ async function shutdown(signal: string): Promise<void> {
   logger.info({ signal }, 'shutting down');
   // In-flight requests are answered within REQUEST_TIMEOUT_MS by construction; a little more for the last bytes.
   await drain({ lifecycle, servers, delayMs: config.shutdownDelayMs, graceMs: config.requestTimeoutMs + 2000, logger });
-  await Promise.allSettled([upstream.close(), simulator?.close(), tracing?.shutdown()]);
+  await Promise.allSettled([upstream.close(), demo?.simulator.close(), tracing?.shutdown()]);
   logger.info('stopped');
   process.exit(0);
 }

@@ -1,12 +1,13 @@
-// The real entry point (src/main.ts) in a child process, the way `npm start` runs it: for e2e tests.
+// The real entry point in a child process, the way `npm start` runs it (node dist/main.js, built by
+// test/setup/build.ts): for e2e tests.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Starts src/main.ts the way `npm start` does, with exactly the given environment (plus PATH). */
+/** Starts dist/main.js the way `npm start` does, with exactly the given environment (plus PATH). */
 export function startMain(env: Record<string, string>): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  return spawn(process.execPath, ['dist/main.js'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
   });

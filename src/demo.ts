@@ -1,0 +1,70 @@
+// Demo mode, loaded only when no PODERO_API_URL is set: the embedded simulator as the partner API,
+// GraphiQL tabs that name its seeded devices, and the banner `npm start` prints. Nothing here is
+// loaded (or shipped into memory) when the gateway talks to a real partner API.
+import type { UpstreamAuth } from './config.js';
+import { SELECTION } from './example-query.js';
+import { DEMO_CLIENT, startSimulator, type Simulator } from './simulator/server.js';
+import { USER_IDS, WALLBOX_IDS } from './simulator/seed.js';
+
+export interface Demo {
+  simulator: Simulator;
+  apiUrl: URL;
+  auth: UpstreamAuth;
+  orgId: string;
+  /** The operations GraphiQL opens with, one tab each. */
+  examples: string[];
+  /** What `npm start` prints once the gateway listens at `endpoint`. */
+  banner(endpoint: string): string;
+}
+
+export async function startDemo(): Promise<Demo> {
+  const simulator = await startSimulator();
+  const apiUrl = simulator.apiUrl;
+  return {
+    simulator,
+    apiUrl,
+    auth: { mode: 'client-credentials', ...DEMO_CLIENT, tokenUrl: simulator.tokenUrl },
+    orgId: simulator.seed.orgId,
+    examples: [demoQuery(), demoMutation()],
+    banner: (endpoint) =>
+      `\nPodero GraphQL gateway, demo mode (embedded partner API simulator at ${apiUrl.href}; seeded data, nothing leaves this machine)\n\n` +
+      `  GraphiQL   ${endpoint}   (open it in a browser: the example query below, and an example mutation, are loaded)\n\n` +
+      `${demoQuery()
+        .split('\n')
+        .map((line) => `  ${line}`)
+        .join('\n')}\n\n` +
+      `  curl -s ${endpoint} -H 'content-type: application/json' \\\n` +
+      `    -d '{"query":"{ wallbox(userId: \\"${USER_IDS.anna}\\", id: \\"${WALLBOX_IDS.full}\\") { id connectionStatus chargeRateW owner { firstName } } }"}'\n\n`,
+  };
+}
+
+/** A seeded wallbox: Anna Berger's Easee, every field populated. */
+export function demoQuery(): string {
+  return `# A wallbox from the simulator's seeded data (demo mode).
+query Wallbox {
+  wallbox(userId: "${USER_IDS.anna}", id: "${WALLBOX_IDS.full}") ${SELECTION}
+}
+`;
+}
+
+/** A mutation for the demo's second tab: settings on a plugged-in, idle wallbox, then a boost. */
+export function demoMutation(): string {
+  const wallbox = `userId: "${USER_IDS.anna}", id: "${WALLBOX_IDS.annaCarport}"`;
+  return `# Change settings of a seeded wallbox, then start a boost ("charge now") on it.
+# The simulator keeps the change: run the query tab again to see it.
+mutation ChargeNow {
+  updateWallbox(input: { ${wallbox}, chargeTargetMax: 90, comment: "Boost before the trip" }) {
+    id
+    chargeTargetMax
+    comment
+    updatedAt
+  }
+  boostWallbox(${wallbox}) {
+    __typename
+    ... on BoostStarted { wallbox { boostState isCharging chargeRateW } }
+    ... on BoostArmed { wallbox { boostForNextSession } }
+    ... on BoostRejected { state reason }
+  }
+}
+`;
+}
