@@ -38,6 +38,10 @@ export interface Config {
   metricsPort: number | undefined;
   /** OpenTelemetry traces over OTLP/HTTP; absent: no tracing. */
   tracing: Tracing | undefined;
+  /** How long an upstream read may be shared between requests; 0: not at all. */
+  cacheTtlMs: number;
+  /** Redis, for state replicas share (APQ documents, cached reads, callers' budgets); absent: each process keeps its own. */
+  redisUrl: URL | undefined;
   /** Browser origins allowed to call the gateway cross-origin (CORS); none by default. */
   corsOrigins: string[];
   /** What one request may cost before it runs (see src/plugins/use-operation-limits.ts). */
@@ -202,6 +206,14 @@ const Env = z.object({
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalText,
   OTEL_SERVICE_NAME: optionalText.transform((v) => v ?? 'podero-graphql-gateway'),
   OTEL_SDK_DISABLED: flag(false),
+  PODERO_CACHE_TTL_MS: integer(0, 600_000, 0),
+  REDIS_URL: optionalText.pipe(
+    z
+      .string()
+      .refine((v) => URL.canParse(v) && ['redis:', 'rediss:'].includes(new URL(v).protocol), 'a redis:// or rediss:// URL')
+      .transform((v) => new URL(v))
+      .optional(),
+  ),
   CORS_ORIGINS: origins,
   MAX_REQUEST_BYTES: integer(1024, 64 * 1024 * 1024, DEFAULT_LIMITS.requestBytes),
   MAX_TOKENS: integer(10, 1_000_000, DEFAULT_LIMITS.tokens),
@@ -248,6 +260,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       (e.OTEL_EXPORTER_OTLP_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) !== undefined && !e.OTEL_SDK_DISABLED
         ? { serviceName: e.OTEL_SERVICE_NAME }
         : undefined,
+    cacheTtlMs: e.PODERO_CACHE_TTL_MS,
+    redisUrl: e.REDIS_URL,
     corsOrigins: e.CORS_ORIGINS,
     limits: {
       requestBytes: e.MAX_REQUEST_BYTES,

@@ -1,12 +1,17 @@
 // Per-request DataLoaders: within one GraphQL request the same resource costs one upstream call, however
 // many times it is asked for (aliases, fragments, entity references). Created per request, so nothing
 // cached here outlives the request or is seen by another caller.
+//
+// Each loader keys its cache by the upstream path it reads, so that a write this request makes drops
+// exactly the reads it touched (ApiSession.onWrite): no mutation has to remember to invalidate.
 import DataLoader from 'dataloader';
 import { mayActOnUser, type Caller } from './caller/caller.js';
 import type { ApiSession } from './upstream/client.js';
 import { UpstreamError } from './upstream/errors.js';
+import { userPath } from './upstream/paths.js';
+import { related } from './upstream/read-cache.js';
 import { fetchUser, fetchUsers, type Owner, type UserKey } from './upstream/users.js';
-import { fetchWallbox, type Wallbox, type WallboxKey } from './upstream/wallboxes.js';
+import { fetchWallbox, wallboxPath, type Wallbox, type WallboxKey } from './upstream/wallboxes.js';
 
 export interface Loaders {
   wallbox: DataLoader<WallboxKey, Wallbox, string>;
@@ -41,15 +46,26 @@ export function createLoaders(api: ApiSession, options: LoaderOptions): Loaders 
     }
     return record;
   };
+  const byPath = <K, V>(batch: (keys: readonly K[]) => Promise<(V | Error)[]>, pathOf: (key: K) => string) => pathLoader(api, batch, pathOf);
   return {
-    wallbox: new DataLoader(perKey((key: WallboxKey) => fetchWallbox(api, key).then(visible((w) => w.owner.id))), {
-      cacheKeyFn: (k) => `${k.orgId}/${k.userId}/${k.id}/${k.includeDeleted ? 'with-deleted' : 'live'}`,
-    }),
-    user: new DataLoader(
+    wallbox: byPath(
+      perKey((key: WallboxKey) => fetchWallbox(api, key).then(visible((w) => w.owner.id))),
+      (k) => `${wallboxPath(k)}${k.includeDeleted ? '?include_deleted=true' : ''}`,
+    ),
+    user: byPath(
       async (keys: readonly UserKey[]) => (await loadUsers(api, keys, options.userListThreshold)).map((u) => (u instanceof Error ? u : catching(() => visible<Owner>((o) => o.id)(u)))),
-      { cacheKeyFn: (k) => `${k.orgId}/${k.userId}` },
+      (k) => userPath(k.orgId, k.userId),
     ),
   };
+}
+
+/** A DataLoader cached by upstream path (`path?query`), dropping what the session's writes touch. */
+function pathLoader<K, V>(api: ApiSession, batch: (keys: readonly K[]) => Promise<(V | Error)[]>, pathOf: (key: K) => string): DataLoader<K, V, string> {
+  const cache = new Map<string, Promise<V>>();
+  api.onWrite((touched) => {
+    for (const key of [...cache.keys()]) if (related(key.split('?', 1)[0]!, touched)) cache.delete(key);
+  });
+  return new DataLoader(batch, { cacheKeyFn: pathOf, cacheMap: cache });
 }
 
 function catching<T>(run: () => T): T | Error {
@@ -88,7 +104,3 @@ async function loadUsers(api: ApiSession, keys: readonly UserKey[], listThreshol
   );
 }
 
-/** After a write to a wallbox: no copy read before the write survives in this request's loader. */
-export function forgetWallbox(loaders: Loaders, key: Omit<WallboxKey, 'includeDeleted'>): void {
-  loaders.wallbox.clear({ ...key, includeDeleted: true }).clear({ ...key, includeDeleted: false });
-}

@@ -1,7 +1,6 @@
 // Pending actions are a union that upstream plans to grow (digest §5): clients get an interface, one
 // type per code the gateway knows, and UnknownAction for any other, so a new code never breaks them.
 import { builder } from './builder.js';
-import type { Context } from '../context.js';
 import { InputProblems, checkReturnUrl } from './input.js';
 import { cueFromResolutionUrl, isCueSecret, reportCueOutcome, resolveCue, type Cue } from '../upstream/cues.js';
 import type { DeviceAction, ResolutionLink } from '../upstream/wallboxes.js';
@@ -125,20 +124,16 @@ const ReportActionOutcomePayload = builder.objectRef<{ actionId: string }>('Repo
 });
 
 /**
- * Validates the input (the cue it names, and whatever else `check` adds), then runs the call. Pending
- * actions are part of a wallbox, and which one the cue does not say: whatever the outcome, no wallbox
- * read before stays cached in the request.
+ * Validates the input (the cue it names, and whatever else `check` adds), then runs the call. (Pending
+ * actions are part of a device, and which one the cue does not say: the cue calls drop every read
+ * held, src/upstream/cues.ts.)
  */
-async function onCue<T>(ctx: Context, input: CueInput, check: (problems: InputProblems) => void, run: (cue: Cue) => Promise<T>): Promise<T> {
+async function onCue<T>(input: CueInput, check: (problems: InputProblems) => void, run: (cue: Cue) => Promise<T>): Promise<T> {
   const problems = new InputProblems();
   const cue = cueOf(input, problems);
   check(problems);
   problems.throwIfAny();
-  try {
-    return await run(cue!);
-  } finally {
-    ctx.loaders.wallbox.clearAll();
-  }
+  return run(cue!);
 }
 
 builder.mutationField('startAction', (t) =>
@@ -153,7 +148,6 @@ builder.mutationField('startAction', (t) =>
     authScopes: { anyCaller: true },
     resolve: (_root, { input }, ctx) =>
       onCue(
-        ctx,
         input,
         (problems) => {
           checkReturnUrl(problems, 'successUrl', input.successUrl);
@@ -183,7 +177,6 @@ builder.mutationField('reportActionOutcome', (t) =>
     authScopes: { anyCaller: true },
     resolve: (_root, { input }, ctx) =>
       onCue(
-        ctx,
         input,
         () => {},
         async (cue) => ({

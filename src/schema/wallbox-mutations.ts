@@ -10,7 +10,6 @@ import { WallboxRef, wallboxKey } from './wallbox.js';
 import { BoostRejectionReasonEnum, BoostStateEnum, PriceZoneEnum } from './enums.js';
 import { InputProblems, checkReturnUrl, orgIdOf, userIdOf } from './input.js';
 import { ORG_ID_DESCRIPTION, USER_ID_DESCRIPTION, deviceArgs, userArgs, userScopes } from './scopes.js';
-import { forgetWallbox } from '../loaders.js';
 import type { Context } from '../context.js';
 import {
   boostWallbox,
@@ -80,18 +79,10 @@ function settingsFrom(input: UpdateInput): WallboxSettings {
   return settings as WallboxSettings;
 }
 
-/** Runs a write to a wallbox; whatever its outcome, no copy read before it survives in the request. */
-async function writing<T>(ctx: Context, key: WallboxKey, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } finally {
-    forgetWallbox(ctx.loaders, key);
-  }
-}
-
 /** Applies settings; later reads in the same operation are served the wallbox upstream answered with. */
 async function applySettings(ctx: Context, key: WallboxKey, settings: WallboxSettings): Promise<Wallbox> {
-  const updated = await writing(ctx, key, () => updateWallbox(ctx.api, key, settings));
+  // The write drops the wallbox from the request's loader (ApiSession.onWrite); its answer takes the place.
+  const updated = await updateWallbox(ctx.api, key, settings);
   ctx.loaders.wallbox.prime(key, updated);
   return updated;
 }
@@ -188,7 +179,7 @@ builder.mutationField('boostWallbox', (t) =>
       // wallbox after the boost; the state before (is a vehicle plugged in? digest §4.3) decides only
       // when that read fails. A wallbox that cannot be read first is not boosted.
       const before = await ctx.loaders.wallbox.load(key);
-      const outcome = await writing(ctx, key, () => boostWallbox(ctx.api, key));
+      const outcome = await boostWallbox(ctx.api, key);
       if (!outcome.accepted) return { kind: 'rejected', state: outcome.state, reason: outcome.reason };
       // The loader keeps this read (or its error) for the result's `wallbox` field: one GET.
       const after = await ctx.loaders.wallbox.load(key).catch(() => undefined);
@@ -210,7 +201,7 @@ builder.mutationField('cancelWallboxBoost', (t) =>
     authScopes: (_root, args, ctx) => userScopes(args, ctx),
     resolve: async (_root, args, ctx) => {
       const key = wallboxKey(args, ctx);
-      await writing(ctx, key, () => cancelWallboxBoost(ctx.api, key));
+      await cancelWallboxBoost(ctx.api, key);
       return ctx.loaders.wallbox.load(key);
     },
   }),

@@ -1,5 +1,6 @@
 // Where the Authorization header of an upstream call comes from. Three modes (see config.ts):
 // a static token, OAuth2 client credentials, or the caller's own header passed through.
+import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../logger.js';
 import { send } from './transport.js';
@@ -9,6 +10,11 @@ export interface Credentials {
   /** The Authorization header value for one call. Rejects with UNAUTHENTICATED when there is none. */
   authorization(callerAuthorization: string | undefined): Promise<string>;
   /**
+   * Whose view of the partner API a call has, for sharing cached reads: one view for the
+   * organization's own credentials, one per caller's header in pass-through mode, none without one.
+   */
+  partition(callerAuthorization: string | undefined): string | undefined;
+  /**
    * Called after upstream answered 401 to a call made with `used`. Resolves to a fresh header to retry
    * with once, or undefined when renewing cannot help. Absent for credentials that cannot be renewed.
    */
@@ -17,7 +23,7 @@ export interface Credentials {
 
 export function staticToken(token: string): Credentials {
   const header = `Bearer ${token}`;
-  return { authorization: () => Promise.resolve(header) };
+  return { authorization: () => Promise.resolve(header), partition: () => 'organization' };
 }
 
 /** The caller's own header goes upstream as it came; a caller without one never causes a call. */
@@ -31,6 +37,8 @@ export function passThrough(): Credentials {
       }
       return Promise.resolve(callerAuthorization);
     },
+    // A digest, so the cache never holds a caller's token.
+    partition: (callerAuthorization) => (callerAuthorization ? createHash('sha256').update(callerAuthorization).digest('base64url') : undefined),
   };
 }
 
@@ -85,6 +93,10 @@ export class ClientCredentials implements Credentials {
       this.#inFlight = undefined;
     });
     return this.#inFlight;
+  }
+
+  partition(): string {
+    return 'organization';
   }
 
   renew(used: string): Promise<string | undefined> {

@@ -16,6 +16,7 @@ import { UpstreamError } from './errors.js';
 import { routeTemplate } from './paths.js';
 import { backoffMs, isRetryable, type PartnerBreaker, type RetryPolicy } from './resilience.js';
 import type { CallObserver, UpstreamTelemetry } from './telemetry.js';
+import { EVERYTHING, type CachedRead, type SharedReads } from './read-cache.js';
 import { send, type Method, type SendResult } from './transport.js';
 
 export type { Method, SendResult };
@@ -31,6 +32,8 @@ export interface PartnerApiOptions {
   retry: RetryPolicy;
   breaker: PartnerBreaker;
   telemetry: UpstreamTelemetry;
+  /** Reads shared between requests for a few seconds (PODERO_CACHE_TTL_MS); absent: off. */
+  reads?: SharedReads | undefined;
 }
 
 export interface SessionOptions {
@@ -90,7 +93,15 @@ export interface CallOptions {
   answers?: readonly number[];
   /** False for the few endpoints that authenticate by other means (a cue's secret): no Authorization is sent. */
   authenticate?: boolean;
+  /**
+   * A write whose reach its path does not show (resolving an action changes some device's actions):
+   * every read held is dropped after it. Other writes drop the reads their path touches.
+   */
+  invalidates?: 'everything';
 }
+
+/** What a write touched: a path (and what sits above or below it), or EVERYTHING (read-cache.ts). */
+export type WriteListener = (touched: string) => void;
 
 /** One GraphQL request's access to the partner API. Lives in the request context; never shared. */
 /** One GraphQL request's access to the partner API. Lives in the request context; never shared. */
@@ -100,6 +111,7 @@ export class ApiSession {
   readonly #options: SessionOptions;
   readonly #limit: LimitFunction;
   readonly #deadline: number;
+  readonly #writeListeners: WriteListener[] = [];
   #calls = 0;
   /** Where decoders report values they do not understand. */
   readonly reportUnknown: ReportUnknown;
@@ -137,10 +149,29 @@ export class ApiSession {
   }
 
   /**
+   * Called after each write this session sends, whatever its outcome: whoever holds reads from
+   * before it (the request's loaders) drops what it touched. Invalidation belongs here, with the
+   * calls, so a new mutation is correct by default.
+   */
+  onWrite(listener: WriteListener): void {
+    this.#writeListeners.push(listener);
+  }
+
+  /**
    * Sends one call: counted against the request's budget and the caller's, then attempted through the
    * circuit breaker, and — a GET only — attempted again after a retryable failure (resilience.ts).
+   * With the read cache on, a GET is first looked up, or joins an identical one in flight.
    */
   exchange(options: CallOptions): Promise<SendResult> {
+    const method = options.method ?? 'GET';
+    if (method === 'GET' && this.#api.reads && options.authenticate !== false) {
+      const partition = this.#api.credentials.partition(this.#options.callerAuthorization);
+      if (partition !== undefined) return this.#sharedRead(this.#api.reads, partition, options);
+    }
+    return this.#call(options, method, false);
+  }
+
+  #call(options: CallOptions, method: Method, detached: boolean): Promise<SendResult> {
     return this.#limit(async () => {
       if (this.#calls >= this.#options.maxCalls) {
         throw new UpstreamError(
@@ -150,35 +181,85 @@ export class ApiSession {
       }
       this.#calls++;
       await this.#options.admit?.();
-      const method = options.method ?? 'GET';
       const observer = this.#api.telemetry.call({ method, route: routeTemplate(options.path) });
       try {
-        const result = await this.#attempts(options, method, observer);
+        const result = await this.#attempts(options, method, observer, detached);
         observer.end();
         return result;
       } catch (error) {
         observer.end(error);
         throw error;
+      } finally {
+        if (method !== 'GET') await this.#wrote(options.invalidates === 'everything' ? EVERYTHING : options.path);
       }
     });
   }
 
-  async #attempts(options: CallOptions, method: Method, observer: CallObserver): Promise<SendResult> {
+  async #wrote(touched: string): Promise<void> {
+    for (const listener of this.#writeListeners) listener(touched);
+    await this.#api.reads?.invalidate(touched).catch((error: unknown) => this.#logger.warn({ err: error }, 'could not drop cached reads after a write'));
+  }
+
+  /**
+   * A GET through the shared cache: a fresh cached answer costs no call (and no budget); else the
+   * first request to ask makes the call — detached from its own caller and deadline, since others
+   * may join it — and the rest wait for it, each within its own deadline.
+   */
+  async #sharedRead(reads: SharedReads, partition: string, options: CallOptions): Promise<SendResult> {
+    const query = options.query ? new URLSearchParams(options.query).toString() : '';
+    const cached = await reads.store.get(partition, options.path, query);
+    if (cached) return cached;
+    const key = `${partition} ${options.path}?${query}`;
+    let flight = reads.flights.get(key);
+    if (!flight) {
+      const generation = reads.generation;
+      const promise = this.#call(options, 'GET', true).then(async (read): Promise<CachedRead> => {
+        // Not kept if a write came in meanwhile: the answer may be from before it.
+        if (generation === reads.generation) await reads.store.set(partition, options.path, query, read, reads.ttlMs);
+        return read;
+      });
+      flight = { path: options.path, promise };
+      reads.flights.set(key, flight);
+      void promise.then(
+        () => reads.flights.delete(key),
+        () => reads.flights.delete(key),
+      );
+    }
+    return this.#waitFor(flight.promise, options);
+  }
+
+  /** A shared call's answer, as far as this request can wait: until its deadline, or until its caller leaves. */
+  async #waitFor<T>(shared: Promise<T>, options: CallOptions): Promise<T> {
+    const signal = this.#options.signal;
+    if (signal?.aborted) throw new DOMException('The caller cancelled the request', 'AbortError');
+    let onAbort: (() => void) | undefined;
+    const gone = new Promise<never>((_resolve, reject) => {
+      onAbort = () => reject(new DOMException('The caller cancelled the request', 'AbortError'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await this.#beforeDeadline(Promise.race([shared, gone]), options);
+    } finally {
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async #attempts(options: CallOptions, method: Method, observer: CallObserver, detached: boolean): Promise<SendResult> {
     const { retry, breaker } = this.#api;
     // Only a read is sent again: a write that met a 5xx, a timeout or a dropped connection may have
     // been executed upstream.
     const retries = method === 'GET' ? retry.retries : 0;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await breaker.execute(() => this.#authenticated(options, method, observer));
+        return await breaker.execute(() => this.#authenticated(options, method, observer, detached));
       } catch (error) {
         if (attempt >= retries || !isRetryable(error)) throw error;
         // upstream's Retry-After when it gave one, else full-jitter backoff; never past the deadline.
         const waitMs = error.retryAfterS !== undefined ? error.retryAfterS * 1000 : backoffMs(attempt, retry);
-        if (Date.now() + waitMs >= this.#deadline) throw error;
+        if (!detached && Date.now() + waitMs >= this.#deadline) throw error;
         observer.retry(attempt + 1, error.code, waitMs);
         this.#logger.debug({ method, path: options.path, code: error.code, attempt: attempt + 1, waitMs }, 'retrying an upstream read');
-        await sleep(waitMs, undefined, { signal: this.#options.signal }).catch(() => {
+        await sleep(waitMs, undefined, { signal: detached ? undefined : this.#options.signal }).catch(() => {
           throw new DOMException('The caller cancelled the request', 'AbortError');
         });
       }
@@ -189,17 +270,17 @@ export class ApiSession {
    * One attempt with credentials. After a 401 upstream executed nothing, so with renewable credentials
    * the token is renewed once and the call sent once more — the one resend a write may get.
    */
-  async #authenticated(options: CallOptions, method: Method, observer: CallObserver): Promise<SendResult> {
-    if (options.authenticate === false) return this.#send(options, method, undefined, observer);
+  async #authenticated(options: CallOptions, method: Method, observer: CallObserver, detached: boolean): Promise<SendResult> {
+    if (options.authenticate === false) return this.#send(options, method, undefined, observer, detached);
     const { credentials } = this.#api;
     const authorization = await this.#beforeDeadline(credentials.authorization(this.#options.callerAuthorization), options);
     try {
-      return await this.#send(options, method, authorization, observer);
+      return await this.#send(options, method, authorization, observer, detached);
     } catch (error) {
       if (!(error instanceof UpstreamError && error.status === 401 && credentials.renew)) throw error;
       const renewed = await this.#beforeDeadline(credentials.renew(authorization), options);
       if (renewed === undefined) throw error;
-      return this.#send(options, method, renewed, observer);
+      return this.#send(options, method, renewed, observer, detached);
     }
   }
 
@@ -222,8 +303,9 @@ export class ApiSession {
     }
   }
 
-  async #send(options: CallOptions, method: Method, authorization: string | undefined, observer: CallObserver): Promise<SendResult> {
-    const remaining = this.#deadline - Date.now();
+  async #send(options: CallOptions, method: Method, authorization: string | undefined, observer: CallObserver, detached: boolean): Promise<SendResult> {
+    // A call others may join is bound by its own timeout, not by the deadline or caller of the request that started it.
+    const remaining = detached ? Infinity : this.#deadline - Date.now();
     if (remaining <= 0) throw deadlineError(options.resource);
     const url = new URL(this.#api.baseUrl.origin + this.#basePath + options.path);
     for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, value);
@@ -244,7 +326,7 @@ export class ApiSession {
         body,
         timeoutMs: deadlineBound ? remaining : this.#api.timeoutMs,
         timeoutReason: deadlineBound ? "before this request's time limit (REQUEST_TIMEOUT_MS) ran out" : undefined,
-        signal: this.#options.signal,
+        signal: detached ? undefined : this.#options.signal,
         resource: options.resource,
         answers: options.answers,
       });

@@ -46,7 +46,15 @@ export interface ResolveParameters {
 export function resolveCue(api: ApiSession, cue: Cue, parameters: ResolveParameters): Promise<string> {
   return api
     .read(
-      { method: 'POST', path: `/cues/${uuidSegment(cue.cueId, 'cueId')}/resolve`, query: { secret: cue.secret }, body: parameters, resource: `action ${cue.cueId}` },
+      {
+        method: 'POST',
+        path: `/cues/${uuidSegment(cue.cueId, 'cueId')}/resolve`,
+        query: { secret: cue.secret },
+        body: parameters,
+        resource: `action ${cue.cueId}`,
+        // An action belongs to some device, which the cue does not name: every read held is dropped.
+        invalidates: 'everything',
+      },
       (body) => {
         const f = Fields.of(body, 'action resolution', api.reportUnknown);
         return f.required(f.string('redirect_url'), 'redirect_url');
@@ -77,6 +85,7 @@ export function reportCueOutcome(api: ApiSession, cue: Cue, outcome: Outcome): P
         resource: `action ${cue.cueId}`,
         // Upstream documents no Authorization here: the secret alone authenticates the report.
         authenticate: false,
+        invalidates: 'everything',
       },
       (body) => {
         const f = Fields.of(body, 'action outcome', api.reportUnknown);

@@ -6,6 +6,7 @@ import { ClientCredentials, passThrough, staticToken, type Credentials } from '.
 import { PartnerApi } from './client.js';
 import { DEFAULT_RETRY_POLICY, PartnerBreaker, type RetryPolicy } from './resilience.js';
 import { NO_TELEMETRY, type UpstreamTelemetry } from './telemetry.js';
+import type { SharedReads } from './read-cache.js';
 import { createAgent } from './transport.js';
 
 export interface PartnerApiSettings {
@@ -18,6 +19,8 @@ export interface PartnerApiSettings {
   /** How long the circuit breaker stays open before a probe (PODERO_BREAKER_COOLDOWN_MS). */
   breakerCooldownMs?: number;
   telemetry?: UpstreamTelemetry;
+  /** Reads shared between requests (PODERO_CACHE_TTL_MS); absent: off. */
+  reads?: SharedReads | undefined;
   /** The clock token expiry is judged by (tests move it instead of waiting). */
   now?: () => number;
   /** The backoff's jitter (tests pass a fixed one). */
@@ -55,7 +58,7 @@ export function createPartnerApi(settings: PartnerApiSettings): PartnerApiHandle
       logger[state === 'closed' ? 'info' : 'warn']({ state }, 'partner API circuit breaker');
     },
   });
-  const api = new PartnerApi({ baseUrl: apiUrl, credentials, timeoutMs, dispatcher, logger, retry, breaker, telemetry });
+  const api = new PartnerApi({ baseUrl: apiUrl, credentials, timeoutMs, dispatcher, logger, retry, breaker, telemetry, reads: settings.reads });
   return {
     api,
     breaker,

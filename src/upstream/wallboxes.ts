@@ -261,7 +261,7 @@ export async function startWallboxAuthSession(
   });
 }
 
-function wallboxPath(key: Pick<WallboxKey, 'orgId' | 'userId' | 'id'>): string {
+export function wallboxPath(key: Pick<WallboxKey, 'orgId' | 'userId' | 'id'>): string {
   return `${userPath(key.orgId, key.userId)}/wallboxes/${uuidSegment(key.id, 'id')}`;
 }
 

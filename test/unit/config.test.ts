@@ -20,6 +20,8 @@ describe('loadConfig', () => {
       shutdownDelayMs: 0,
       metricsPort: undefined,
       tracing: undefined,
+      cacheTtlMs: 0,
+      redisUrl: undefined,
       corsOrigins: [],
       limits: { requestBytes: 262_144, tokens: 3000, depth: 15, aliases: 50, directives: 50, entities: 1000, errors: 100 },
       graphiql: true,
