@@ -13,8 +13,8 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Every test file starts its own servers on port 0; files run in parallel on the two cores.
     pool: 'forks',
-    // Builds dist/ (what the end-to-end tests start), and installs Chromium for the browser test when
-    // it is missing (or says what to install).
-    globalSetup: ['test/setup/build.ts', 'test/setup/chromium.ts'],
+    // Builds dist/ (what the end-to-end tests start), and installs Chromium and redis-server when
+    // they are missing (or says what to install).
+    globalSetup: ['test/setup/build.ts', 'test/setup/debian-packages.ts'],
   },
 });

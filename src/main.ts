@@ -8,6 +8,9 @@ import { activeTraceIds, startTracing, upstreamTracing, type TracingSetup } from
 import { Lifecycle, createGatewayServer, createMetricsServer, drain } from './server.js';
 import { createPartnerApi } from './upstream/index.js';
 import { combineTelemetry } from './upstream/telemetry.js';
+import { MemoryReadCache, SharedReads } from './upstream/read-cache.js';
+import { connectRedis } from './redis/connection.js';
+import { redisReadCache } from './redis/stores.js';
 import { createGateway } from './yoga.js';
 import { exampleQuery } from './example-query.js';
 import type { Demo } from './demo.js';
@@ -42,6 +45,8 @@ if (config.upstream.mode === 'demo') {
 }
 
 const metrics = new Metrics();
+const redis = config.redisUrl && connectRedis(config.redisUrl, logger, metrics.redis);
+const cachedReads = config.cacheTtlMs > 0 ? new MemoryReadCache() : undefined;
 const upstream = createPartnerApi({
   apiUrl,
   auth,
@@ -50,6 +55,7 @@ const upstream = createPartnerApi({
   retries: config.retries,
   breakerCooldownMs: config.breakerCooldownMs,
   telemetry: tracing ? combineTelemetry(metrics.upstream, upstreamTracing(tracing.tracer, apiUrl)) : metrics.upstream,
+  reads: cachedReads && new SharedReads(redis ? redisReadCache(redis, cachedReads) : cachedReads, config.cacheTtlMs),
 });
 const yoga = createGateway({
   api: upstream.api,
@@ -58,6 +64,7 @@ const yoga = createGateway({
   examples: demo ? demo.examples : [exampleQuery],
   metrics,
   tracer: tracing?.tracer,
+  redis,
 });
 
 const server = createGatewayServer({ gateway: yoga.requestListener, lifecycle, metrics: config.metricsPort === undefined ? metrics : undefined });
@@ -86,7 +93,7 @@ async function shutdown(signal: string): Promise<void> {
   logger.info({ signal }, 'shutting down');
   // In-flight requests are answered within REQUEST_TIMEOUT_MS by construction; a little more for the last bytes.
   await drain({ lifecycle, servers, delayMs: config.shutdownDelayMs, graceMs: config.requestTimeoutMs + 2000, logger });
-  await Promise.allSettled([upstream.close(), demo?.simulator.close(), tracing?.shutdown()]);
+  await Promise.allSettled([upstream.close(), demo?.simulator.close(), tracing?.shutdown(), redis?.close()]);
   logger.info('stopped');
   process.exit(0);
 }

@@ -11,6 +11,8 @@ import { useAccessLog } from './plugins/use-access-log.js';
 import type { Metrics } from './observability/metrics.js';
 import { useTracing } from './observability/tracing.js';
 import type { Tracer } from '@opentelemetry/api';
+import type { SharedRedis } from './redis/connection.js';
+import { redisApqStore, redisCallBudget } from './redis/stores.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { maskedErrors, useErrorCodes } from './plugins/use-error-codes.js';
 import { useGraphiQL } from './plugins/use-graphiql.js';
@@ -37,13 +39,18 @@ export interface GatewayOptions {
   metrics?: Metrics | undefined;
   /** OpenTelemetry: spans for each request and its phases (src/observability/tracing.ts). */
   tracer?: Tracer | undefined;
+  /** Redis (REDIS_URL): APQ documents and callers' budgets shared with the other replicas. */
+  redis?: SharedRedis | undefined;
 }
 
 const ENDPOINT = '/graphql';
 
 export function createGateway({ api, config, logger, examples = [], ...options }: GatewayOptions) {
   const identity = options.identity ?? callerIdentity({ auth: config.auth, api, orgId: config.orgId, logger });
-  const budget = options.budget ?? (config.upstreamCallsPerMinute > 0 ? new MemoryCallBudget(config.upstreamCallsPerMinute) : undefined);
+  const { redis } = options;
+  const perMinute = config.upstreamCallsPerMinute;
+  const localBudget = perMinute > 0 ? new MemoryCallBudget(perMinute) : undefined;
+  const budget = options.budget ?? (localBudget && redis ? redisCallBudget(redis, localBudget, perMinute) : localBudget);
   return createYoga<object, Context>({
     schema,
     graphqlEndpoint: ENDPOINT,
@@ -60,7 +67,7 @@ export function createGateway({ api, config, logger, examples = [], ...options }
       useCallerAuth({ identity, publicServiceSdl: config.auth?.publicServiceSdl ?? true, logger }),
       useRequestLimits(),
       // After APQ, which turns a hash into the document the limits then check.
-      usePersistedQueries(),
+      usePersistedQueries({ share: redis && ((local, o) => redisApqStore(redis, local, o)) }),
       useOperationLimits({ limits: config.limits, introspection: config.introspection }),
       useErrorCodes({ maxErrors: config.limits.errors, development: config.development }),
     ],

@@ -9,6 +9,7 @@ import { createCounter, createHistogram, usePrometheus, type FillLabelsFnParams 
 import type { Plugin } from 'graphql-yoga';
 import type { BreakerState } from '../upstream/resilience.js';
 import type { AttemptOutcome, UpstreamCall, UpstreamTelemetry } from '../upstream/telemetry.js';
+import type { RedisObserver } from '../redis/connection.js';
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15];
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
@@ -35,6 +36,8 @@ export class Metrics {
   readonly #upstreamRetries: Counter<'method' | 'route' | 'reason'>;
   readonly #breakerState: Gauge;
   readonly #tokenRefreshes: Counter;
+  readonly #redisConnected: Gauge;
+  readonly #redisFallbacks: Counter<'store'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -60,6 +63,21 @@ export class Metrics {
     });
     this.#breakerState = new Gauge({ name: 'podero_circuit_breaker_state', help: 'The partner API circuit breaker: 0 closed, 1 half-open, 2 open.', registers });
     this.#tokenRefreshes = new Counter({ name: 'podero_token_refreshes_total', help: 'Access tokens obtained from the partner API token endpoint.', registers });
+    this.#redisConnected = new Gauge({ name: 'podero_redis_connected', help: 'Whether the shared Redis (REDIS_URL) is connected: 1 or 0.', registers });
+    this.#redisFallbacks = new Counter({
+      name: 'podero_redis_fallbacks_total',
+      help: 'Operations a shared store answered from this process because Redis did not, by store (apq, read-cache, budget).',
+      labelNames: ['store'],
+      registers,
+    });
+  }
+
+  /** What the shared Redis reports to (src/redis/connection.ts). */
+  get redis(): RedisObserver {
+    return {
+      connected: (up) => this.#redisConnected.set(up ? 1 : 0),
+      fallback: (store) => this.#redisFallbacks.inc({ store }),
+    };
   }
 
   /** What the upstream client reports to (src/upstream/telemetry.ts). */

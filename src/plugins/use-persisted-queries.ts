@@ -11,9 +11,11 @@ export interface PersistedQueriesOptions {
   ttlMs?: number;
   /** Longer documents run, but are not kept: the store's memory stays bounded by maxEntries × this. */
   maxDocumentLength?: number;
+  /** Puts the documents where replicas share them (src/redis/stores.ts), this process's store as its fallback. */
+  share?: ((local: APQStore, options: { ttlMs: number; maxDocumentLength: number }) => APQStore) | undefined;
 }
 
-export function usePersistedQueries({ maxEntries = 1000, ttlMs = 24 * 3600_000, maxDocumentLength = 16 * 1024 }: PersistedQueriesOptions = {}): Plugin {
+export function usePersistedQueries({ maxEntries = 1000, ttlMs = 24 * 3600_000, maxDocumentLength = 16 * 1024, share }: PersistedQueriesOptions = {}): Plugin {
   // The plugin's default store keeps documents for 36 s (its ttl is in milliseconds), so clients would
   // re-send most queries in full; and it would keep documents of any size.
   const store = createInMemoryAPQStore({ max: maxEntries, ttl: ttlMs });
@@ -23,5 +25,5 @@ export function usePersistedQueries({ maxEntries = 1000, ttlMs = 24 * 3600_000, 
       if (document.length <= maxDocumentLength) void store.set(hash, document);
     },
   };
-  return useAPQ({ store: bounded });
+  return useAPQ({ store: share ? share(bounded, { ttlMs, maxDocumentLength }) : bounded });
 }

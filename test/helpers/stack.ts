@@ -12,6 +12,9 @@ import { Metrics } from '../../src/observability/metrics.js';
 import { combineTelemetry } from '../../src/upstream/telemetry.js';
 import type { Tracer } from '@opentelemetry/api';
 import { activeTraceIds } from '../../src/observability/tracing.js';
+import { MemoryReadCache, SharedReads } from '../../src/upstream/read-cache.js';
+import { connectRedis } from '../../src/redis/connection.js';
+import { redisReadCache } from '../../src/redis/stores.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
 
 export const TEST_CLIENT = { clientId: 'test-client', clientSecret: 'test-client-secret-7f3a9c' };
@@ -47,6 +50,10 @@ export interface GatewayOptions {
   random?: () => number;
   /** Log lines carry the active trace and span ids, as main.ts sets it up when tracing is on. */
   traceLogs?: boolean;
+  /** PODERO_CACHE_TTL_MS */
+  cacheTtlMs?: number;
+  /** REDIS_URL: APQ documents, cached reads and callers' budgets shared through it, as main.ts wires them. */
+  redisUrl?: URL;
 }
 
 export interface GraphQLResponse {
@@ -74,7 +81,9 @@ export async function startGateway(sim: Simulator, options: GatewayOptions = {})
     options.auth === undefined || options.auth === 'client-credentials'
       ? { mode: 'client-credentials', ...TEST_CLIENT, tokenUrl: sim.tokenUrl }
       : options.auth;
-  const metrics = options.withMetrics ? new Metrics() : undefined;
+  const metrics = options.withMetrics || options.redisUrl ? new Metrics() : undefined;
+  const redis = options.redisUrl && connectRedis(options.redisUrl, logger, metrics!.redis);
+  const cachedReads = options.cacheTtlMs ? new MemoryReadCache() : undefined;
   const telemetry = [options.telemetry, metrics?.upstream].filter((t): t is UpstreamTelemetry => t !== undefined);
   const upstream = createPartnerApi({
     apiUrl: options.apiUrl ?? sim.apiUrl,
@@ -86,6 +95,7 @@ export async function startGateway(sim: Simulator, options: GatewayOptions = {})
     ...(options.now ? { now: options.now } : {}),
     ...(telemetry.length ? { telemetry: combineTelemetry(...telemetry) } : {}),
     ...(options.random ? { random: options.random } : {}),
+    reads: cachedReads && new SharedReads(redis ? redisReadCache(redis, cachedReads) : cachedReads, options.cacheTtlMs!),
   });
   const yoga = createGateway({
     api: upstream.api,
@@ -108,6 +118,7 @@ export async function startGateway(sim: Simulator, options: GatewayOptions = {})
       : {}),
     metrics,
     tracer: options.tracer,
+    redis,
   });
   const lifecycle = new Lifecycle();
   const server = createGatewayServer({ gateway: yoga.requestListener, lifecycle, metrics });
@@ -133,6 +144,7 @@ export async function startGateway(sim: Simulator, options: GatewayOptions = {})
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await upstream.close();
+      await redis?.close();
     },
   };
 }

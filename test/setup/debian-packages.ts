@@ -1,12 +1,17 @@
-// vitest globalSetup: the browser test (test/e2e/graphiql-browser.test.ts) drives Debian's Chromium,
-// which no npm package brings (playwright cannot download browsers here). On a bare machine of the
-// project's kind (Debian, root) `npm ci && npm test` installs it; anywhere else it stops with what to
-// install. The browser test is never skipped: a skipped test would hide a broken GraphiQL.
+// vitest globalSetup: two test files need programs no npm package brings, from Debian's packages:
+// Chromium for the browser test (test/e2e/graphiql-browser.test.ts; playwright-core drives it and
+// cannot download a browser here) and redis-server for the replica tests (test/integration/replicas.test.ts).
+// On a bare machine of the project's kind (Debian, root) `npm ci && npm test` installs what is missing;
+// anywhere else it stops with what to install. Those tests are never skipped: a skipped test would hide
+// a broken GraphiQL or a broken scale-out.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-const CHROMIUM = '/usr/bin/chromium';
+const NEEDED = [
+  { binary: '/usr/bin/chromium', package: 'chromium', by: 'test/e2e/graphiql-browser.test.ts' },
+  { binary: '/usr/bin/redis-server', package: 'redis-server', by: 'test/integration/replicas.test.ts' },
+];
 const INSTALL_TIMEOUT_MS = 10 * 60_000;
 
 function onPath(command: string): boolean {
@@ -31,25 +36,25 @@ function aptGet(args: string[]): void {
   if (run.status !== 0) {
     const output = `${run.stdout ?? ''}${run.stderr ?? ''}`.trim().split('\n').slice(-20).join('\n');
     const why = run.error ? run.error.message : `exit code ${run.status}`;
-    throw new Error(`apt-get ${args.join(' ')} failed (${why}) while installing Chromium for the browser test:\n${output}`);
+    throw new Error(`apt-get ${args.join(' ')} failed (${why}) while installing test dependencies:\n${output}`);
   }
 }
 
-export default function ensureChromium(): void {
-  if (existsSync(CHROMIUM)) return;
+export default function ensureDebianPackages(): void {
+  const missing = NEEDED.filter((n) => !existsSync(n.binary));
+  if (missing.length === 0) return;
 
   const isRoot = process.getuid?.() === 0;
   if (!isRoot || !onPath('apt-get')) {
     throw new Error(
-      `The browser test (test/e2e/graphiql-browser.test.ts) needs Chromium at ${CHROMIUM}, and it is missing.\n` +
-        `Install Debian's package as root (e.g. with sudo):  apt-get update && apt-get install -y --no-install-recommends chromium\n` +
-        `(${isRoot ? 'apt-get is not available here' : 'this run is not root, so it cannot install it itself'}; ` +
-        `playwright-core drives that binary and cannot download a browser of its own.)`,
+      `${missing.map((m) => `${m.by} needs ${m.binary}`).join('; ')}, and it is missing.\n` +
+        `Install Debian's packages as root (e.g. with sudo):  apt-get update && apt-get install -y --no-install-recommends ${missing.map((m) => m.package).join(' ')}\n` +
+        `(${isRoot ? 'apt-get is not available here' : 'this run is not root, so it cannot install them itself'}.)`,
     );
   }
 
-  process.stderr.write(`Chromium is missing (${CHROMIUM}): installing Debian's package for the browser test...\n`);
+  process.stderr.write(`Installing Debian's ${missing.map((m) => m.package).join(', ')} for the tests...\n`);
   aptGet(['update', '-qq']);
-  aptGet(['install', '-y', '-qq', '--no-install-recommends', 'chromium']);
-  if (!existsSync(CHROMIUM)) throw new Error(`apt-get installed chromium, but ${CHROMIUM} is still missing.`);
+  aptGet(['install', '-y', '-qq', '--no-install-recommends', ...missing.map((m) => m.package)]);
+  for (const m of missing) if (!existsSync(m.binary)) throw new Error(`apt-get installed ${m.package}, but ${m.binary} is still missing.`);
 }
