@@ -32,6 +32,12 @@ export interface SimulatorOptions {
   /** The clock (ms since epoch) behind everything that expires or is stamped, so tests can move time. */
   now?: () => number;
   seed?: Seed;
+  /**
+   * Benchmarks only: the record the wallbox detail GET answers for a wallbox id the simulator does not
+   * hold (undefined: 404 as usual). Lets a load test name a fresh wallbox in every request without
+   * seeding hundreds of thousands of them. Such wallboxes are read-only: every other route 404s.
+   */
+  synthesizeWallbox?: (key: { orgId: string; userId: string; wallboxId: string }) => Json | undefined;
 }
 
 export const DEMO_CLIENT: SimulatorClient = { clientId: 'demo-client', clientSecret: 'demo-secret' };
@@ -66,6 +72,7 @@ export interface ReceivedRequest {
 }
 
 const MAX_LOGGED_REQUESTS = 1000;
+const WALLBOX_GET = 'GET /org/{org_id}/users/{user_id}/wallboxes/{wallbox_id}';
 
 /** A test hook refused, with the status and body its admin route answers. */
 export class SimulatorHookError extends Error {
@@ -80,7 +87,7 @@ export class SimulatorHookError extends Error {
 
 export class Simulator {
   readonly #server: Server;
-  readonly #options: Required<Omit<SimulatorOptions, 'seed' | 'port' | 'host'>>;
+  readonly #options: Required<Omit<SimulatorOptions, 'seed' | 'port' | 'host' | 'synthesizeWallbox'>>;
   readonly #store: Store;
   readonly #counts = new Map<string, number>();
   readonly #sockets = new Set<Socket>();
@@ -101,7 +108,7 @@ export class Simulator {
       now: options.now ?? Date.now,
     };
     this.#store = new Store(options.seed ?? createSeed(), this.#options.now);
-    this.#routes = this.#defineRoutes();
+    this.#routes = this.#defineRoutes(options.synthesizeWallbox);
     this.#server = createServer((req, res) => void this.#handle(req, res));
     this.#server.on('connection', (socket) => {
       this.#sockets.add(socket);
@@ -235,7 +242,7 @@ export class Simulator {
     await closed;
   }
 
-  #defineRoutes(): Route[] {
+  #defineRoutes(synthesizeWallbox: SimulatorOptions['synthesizeWallbox']): Route[] {
     const admin = (method: string, path: string, handle: Route['handle']): Route => ({
       method,
       name: `${method} ${path}`,
@@ -253,7 +260,9 @@ export class Simulator {
     };
     return [
       tokenRoute(this.#store, this.#options.clients, () => this.#options.tokenExpiresInS),
-      ...wallboxRoutes(this.#store, () => this.apiUrl.href),
+      ...wallboxRoutes(this.#store, () => this.apiUrl.href).map((route) =>
+        synthesizeWallbox && route.name === WALLBOX_GET ? this.#orSynthesized(route, synthesizeWallbox) : route,
+      ),
       ...claimTokenRoutes(this.#store, () => this.#options.claimTokenTtlS),
       ...cueRoutes(this.#store),
       ...userRoutes(this.#store),
@@ -268,6 +277,20 @@ export class Simulator {
         hook(() => this.pairWallbox(token!, pairedDevice(body)), 201),
       ),
     ];
+  }
+
+  /** The wallbox GET, answering a synthesized record where it would 404 for an id it does not hold. */
+  #orSynthesized(route: Route, synthesize: NonNullable<SimulatorOptions['synthesizeWallbox']>): Route {
+    return {
+      ...route,
+      handle: async (ctx) => {
+        const reply = await route.handle(ctx);
+        const [orgId, userId, wallboxId] = ctx.params as [string, string, string];
+        if (reply.status !== 404 || this.#store.wallboxes.has(wallboxId.toLowerCase())) return reply;
+        const record = synthesize({ orgId, userId, wallboxId });
+        return record ? { status: 200, body: record } : reply;
+      },
+    };
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
