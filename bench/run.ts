@@ -1,0 +1,285 @@
+// `npm run bench` [-- --quick]: the gateway against two baselines and the direct-REST bound, all over
+// the partner API simulator (bench/upstream.ts) in its own process. How it measures: bench/README.md.
+//
+// Flags: --quick (1 s warm-up, 2 s windows), --warmup S, --duration S, --connections 1,10,100,
+// --delays 0,20, --servers gateway,plain-yoga,apollo-rest, --starts N, --no-write, --max-minutes M.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runLoad, type LoadTarget, type RequestCounter } from './load.js';
+import { cpuMs, memoryKb, resetPeak, sampleRss } from './proc-stats.js';
+import {
+  ROOT,
+  SERVERS,
+  checkAnswers,
+  killAll,
+  setUpstreamDelay,
+  startServer,
+  startUpstream,
+  stop,
+  type RunningServer,
+  type ServerUnderTest,
+  type Upstream,
+} from './processes.js';
+import {
+  LABELS,
+  benchmarksMarkdown,
+  chartSvg,
+  checkTargets,
+  failedRequests,
+  machineLine,
+  resultsTable,
+  startupTable,
+  targetsTable,
+  type Cell,
+  type Results,
+  type Settings,
+  type Startup,
+  type TargetName,
+} from './report.js';
+import { BENCH_TOKEN, CHECK_VARIABLES, graphqlBody, requestVariables, wallboxPath } from './workload.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    warmup: { type: 'string' },
+    duration: { type: 'string' },
+    connections: { type: 'string', default: '1,10,100' },
+    delays: { type: 'string', default: '0,20' },
+    servers: { type: 'string', default: SERVERS.map((s) => s.name).join(',') },
+    starts: { type: 'string', default: '3' },
+    'no-write': { type: 'boolean', default: false },
+    'max-minutes': { type: 'string' },
+  },
+});
+
+const numbers = (name: string, text: string): number[] => {
+  const list = text.split(',').map((v) => Number(v.trim()));
+  if (list.length === 0 || list.some((v) => !Number.isFinite(v) || v < 0)) throw new Error(`--${name}: expected comma-separated numbers, got "${text}"`);
+  return list;
+};
+const servers: ServerUnderTest[] = flags.servers.split(',').map((name) => {
+  const server = SERVERS.find((s) => s.name === name.trim());
+  if (!server) throw new Error(`--servers: unknown server "${name}" (known: ${SERVERS.map((s) => s.name).join(', ')})`);
+  return server;
+});
+const settings: Settings = {
+  mode: flags.quick ? 'quick' : 'full',
+  warmupS: Number(flags.warmup ?? (flags.quick ? 1 : 3)),
+  durationS: Number(flags.duration ?? (flags.quick ? 2 : 8)),
+  connections: numbers('connections', flags.connections),
+  delaysMs: numbers('delays', flags.delays),
+  starts: Math.max(1, Number(flags.starts)),
+  peakRss: 'per cell (VmHWM reset at the start of each cell)',
+};
+/** Pause after each cell, so requests still in flight upstream do not spill into the next one. */
+const SETTLE_MS = 500;
+
+const cellCount = (servers.length + 1) * settings.delaysMs.length * settings.connections.length;
+const estimateS = cellCount * (settings.warmupS + settings.durationS + SETTLE_MS / 1000) + servers.length * (settings.starts + 1) * 2 + 5;
+const maxMinutes = Number(flags['max-minutes'] ?? Math.ceil((estimateS * 1.5) / 60) + 2);
+
+process.once('SIGINT', () => abort('interrupted', 130));
+process.once('SIGTERM', () => abort('terminated', 143));
+setTimeout(() => abort(`the run exceeded --max-minutes ${maxMinutes}`, 1), maxMinutes * 60_000).unref();
+
+function abort(reason: string, code: number): void {
+  killAll();
+  process.stderr.write(`\nbench: ${reason}; every child process was killed.\n`);
+  process.exit(code);
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+async function main(): Promise<void> {
+  const begun = performance.now();
+  log(
+    `bench: ${settings.mode} mode, ${cellCount} cells (${servers.length} servers + direct REST × upstream ${settings.delaysMs.join('/')} ms × c=${settings.connections.join('/')}), ` +
+      `${settings.warmupS} s warm-up + ${settings.durationS} s window each; estimated ${Math.ceil(estimateS / 60)} min (${Math.round(estimateS)} s), hard limit ${maxMinutes} min`,
+  );
+  const upstream = await startUpstream();
+  log(`upstream: ${upstream.apiUrl} (pid ${upstream.child.pid})`);
+
+  const startup = await measureStartupAndCheck(upstream);
+  await checkDirectRest(upstream);
+
+  const counter: RequestCounter = { next: 0 };
+  const cells: Cell[] = [];
+  const targets: (ServerUnderTest | 'direct-rest')[] = ['direct-rest', ...servers];
+  for (const target of targets) {
+    const running = target === 'direct-rest' ? undefined : await startServer(target, upstream);
+    try {
+      for (const delayMs of settings.delaysMs) {
+        await setUpstreamDelay(upstream, delayMs);
+        for (const connections of settings.connections) {
+          const cell = await measureCell(target === 'direct-rest' ? 'direct-rest' : target.name, upstream, running, delayMs, connections, counter);
+          cells.push(cell);
+          const failed = failedRequests(cell);
+          log(
+            `  ${LABELS[cell.target].padEnd(34)} upstream ${String(delayMs).padStart(2)} ms  c=${String(connections).padEnd(3)} ` +
+              `${cell.rps.toFixed(0).padStart(6)} req/s  p50 ${cell.p50Ms.toFixed(2)} ms  p99 ${cell.p99Ms.toFixed(2)} ms` +
+              (cell.peakRssMb === null ? '' : `  peak RSS ${cell.peakRssMb.toFixed(1)} MB  CPU ${cell.cpuMsPerRequest!.toFixed(3)} ms/req`) +
+              (failed ? `  ⚠ ${failed} failed requests` : ''),
+          );
+        }
+      }
+    } finally {
+      if (running) await stop(running.child);
+    }
+  }
+  await stop(upstream.child);
+
+  for (const cell of cells) {
+    const direct = cells.find((c) => c.target === 'direct-rest' && c.delayMs === cell.delayMs && c.connections === cell.connections);
+    cell.addedP50Ms = cell.target === 'direct-rest' || !direct ? null : cell.p50Ms - direct.p50Ms;
+  }
+
+  const cpus = os.cpus();
+  const results: Results = {
+    date: new Date().toISOString(),
+    machine: {
+      cores: os.availableParallelism(),
+      cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+      memoryGb: os.totalmem() / 2 ** 30,
+      node: process.version,
+      os: `${os.type()} ${os.release()}`,
+    },
+    settings,
+    checkedVariableSets: CHECK_VARIABLES.length,
+    startup,
+    cells,
+    wallClockS: (performance.now() - begun) / 1000,
+  };
+  const checks = checkTargets(results);
+
+  process.stdout.write(
+    `\n${machineLine(results)}\n\n${targetsTable(checks)}\n\n${resultsTable(results)}\n\n${startupTable(results)}\n\n` +
+      `Highest request number used: ${counter.next - 1} (every request named wallboxes no other request named).\n`,
+  );
+  if (!flags['no-write']) {
+    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+    writeFileSync(join(ROOT, 'bench/results/latest.json'), `${JSON.stringify({ ...results, targets: checks }, null, 2)}\n`);
+    writeFileSync(join(ROOT, 'bench/results/benchmarks.svg'), chartSvg(results));
+    writeFileSync(join(ROOT, 'BENCHMARKS.md'), benchmarksMarkdown(results, checks));
+    log('\nwrote BENCHMARKS.md, bench/results/latest.json, bench/results/benchmarks.svg');
+  }
+}
+
+/**
+ * Start-up to first answer, `settings.starts` times per server (a fresh process each, killed after);
+ * on the first start, the check variable sets, which every server must answer with the same JSON.
+ */
+async function measureStartupAndCheck(upstream: Upstream): Promise<Startup[]> {
+  const startup: Startup[] = [];
+  let reference: { server: ServerUnderTest; answers: string[] } | undefined;
+  for (const server of servers) {
+    const samplesMs: number[] = [];
+    for (let i = 0; i < settings.starts; i++) {
+      const running = await startServer(server, upstream);
+      try {
+        samplesMs.push(running.startupMs);
+        if (i > 0) continue;
+        const answers = await checkAnswers(running.url);
+        if (!reference) reference = { server, answers };
+        const differs = answers.findIndex((a, k) => a !== reference!.answers[k]);
+        if (differs !== -1) {
+          throw new Error(
+            `${server.label} answers the benchmark query differently from ${reference.server.label} ` +
+              `(variables ${JSON.stringify(CHECK_VARIABLES[differs])}):\n  ${reference.server.name}: ${reference.answers[differs]}\n  ${server.name}: ${answers[differs]}`,
+          );
+        }
+      } finally {
+        await stop(running.child);
+      }
+    }
+    startup.push({ target: server.name, samplesMs, medianMs: median(samplesMs) });
+    log(`start-up ${server.label}: median ${median(samplesMs).toFixed(0)} ms (${samplesMs.map((s) => s.toFixed(0)).join(', ')}); answers the ${CHECK_VARIABLES.length} check sets like ${reference!.server.label}`);
+  }
+  return startup;
+}
+
+async function checkDirectRest(upstream: Upstream): Promise<void> {
+  const apiPath = new URL(upstream.apiUrl).pathname;
+  const response = await fetch(new URL(wallboxPath(apiPath, upstream.orgId, 0), upstream.url), { headers: { authorization: `Bearer ${BENCH_TOKEN}` } });
+  if (response.status !== 200) throw new Error(`the upstream answered the direct-REST request with ${response.status}: ${await response.text()}`);
+}
+
+function loadTarget(target: TargetName, upstream: Upstream, running: RunningServer | undefined): LoadTarget {
+  if (target === 'direct-rest') {
+    const apiPath = new URL(upstream.apiUrl).pathname;
+    return {
+      origin: new URL(upstream.url).origin,
+      method: 'GET',
+      headers: { authorization: `Bearer ${BENCH_TOKEN}`, accept: 'application/json' },
+      request: (n) => ({ path: wallboxPath(apiPath, upstream.orgId, n) }),
+      verifyBody: (body) => body.startsWith('{') && body.includes('"id"'),
+    };
+  }
+  const url = new URL(running!.url);
+  return {
+    origin: url.origin,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    request: (n) => ({ path: url.pathname, body: graphqlBody(requestVariables(n)) }),
+    verifyBody: (body) => body.startsWith('{"data":{"first":{') && !body.includes('"errors"'),
+  };
+}
+
+async function measureCell(
+  target: TargetName,
+  upstream: Upstream,
+  running: RunningServer | undefined,
+  delayMs: number,
+  connections: number,
+  counter: RequestCounter,
+): Promise<Cell> {
+  const pid = running?.pid;
+  const upstreamPid = upstream.child.pid!;
+  const load = loadTarget(target, upstream, running);
+  if (pid !== undefined && !resetPeak(pid)) settings.peakRss = 'since process start (VmHWM could not be reset)';
+  const sampler = pid === undefined ? undefined : sampleRss(pid);
+
+  const warmup = await runLoad(load, { connections, durationS: settings.warmupS, counter });
+  const serverCpu0 = pid === undefined ? 0 : cpuMs(pid);
+  const upstreamCpu0 = cpuMs(upstreamPid);
+  const loadCpu0 = process.cpuUsage();
+  const measured = await runLoad(load, { connections, durationS: settings.durationS, counter });
+  const serverCpu = pid === undefined ? 0 : cpuMs(pid) - serverCpu0;
+  const upstreamCpu = cpuMs(upstreamPid) - upstreamCpu0;
+  const loadCpu = process.cpuUsage(loadCpu0);
+  const maxSampledKb = sampler?.stop();
+  const peakKb = pid === undefined ? undefined : memoryKb(pid).hwm;
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+
+  const windowMs = measured.durationS * 1000;
+  const percentOfCore = (ms: number) => (100 * ms) / windowMs;
+  return {
+    ...measured,
+    target,
+    delayMs,
+    connections,
+    warmupFailedRequests: warmup.errors + warmup.non2xx + warmup.mismatches,
+    addedP50Ms: null,
+    cpuMsPerRequest: pid === undefined ? null : serverCpu / measured.requests,
+    cpuPercent: pid === undefined ? null : percentOfCore(serverCpu),
+    peakRssMb: peakKb === undefined ? null : peakKb / 1024,
+    maxSampledRssMb: maxSampledKb === undefined ? null : maxSampledKb / 1024,
+    upstreamCpuPercent: percentOfCore(upstreamCpu),
+    loadCpuPercent: percentOfCore((loadCpu.user + loadCpu.system) / 1000),
+  };
+}
+
+main().catch((error: unknown) => {
+  killAll();
+  process.stderr.write(`\nbench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
