@@ -1,5 +1,6 @@
-// What the harness reads about a server process from Linux's /proc: CPU time (utime + stime, all
-// threads), resident memory now (VmRSS) and at its peak (VmHWM), and a sampler of VmRSS.
+// What the harness reads from Linux's /proc: a process's CPU time (utime + stime, all threads), its
+// resident memory now (VmRSS) and at its peak (VmHWM), a sampler of VmRSS, and the whole machine's
+// CPU time, to see how much of it went to work other than the benchmark's.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -19,6 +20,53 @@ export function cpuMs(pid: number): number {
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
   return ((utime + stime) * 1000) / CLOCK_TICKS_PER_S;
+}
+
+/** The machine's CPU time so far, summed over every core: busy (user, nice, system, irq, softirq) and stolen. */
+function machineCpuMs(): { busy: number; steal: number } {
+  const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
+  const ms = (ticks: number) => (ticks * 1000) / CLOCK_TICKS_PER_S;
+  return { busy: ms(user! + nice! + system! + irq! + softirq!), steal: ms(steal ?? 0) };
+}
+
+export interface CpuWindowResult {
+  wallMs: number;
+  /** CPU time of each watched process in the window, ms, in the order given. */
+  processesMs: number[];
+  /** CPU time of this process (the harness, with its load generator) in the window, ms. */
+  harnessMs: number;
+  /** Busy CPU time of the machine outside the watched processes and the harness: someone else's work. */
+  otherMs: number;
+  /** Time the hypervisor gave this machine's cores to other machines. */
+  stealMs: number;
+}
+
+/**
+ * Starts counting CPU time, for the processes `pids`, this process, and the machine as a whole. `stop`
+ * may name processes born since the start: all of their CPU time is in the window.
+ */
+export function cpuWindow(pids: number[]): { stop(bornSince?: number[]): CpuWindowResult } {
+  const started = performance.now();
+  const machine = machineCpuMs();
+  const harness = process.cpuUsage();
+  const processes = pids.map(cpuMs);
+  return {
+    stop(bornSince = []) {
+      const processesMs = [...pids.map((pid, i) => cpuMs(pid) - processes[i]!), ...bornSince.map(cpuMs)];
+      const { user, system } = process.cpuUsage(harness);
+      const harnessMs = (user + system) / 1000;
+      const now = machineCpuMs();
+      const ours = processesMs.reduce((a, b) => a + b, harnessMs);
+      return {
+        wallMs: performance.now() - started,
+        processesMs,
+        harnessMs,
+        otherMs: Math.max(0, now.busy - machine.busy - ours),
+        stealMs: now.steal - machine.steal,
+      };
+    },
+  };
 }
 
 export interface MemoryKb {

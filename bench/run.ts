@@ -8,7 +8,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runLoad, type LoadTarget, type RequestCounter } from './load.js';
-import { cpuMs, memoryKb, resetPeak, sampleRss } from './proc-stats.js';
+import { cpuWindow, memoryKb, resetPeak, sampleRss } from './proc-stats.js';
 import {
   ROOT,
   SERVERS,
@@ -23,6 +23,7 @@ import {
   type Upstream,
 } from './processes.js';
 import {
+  DISTURBED_OTHER_CPU_PERCENT,
   LABELS,
   benchmarksMarkdown,
   chartSvg,
@@ -75,10 +76,13 @@ const settings: Settings = {
 };
 /** Pause after each cell, so requests still in flight upstream do not spill into the next one. */
 const SETTLE_MS = 500;
+/** How long a whole run may wait, in all, for other work on the machine to stop before a measurement. */
+const QUIET_BUDGET_MS = 120_000;
+let quietWaitedMs = 0;
 
 const cellCount = (servers.length + 1) * settings.delaysMs.length * settings.connections.length;
 const estimateS = cellCount * (settings.warmupS + settings.durationS + SETTLE_MS / 1000) + servers.length * (settings.starts + 1) * 2 + 5;
-const maxMinutes = Number(flags['max-minutes'] ?? Math.ceil((estimateS * 1.5) / 60) + 2);
+const maxMinutes = Number(flags['max-minutes'] ?? Math.ceil((estimateS * 1.5 + QUIET_BUDGET_MS / 1000) / 60) + 2);
 
 process.once('SIGINT', () => abort('interrupted', 130));
 process.once('SIGTERM', () => abort('terminated', 143));
@@ -94,6 +98,27 @@ function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const percentOfCore = (cpuMs: number, wallMs: number) => (100 * cpuMs) / wallMs;
+
+/**
+ * Waits (within the run's budget) until work other than the benchmark's uses less than the disturbed
+ * threshold for a second, so a job elsewhere on the machine does not take the cores a server needs.
+ */
+async function waitForQuiet(pids: number[]): Promise<void> {
+  let told = false;
+  while (quietWaitedMs < QUIET_BUDGET_MS) {
+    const window = cpuWindow(pids);
+    await sleep(1000);
+    const { otherMs, wallMs } = window.stop();
+    const other = percentOfCore(otherMs, wallMs);
+    if (other <= DISTURBED_OTHER_CPU_PERCENT) return;
+    quietWaitedMs += 1000;
+    if (!told) log(`  (waiting for other work on the machine to stop: ${other.toFixed(0)} % of a core)`);
+    told = true;
+  }
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
@@ -104,8 +129,16 @@ async function main(): Promise<void> {
   const begun = performance.now();
   log(
     `bench: ${settings.mode} mode, ${cellCount} cells (${servers.length} servers + direct REST × upstream ${settings.delaysMs.join('/')} ms × c=${settings.connections.join('/')}), ` +
-      `${settings.warmupS} s warm-up + ${settings.durationS} s window each; estimated ${Math.ceil(estimateS / 60)} min (${Math.round(estimateS)} s), hard limit ${maxMinutes} min`,
+      `${settings.warmupS} s warm-up + ${settings.durationS} s window each; estimated ${(estimateS / 60).toFixed(1)} min ` +
+      `(+ up to ${QUIET_BUDGET_MS / 60_000} min waiting for a quiet machine), hard limit ${maxMinutes} min`,
   );
+  const before = cpuWindow([]);
+  await sleep(1000);
+  const idle = before.stop();
+  const otherCpuPercentBefore = percentOfCore(idle.otherMs, idle.wallMs);
+  if (otherCpuPercentBefore > DISTURBED_OTHER_CPU_PERCENT) {
+    log(`bench: other work on this machine uses ${otherCpuPercentBefore.toFixed(0)} % of a core; measurements will wait for it, and are marked if it does not stop`);
+  }
   const upstream = await startUpstream();
   log(`upstream: ${upstream.apiUrl} (pid ${upstream.child.pid})`);
 
@@ -128,7 +161,8 @@ async function main(): Promise<void> {
             `  ${LABELS[cell.target].padEnd(34)} upstream ${String(delayMs).padStart(2)} ms  c=${String(connections).padEnd(3)} ` +
               `${cell.rps.toFixed(0).padStart(6)} req/s  p50 ${cell.p50Ms.toFixed(2)} ms  p99 ${cell.p99Ms.toFixed(2)} ms` +
               (cell.peakRssMb === null ? '' : `  peak RSS ${cell.peakRssMb.toFixed(1)} MB  CPU ${cell.cpuMsPerRequest!.toFixed(3)} ms/req`) +
-              (failed ? `  ⚠ ${failed} failed requests` : ''),
+              (failed ? `  ⚠ ${failed} failed requests` : '') +
+              (cell.otherCpuPercent > DISTURBED_OTHER_CPU_PERCENT ? `  ⚠ other work used ${cell.otherCpuPercent.toFixed(0)} % of a core` : ''),
           );
         }
       }
@@ -155,6 +189,8 @@ async function main(): Promise<void> {
     },
     settings,
     checkedVariableSets: CHECK_VARIABLES.length,
+    otherCpuPercentBefore,
+    quietWaitS: quietWaitedMs / 1000,
     startup,
     cells,
     wallClockS: (performance.now() - begun) / 1000,
@@ -183,10 +219,15 @@ async function measureStartupAndCheck(upstream: Upstream): Promise<Startup[]> {
   let reference: { server: ServerUnderTest; answers: string[] } | undefined;
   for (const server of servers) {
     const samplesMs: number[] = [];
+    const otherCpuPercent: number[] = [];
     for (let i = 0; i < settings.starts; i++) {
+      await waitForQuiet([upstream.child.pid!]);
+      const window = cpuWindow([upstream.child.pid!]);
       const running = await startServer(server, upstream);
       try {
+        const { otherMs, wallMs } = window.stop([running.pid]);
         samplesMs.push(running.startupMs);
+        otherCpuPercent.push(percentOfCore(otherMs, wallMs));
         if (i > 0) continue;
         const answers = await checkAnswers(running.url);
         if (!reference) reference = { server, answers };
@@ -201,7 +242,7 @@ async function measureStartupAndCheck(upstream: Upstream): Promise<Startup[]> {
         await stop(running.child);
       }
     }
-    startup.push({ target: server.name, samplesMs, medianMs: median(samplesMs) });
+    startup.push({ target: server.name, samplesMs, medianMs: median(samplesMs), otherCpuPercent });
     log(`start-up ${server.label}: median ${median(samplesMs).toFixed(0)} ms (${samplesMs.map((s) => s.toFixed(0)).join(', ')}); answers the ${CHECK_VARIABLES.length} check sets like ${reference!.server.label}`);
   }
   return startup;
@@ -243,25 +284,21 @@ async function measureCell(
   counter: RequestCounter,
 ): Promise<Cell> {
   const pid = running?.pid;
-  const upstreamPid = upstream.child.pid!;
+  const watched = pid === undefined ? [upstream.child.pid!] : [upstream.child.pid!, pid];
   const load = loadTarget(target, upstream, running);
+  await waitForQuiet(watched);
   if (pid !== undefined && !resetPeak(pid)) settings.peakRss = 'since process start (VmHWM could not be reset)';
   const sampler = pid === undefined ? undefined : sampleRss(pid);
 
   const warmup = await runLoad(load, { connections, durationS: settings.warmupS, counter });
-  const serverCpu0 = pid === undefined ? 0 : cpuMs(pid);
-  const upstreamCpu0 = cpuMs(upstreamPid);
-  const loadCpu0 = process.cpuUsage();
+  const window = cpuWindow(watched);
   const measured = await runLoad(load, { connections, durationS: settings.durationS, counter });
-  const serverCpu = pid === undefined ? 0 : cpuMs(pid) - serverCpu0;
-  const upstreamCpu = cpuMs(upstreamPid) - upstreamCpu0;
-  const loadCpu = process.cpuUsage(loadCpu0);
+  const cpu = window.stop();
+  const [upstreamCpu, serverCpu] = cpu.processesMs as [number, number | undefined];
   const maxSampledKb = sampler?.stop();
   const peakKb = pid === undefined ? undefined : memoryKb(pid).hwm;
-  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  await sleep(SETTLE_MS);
 
-  const windowMs = measured.durationS * 1000;
-  const percentOfCore = (ms: number) => (100 * ms) / windowMs;
   return {
     ...measured,
     target,
@@ -269,12 +306,14 @@ async function measureCell(
     connections,
     warmupFailedRequests: warmup.errors + warmup.non2xx + warmup.mismatches,
     addedP50Ms: null,
-    cpuMsPerRequest: pid === undefined ? null : serverCpu / measured.requests,
-    cpuPercent: pid === undefined ? null : percentOfCore(serverCpu),
+    cpuMsPerRequest: serverCpu === undefined ? null : serverCpu / measured.requests,
+    cpuPercent: serverCpu === undefined ? null : percentOfCore(serverCpu, cpu.wallMs),
     peakRssMb: peakKb === undefined ? null : peakKb / 1024,
     maxSampledRssMb: maxSampledKb === undefined ? null : maxSampledKb / 1024,
-    upstreamCpuPercent: percentOfCore(upstreamCpu),
-    loadCpuPercent: percentOfCore((loadCpu.user + loadCpu.system) / 1000),
+    upstreamCpuPercent: percentOfCore(upstreamCpu, cpu.wallMs),
+    loadCpuPercent: percentOfCore(cpu.harnessMs, cpu.wallMs),
+    otherCpuPercent: percentOfCore(cpu.otherMs, cpu.wallMs),
+    stealPercent: percentOfCore(cpu.stealMs, cpu.wallMs),
   };
 }
 
