@@ -2,7 +2,7 @@
 // resident memory now (VmRSS) and at its peak (VmHWM), a sampler of VmRSS, and the whole machine's
 // CPU time, to see how much of it went to work other than the benchmark's.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const CLOCK_TICKS_PER_S = (() => {
   try {
@@ -12,14 +12,35 @@ const CLOCK_TICKS_PER_S = (() => {
   }
 })();
 
-/** CPU time the process has used so far (user + system, every thread), in ms. */
-export function cpuMs(pid: number): number {
+/** utime, stime, cutime, cstime of a process (fields 14-17 of /proc/<pid>/stat), in ms. */
+function times(pid: number): [number, number, number, number] {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name (field 2) may hold spaces; fields after it are counted from its closing ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return ((utime + stime) * 1000) / CLOCK_TICKS_PER_S;
+  return [11, 12, 13, 14].map((i) => (Number(fields[i]) * 1000) / CLOCK_TICKS_PER_S) as [number, number, number, number];
+}
+
+/** CPU time the process has used so far (user + system, every thread), in ms. */
+export function cpuMs(pid: number): number {
+  const [utime, stime] = times(pid);
+  return utime + stime;
+}
+
+/**
+ * CPU time of a process and everything it started, running or ended (e.g. the esbuild service tsx
+ * starts to transpile), in ms; 0 for a process that is gone.
+ */
+function treeCpuMs(pid: number): number {
+  try {
+    let total = times(pid).reduce((a, b) => a + b, 0);
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      for (const child of children === '' ? [] : children.split(' ')) total += treeCpuMs(Number(child));
+    }
+    return total;
+  } catch {
+    return 0;
+  }
 }
 
 /** The machine's CPU time so far, summed over every core: busy (user, nice, system, irq, softirq) and stolen. */
@@ -32,11 +53,11 @@ function machineCpuMs(): { busy: number; steal: number } {
 
 export interface CpuWindowResult {
   wallMs: number;
-  /** CPU time of each watched process in the window, ms, in the order given. */
+  /** CPU time of each watched process itself in the window, ms, in the order given. */
   processesMs: number[];
   /** CPU time of this process (the harness, with its load generator) in the window, ms. */
   harnessMs: number;
-  /** Busy CPU time of the machine outside the watched processes and the harness: someone else's work. */
+  /** Busy CPU time of the machine outside the watched processes (and what they started) and the harness: someone else's work. */
   otherMs: number;
   /** Time the hypervisor gave this machine's cores to other machines. */
   stealMs: number;
@@ -51,13 +72,15 @@ export function cpuWindow(pids: number[]): { stop(bornSince?: number[]): CpuWind
   const machine = machineCpuMs();
   const harness = process.cpuUsage();
   const processes = pids.map(cpuMs);
+  const trees = pids.map(treeCpuMs);
   return {
     stop(bornSince = []) {
       const processesMs = [...pids.map((pid, i) => cpuMs(pid) - processes[i]!), ...bornSince.map(cpuMs)];
+      const treesMs = [...pids.map((pid, i) => treeCpuMs(pid) - trees[i]!), ...bornSince.map(treeCpuMs)];
       const { user, system } = process.cpuUsage(harness);
       const harnessMs = (user + system) / 1000;
       const now = machineCpuMs();
-      const ours = processesMs.reduce((a, b) => a + b, harnessMs);
+      const ours = treesMs.reduce((a, b) => a + b, harnessMs);
       return {
         wallMs: performance.now() - started,
         processesMs,

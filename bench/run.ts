@@ -74,14 +74,17 @@ const settings: Settings = {
   starts: Math.max(1, Number(flags.starts)),
   peakRss: 'per cell (VmHWM reset at the start of each cell)',
 };
-/** Pause after each cell, so requests still in flight upstream do not spill into the next one. */
-const SETTLE_MS = 500;
+/**
+ * How long the machine is watched for other work before each measurement; it is also the pause that lets
+ * requests still in flight from the previous cell finish before the next one.
+ */
+const QUIET_PROBE_MS = 500;
 /** How long a whole run may wait, in all, for other work on the machine to stop before a measurement. */
 const QUIET_BUDGET_MS = 120_000;
 let quietWaitedMs = 0;
 
 const cellCount = (servers.length + 1) * settings.delaysMs.length * settings.connections.length;
-const estimateS = cellCount * (settings.warmupS + settings.durationS + SETTLE_MS / 1000) + servers.length * (settings.starts + 1) * 2 + 5;
+const estimateS = cellCount * (settings.warmupS + settings.durationS + QUIET_PROBE_MS / 1000) + servers.length * (settings.starts + 1) * 2.5 + 5;
 const maxMinutes = Number(flags['max-minutes'] ?? Math.ceil((estimateS * 1.5 + QUIET_BUDGET_MS / 1000) / 60) + 2);
 
 process.once('SIGINT', () => abort('interrupted', 130));
@@ -102,18 +105,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const percentOfCore = (cpuMs: number, wallMs: number) => (100 * cpuMs) / wallMs;
 
 /**
- * Waits (within the run's budget) until work other than the benchmark's uses less than the disturbed
- * threshold for a second, so a job elsewhere on the machine does not take the cores a server needs.
+ * Waits (within the run's budget) until work other than the benchmark's stays below the disturbed
+ * threshold for QUIET_PROBE_MS, so a job elsewhere on the machine does not take the cores a server needs.
  */
 async function waitForQuiet(pids: number[]): Promise<void> {
   let told = false;
   while (quietWaitedMs < QUIET_BUDGET_MS) {
     const window = cpuWindow(pids);
-    await sleep(1000);
+    await sleep(QUIET_PROBE_MS);
     const { otherMs, wallMs } = window.stop();
     const other = percentOfCore(otherMs, wallMs);
     if (other <= DISTURBED_OTHER_CPU_PERCENT) return;
-    quietWaitedMs += 1000;
+    quietWaitedMs += QUIET_PROBE_MS;
     if (!told) log(`  (waiting for other work on the machine to stop: ${other.toFixed(0)} % of a core)`);
     told = true;
   }
@@ -297,7 +300,6 @@ async function measureCell(
   const [upstreamCpu, serverCpu] = cpu.processesMs as [number, number | undefined];
   const maxSampledKb = sampler?.stop();
   const peakKb = pid === undefined ? undefined : memoryKb(pid).hwm;
-  await sleep(SETTLE_MS);
 
   return {
     ...measured,
