@@ -6,6 +6,8 @@ export type TargetName = 'direct-rest' | 'gateway' | 'plain-yoga' | 'apollo-rest
 
 /** One server (or direct REST) at one upstream delay and concurrency: the measured window's load figures and more. */
 export interface Cell extends LoadResult {
+  /** 1, or more when other work disturbed a measurement and it was taken again (this is the last). */
+  attempts: number;
   target: TargetName;
   delayMs: number;
   connections: number;
@@ -36,6 +38,8 @@ export interface Startup {
   medianMs: number;
   /** Busy CPU outside the benchmark's processes during each start, % of one core. */
   otherCpuPercent: number[];
+  /** Starts that other work disturbed, replaced by another start, ms. */
+  replacedMs: number[];
 }
 
 export interface Machine {
@@ -230,12 +234,13 @@ export function resultsTable(results: Results): string {
 
 export function startupTable(results: Results): string {
   return [
-    '| Server | start-up to first answer, median ms | samples ms | other CPU % during each start |',
-    '|---|---:|---|---|',
+    '| Server | start-up to first answer, median ms | samples ms | other CPU % during each sample | replaced (disturbed) starts ms |',
+    '|---|---:|---|---|---|',
     ...results.startup.map(
       (s) =>
         `| ${LABELS[s.target]} | ${f0(s.medianMs)} | ${s.samplesMs.map(f0).join(', ')} | ` +
-        `${s.otherCpuPercent.map((p) => (p > DISTURBED_OTHER_CPU_PERCENT ? `**${f0(p)}** ⚠` : f0(p))).join(', ')} |`,
+        `${s.otherCpuPercent.map((p) => (p > DISTURBED_OTHER_CPU_PERCENT ? `**${f0(p)}** ⚠` : f0(p))).join(', ')} | ` +
+        `${s.replacedMs.map(f0).join(', ') || '–'} |`,
     ),
   ].join('\n');
 }
