@@ -81,13 +81,13 @@ const settings: Settings = {
  */
 const QUIET_PROBE_MS = 500;
 /** How long a whole run may wait, in all, for other work on the machine to stop before a measurement. */
-const QUIET_BUDGET_MS = 180_000;
+const QUIET_BUDGET_MS = 240_000;
 let quietWaitedMs = 0;
 /**
  * A cell that other work disturbed is measured again (at most twice), and a disturbed start is replaced
  * by another one (at most EXTRA_STARTS per server), while this many re-measurements are left in the run.
  */
-const REMEASURE_BUDGET = 8;
+const REMEASURE_BUDGET = 16;
 const EXTRA_STARTS = 3;
 let remeasuresLeft = REMEASURE_BUDGET;
 
