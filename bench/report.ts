@@ -71,6 +71,8 @@ export interface Results {
   quietWaitS: number;
   startup: Startup[];
   cells: Cell[];
+  /** The last request number used: requests 0 to this one each named wallboxes no other request named. */
+  highestRequest: number;
   wallClockS: number;
 }
 
@@ -250,7 +252,9 @@ export function chartSvg(results: Results): string {
   const colors: Record<TargetName, string> = { 'direct-rest': '#9e9e9e', gateway: '#1565c0', 'plain-yoga': '#ef6c00', 'apollo-rest': '#6a1b9a' };
   const delays = results.settings.delaysMs;
   const connections = Math.max(...results.settings.connections);
-  const values = delays.map((d) => ORDER.map((t) => find(results, t, d, connections)?.rps ?? 0));
+  const cells = delays.map((d) => ORDER.map((t) => find(results, t, d, connections)));
+  const values = cells.map((group) => group.map((c) => c?.rps ?? 0));
+  const doubtful = (c: Cell | undefined) => c !== undefined && (disturbed(c) || failedRequests(c) > 0);
   const max = niceCeiling(Math.max(1, ...values.flat()));
   const [width, height, left, right, top, bottom] = [760, 420, 70, 20, 50, 110];
   const plotW = width - left - right;
@@ -274,8 +278,9 @@ export function chartSvg(results: Results): string {
     ORDER.forEach((target, i) => {
       const v = values[g]![i]!;
       const x = x0 + i * barW;
-      out.push(`<rect x="${x + 3}" y="${y(v)}" width="${barW - 6}" height="${top + plotH - y(v)}" fill="${colors[target]}"/>`);
-      out.push(`<text x="${x + barW / 2}" y="${y(v) - 4}" text-anchor="middle">${Math.round(v)}</text>`);
+      const doubt = doubtful(cells[g]![i]);
+      out.push(`<rect x="${x + 3}" y="${y(v)}" width="${barW - 6}" height="${top + plotH - y(v)}" fill="${colors[target]}"${doubt ? ' fill-opacity="0.4"' : ''}/>`);
+      out.push(`<text x="${x + barW / 2}" y="${y(v) - 4}" text-anchor="middle">${Math.round(v)}${doubt ? ' ⚠' : ''}</text>`);
     });
     out.push(`<text x="${left + g * groupW + groupW / 2}" y="${top + plotH + 20}" text-anchor="middle" font-weight="bold">upstream ${delay} ms</text>`);
   });
@@ -286,6 +291,9 @@ export function chartSvg(results: Results): string {
     out.push(`<rect x="${x}" y="${yy - 10}" width="12" height="12" fill="${colors[target]}"/>`);
     out.push(`<text x="${x + 18}" y="${yy}">${escapeXml(LABELS[target])}</text>`);
   });
+  if (cells.flat().some(doubtful)) {
+    out.push(`<text x="${left}" y="${height - 10}" fill="#555">⚠ faded: measured while other work used the CPU, or with failed requests (see BENCHMARKS.md)</text>`);
+  }
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }

@@ -2,8 +2,9 @@
 // the partner API simulator (bench/upstream.ts) in its own process. How it measures: bench/README.md.
 //
 // Flags: --quick (1 s warm-up, 2 s windows), --warmup S, --duration S, --connections 1,10,100,
-// --delays 0,20, --servers gateway,plain-yoga,apollo-rest, --starts N, --no-write, --max-minutes M.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// --delays 0,20, --servers gateway,plain-yoga,apollo-rest, --starts N, --no-write, --max-minutes M,
+// --render FILE (no measuring: the report again from a results file, e.g. bench/results/latest.json).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -53,6 +54,7 @@ const { values: flags } = parseArgs({
     starts: { type: 'string', default: '3' },
     'no-write': { type: 'boolean', default: false },
     'max-minutes': { type: 'string' },
+    render: { type: 'string' },
   },
 });
 
@@ -213,13 +215,18 @@ async function main(): Promise<void> {
     quietWaitS: quietWaitedMs / 1000,
     startup,
     cells,
+    highestRequest: counter.next - 1,
     wallClockS: (performance.now() - begun) / 1000,
   };
-  const checks = checkTargets(results);
+  publish(results);
+}
 
+/** The tables on stdout, and unless --no-write, BENCHMARKS.md, the raw results and the chart. */
+function publish(results: Results): void {
+  const checks = checkTargets(results);
   process.stdout.write(
     `\n${machineLine(results)}\n\n${targetsTable(checks)}\n\n${resultsTable(results)}\n\n${startupTable(results)}\n\n` +
-      `Highest request number used: ${counter.next - 1} (every request named wallboxes no other request named).\n`,
+      `Highest request number used: ${results.highestRequest} (every request named wallboxes no other request named).\n`,
   );
   if (!flags['no-write']) {
     mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
@@ -344,7 +351,10 @@ async function measureCell(
   };
 }
 
-main().catch((error: unknown) => {
+const run = flags.render
+  ? Promise.resolve().then(() => publish(JSON.parse(readFileSync(flags.render!, 'utf8')) as Results))
+  : main();
+run.catch((error: unknown) => {
   killAll();
   process.stderr.write(`\nbench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
