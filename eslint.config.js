@@ -22,7 +22,8 @@ export default tseslint.config(
   },
   {
     // The examples are standalone programs a frontend developer copies: they read their own environment.
-    files: ['examples/**'],
+    // So are the benchmark's peers (bench/baselines) and its harness, which hands PATH to its children.
+    files: ['examples/**', 'bench/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -46,7 +46,6 @@ async function startGateway(env: Record<string, string> = {}): Promise<Gateway> 
   const entry = existsSync(resolve(ROOT, 'dist/main.js')) ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
   const child = spawn(process.execPath, entry, {
     cwd: ROOT,
-    // eslint-disable-next-line no-restricted-properties -- a child process needs a PATH, not configuration
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...EXTRA_ENV, ...env },
   });
   let logs = 0;

@@ -78,7 +78,6 @@ function startGateway(sim: Simulator, log: (line: string) => void): Promise<{ ch
   const child = spawn(process.execPath, [HEAP_CEILING, 'dist/main.js'], {
     cwd: ROOT,
     env: {
-      // eslint-disable-next-line no-restricted-properties -- a child process needs a PATH, not configuration
       PATH: process.env.PATH ?? '',
       PORT: '0',
       // As shipped: the access log at info (its lines are read and dropped here).

@@ -45,6 +45,12 @@ export interface SimulatorOptions {
   /** Seed of the PRNG behind faults with a `probability`, so a soak run is reproducible. */
   faultSeed?: number;
   seed?: Seed;
+  /**
+   * Benchmarks only: the record the wallbox detail GET answers for a wallbox id the simulator does not
+   * hold (undefined: 404 as usual). Lets a load test name a fresh wallbox in every request without
+   * seeding hundreds of thousands of them. Such wallboxes are read-only: every other route 404s.
+   */
+  synthesizeWallbox?: (key: { orgId: string; userId: string; wallboxId: string }) => Json | undefined;
 }
 
 export const DEMO_CLIENT: SimulatorClient = { clientId: 'demo-client', clientSecret: 'demo-secret' };
@@ -62,6 +68,7 @@ export interface ReceivedRequest {
 }
 
 const MAX_LOGGED_REQUESTS = 1000;
+const WALLBOX_GET = 'GET /org/{org_id}/users/{user_id}/wallboxes/{wallbox_id}';
 
 /** A test hook refused, with the status and body its admin route answers. */
 export class SimulatorHookError extends Error {
@@ -76,7 +83,7 @@ export class SimulatorHookError extends Error {
 
 export class Simulator {
   readonly #server: Server;
-  readonly #options: Required<Omit<SimulatorOptions, 'seed' | 'port' | 'host'>>;
+  readonly #options: Required<Omit<SimulatorOptions, 'seed' | 'port' | 'host' | 'synthesizeWallbox'>>;
   readonly #store: Store;
   readonly #counts = new Map<string, number>();
   readonly #sockets = new Set<Socket>();
@@ -102,7 +109,7 @@ export class Simulator {
     };
     this.#faults = new FaultPlan(this.#options.faultSeed);
     this.#store = new Store(options.seed ?? createSeed(), this.#options.now);
-    this.#routes = this.#defineRoutes();
+    this.#routes = this.#defineRoutes(options.synthesizeWallbox);
     this.#server = createServer((req, res) => void this.#handle(req, res));
     this.#server.on('connection', (socket) => {
       this.#sockets.add(socket);
@@ -275,7 +282,7 @@ export class Simulator {
     await closed;
   }
 
-  #defineRoutes(): Route[] {
+  #defineRoutes(synthesizeWallbox: SimulatorOptions['synthesizeWallbox']): Route[] {
     const admin = (method: string, path: string, handle: Route['handle']): Route => ({
       method,
       name: `${method} ${path}`,
@@ -294,7 +301,9 @@ export class Simulator {
     const apiBase = () => this.apiUrl.href;
     return [
       tokenRoute(this.#store, this.#options.clients, () => this.#options.tokenExpiresInS),
-      ...wallboxRoutes(this.#store, apiBase),
+      ...wallboxRoutes(this.#store, apiBase).map((route) =>
+        synthesizeWallbox && route.name === WALLBOX_GET ? this.#orSynthesized(route, synthesizeWallbox) : route,
+      ),
       ...heatPumpRoutes(this.#store, apiBase),
       ...electricVehicleRoutes(this.#store, apiBase),
       ...inverterRoutes(this.#store, apiBase),
@@ -329,6 +338,20 @@ export class Simulator {
         hook(() => this.pairWallbox(token!, pairedDevice(body)), 201),
       ),
     ];
+  }
+
+  /** The wallbox GET, answering a synthesized record where it would 404 for an id it does not hold. */
+  #orSynthesized(route: Route, synthesize: NonNullable<SimulatorOptions['synthesizeWallbox']>): Route {
+    return {
+      ...route,
+      handle: async (ctx) => {
+        const reply = await route.handle(ctx);
+        const [orgId, userId, wallboxId] = ctx.params as [string, string, string];
+        if (reply.status !== 404 || this.#store.devices.has(wallboxId.toLowerCase())) return reply;
+        const record = synthesize({ orgId, userId, wallboxId });
+        return record ? { status: 200, body: record } : reply;
+      },
+    };
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

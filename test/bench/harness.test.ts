@@ -1,0 +1,55 @@
+// The benchmark's peers must stay comparable: the upstream process answers the bench wallboxes, and
+// both baselines answer the benchmark query with exactly the gateway's JSON. A broken baseline fails
+// here, not after a five-minute `npm run bench`.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVERS, checkAnswers, killAll, startServer, startUpstream, stop, type RunningServer, type Upstream } from '../../bench/processes.js';
+import { BENCH_TOKEN, CHECK_VARIABLES, requestVariables, wallboxPath } from '../../bench/workload.js';
+import { USER_IDS } from '../../src/simulator/seed.js';
+
+let upstream: Upstream;
+let running: RunningServer[];
+
+beforeAll(async () => {
+  upstream = await startUpstream();
+  running = await Promise.all(SERVERS.map((server) => startServer(server, upstream)));
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([...(running ?? []).map((r) => stop(r.child)), upstream && stop(upstream.child)]);
+  killAll();
+});
+
+describe('benchmark peers', () => {
+  it('answer every check variable set with the same JSON as the gateway', async () => {
+    const [gateway, ...baselines] = await Promise.all(running.map((r) => checkAnswers(r.url)));
+    expect(gateway).toHaveLength(CHECK_VARIABLES.length);
+    for (const answers of baselines) expect(answers).toEqual(gateway);
+  });
+
+  it('cover every seeded wallbox kind in the checks, with ids the load never uses', () => {
+    const checkIds = CHECK_VARIABLES.flatMap((v) => [v.first, v.second]);
+    expect(new Set(CHECK_VARIABLES.map((v) => v.first)).size).toBe(CHECK_VARIABLES.length);
+    const loadIds = [0, 1, 2, 99_999].flatMap((n) => [requestVariables(n).first, requestVariables(n).second]);
+    expect(new Set(loadIds).size).toBe(loadIds.length);
+    expect(loadIds.filter((id) => checkIds.includes(id))).toEqual([]);
+  });
+});
+
+describe('the benchmark upstream', () => {
+  const get = (path: string) => fetch(new URL(path, upstream.url), { headers: { authorization: `Bearer ${BENCH_TOKEN}` } });
+
+  it('answers any wallbox of a bench user, the same way every time', async () => {
+    const path = wallboxPath(new URL(upstream.apiUrl).pathname, upstream.orgId, 12_345);
+    const [a, b] = await Promise.all([get(path), get(path)]);
+    expect(a.status).toBe(200);
+    const body = (await a.json()) as { id: string; owner: { id: string } };
+    expect(body.id).toBe(requestVariables(12_345).first);
+    expect(body.owner.id).toBe(requestVariables(12_345).userId);
+    expect(await b.json()).toEqual(body);
+  });
+
+  it('still answers 404 for an unknown wallbox of a seeded (non-bench) user', async () => {
+    const response = await get(`${new URL(upstream.apiUrl).pathname}/org/${upstream.orgId}/users/${USER_IDS.anna}/wallboxes/${requestVariables(1).first}`);
+    expect(response.status).toBe(404);
+  });
+});
