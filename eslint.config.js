@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', 'test-results/', 'src/generated/', 'examples/**/generated/'] },
+  { ignores: ['node_modules/', 'dist/', 'bench/baselines/dist/', 'coverage/', 'test-results/', 'src/generated/', 'examples/**/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -16,15 +16,14 @@ export interface ServerUnderTest {
 }
 
 /**
- * How the gateway is started: as `npm start` does, minus npm (so the measured pid is the server itself).
- * Change it here when the gateway ships compiled JS (`node dist/main.js`).
+ * How each server starts: compiled JavaScript under plain node, as `npm start` runs the gateway (minus
+ * npm, so the measured pid is the server itself). `npm run bench` builds dist/ and the baselines'
+ * bench/baselines/dist/ first, so no server pays for a TypeScript loader in start-up or memory.
  */
-export const GATEWAY_COMMAND = [process.execPath, '--import', 'tsx', 'src/main.ts'];
-
 export const SERVERS: readonly ServerUnderTest[] = [
-  { name: 'gateway', label: 'podero-graphql-gateway', command: GATEWAY_COMMAND },
-  { name: 'plain-yoga', label: 'plain yoga + undici', command: [process.execPath, '--import', 'tsx', 'bench/baselines/plain-yoga.ts'] },
-  { name: 'apollo-rest', label: 'Apollo Server 5 + RESTDataSource', command: [process.execPath, '--import', 'tsx', 'bench/baselines/apollo-rest.ts'] },
+  { name: 'gateway', label: 'podero-graphql-gateway', command: [process.execPath, 'dist/main.js'] },
+  { name: 'plain-yoga', label: 'plain yoga + undici', command: [process.execPath, 'bench/baselines/dist/plain-yoga.js'] },
+  { name: 'apollo-rest', label: 'Apollo Server 5 + RESTDataSource', command: [process.execPath, 'bench/baselines/dist/apollo-rest.js'] },
 ];
 
 export interface Upstream {
