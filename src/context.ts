@@ -40,24 +40,31 @@ export function contextFactory({ api, identity, budget, logger, config }: Contex
     const { request } = initial;
     const deadline = Date.now() + config.requestTimeoutMs;
     const caller = await identity.of(request, clientAddress(initial)).catch(() => NOBODY);
-    const requestLogger = logger.child(describeCaller(caller));
+    // Made when something logs: most requests log only their access line, which names the caller itself.
+    let requestLogger: Logger | undefined;
+    const loggerOf = () => (requestLogger ??= logger.child(describeCaller(caller)));
     const session = api.session({
       // A caller's own Authorization goes upstream only when nobody authenticates callers (pass-through
       // mode); with caller authentication it is their JWT, which the partner API must never see.
       callerAuthorization: identity.required ? undefined : (request.headers.get('authorization') ?? undefined),
-      // A native signal that follows the request's. The node adapter's request signal is its own
-      // EventTarget; once anything combines it (AbortSignal.any), aborts go to an inner native signal
-      // and its own listeners are never told. Combining it here, once, makes every later listener
-      // (the retry waits, each call's timeout) hear the caller going away.
-      signal: AbortSignal.any([request.signal]),
+      // The request's own signal, listened to as it is: the session aborts its calls when it fires.
+      signal: request.signal,
       deadline,
       maxConcurrency: config.maxConcurrency,
       maxCalls: config.maxCallsPerRequest,
       admit: budget && admission(budget, budgetKey(caller)),
-      logger: requestLogger,
+      logger: loggerOf,
     });
     // The user list replaces detail calls once they would need more than one round of concurrent calls.
     const loaders = createLoaders(session, { userListThreshold: config.maxConcurrency + 1, caller });
-    return { caller, api: session, loaders, defaultOrgId: config.orgId, logger: requestLogger };
+    return {
+      caller,
+      api: session,
+      loaders,
+      defaultOrgId: config.orgId,
+      get logger() {
+        return loggerOf();
+      },
+    };
   };
 }

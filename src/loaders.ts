@@ -47,15 +47,22 @@ export function createLoaders(api: ApiSession, options: LoaderOptions): Loaders 
     return record;
   };
   const byPath = <K, V>(batch: (keys: readonly K[]) => Promise<(V | Error)[]>, pathOf: (key: K) => string) => pathLoader(api, batch, pathOf);
+  // Each loader is made when the request first asks for its kind of resource: most requests need one or two.
+  let wallbox: Loaders['wallbox'] | undefined;
+  let user: Loaders['user'] | undefined;
   return {
-    wallbox: byPath(
-      perKey((key: WallboxKey) => fetchWallbox(api, key).then(visible((w) => w.owner.id))),
-      (k) => `${wallboxPath(k)}${k.includeDeleted ? '?include_deleted=true' : ''}`,
-    ),
-    user: byPath(
-      async (keys: readonly UserKey[]) => (await loadUsers(api, keys, options.userListThreshold)).map((u) => (u instanceof Error ? u : catching(() => visible<Owner>((o) => o.id)(u)))),
-      (k) => userPath(k.orgId, k.userId),
-    ),
+    get wallbox() {
+      return (wallbox ??= byPath(
+        perKey((key: WallboxKey) => fetchWallbox(api, key).then(visible((w) => w.owner.id))),
+        (k) => `${wallboxPath(k)}${k.includeDeleted ? '?include_deleted=true' : ''}`,
+      ));
+    },
+    get user() {
+      return (user ??= byPath(
+        async (keys: readonly UserKey[]) => (await loadUsers(api, keys, options.userListThreshold)).map((u) => (u instanceof Error ? u : catching(() => visible<Owner>((o) => o.id)(u)))),
+        (k) => userPath(k.orgId, k.userId),
+      ));
+    },
   };
 }
 

@@ -24,7 +24,7 @@ try {
   process.exit(1);
 }
 
-const tracing: TracingSetup | undefined = config.tracing && startTracing(config.tracing);
+const tracing: TracingSetup | undefined = config.tracing && (await startTracing(config.tracing));
 const logger = createLogger(config.logLevel, undefined, tracing ? { mixin: activeTraceIds } : {});
 const lifecycle = new Lifecycle();
 let demo: Demo | undefined;
@@ -45,7 +45,7 @@ if (config.upstream.mode === 'demo') {
 }
 
 const metrics = new Metrics();
-const redis = config.redisUrl && connectRedis(config.redisUrl, logger, metrics.redis);
+const redis = config.redisUrl && (await connectRedis(config.redisUrl, logger, metrics.redis));
 const cachedReads = config.cacheTtlMs > 0 ? new MemoryReadCache() : undefined;
 const upstream = createPartnerApi({
   apiUrl,

@@ -13,6 +13,7 @@ import { useTracing } from './observability/tracing.js';
 import type { Tracer } from '@opentelemetry/api';
 import type { SharedRedis } from './redis/connection.js';
 import { redisApqStore, redisCallBudget } from './redis/stores.js';
+import { useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { maskedErrors, useErrorCodes } from './plugins/use-error-codes.js';
 import { useGraphiQL } from './plugins/use-graphiql.js';
@@ -65,11 +66,12 @@ export function createGateway({ api, config, logger, examples = [], ...options }
       useCsrfPrevention(),
       // Before anything reads the request: an unauthenticated caller gets a 401 and nothing else.
       useCallerAuth({ identity, publicServiceSdl: config.auth?.publicServiceSdl ?? true, logger }),
-      useRequestLimits(),
+      useRequestLimits({ maxBodyBytes: config.limits.requestBytes }),
       // After APQ, which turns a hash into the document the limits then check.
       usePersistedQueries({ share: redis && ((local, o) => redisApqStore(redis, local, o)) }),
       useOperationLimits({ limits: config.limits, introspection: config.introspection }),
       useErrorCodes({ maxErrors: config.limits.errors, development: config.development }),
+      useCompiledExecution(logger),
     ],
     // use-operation-limits.ts keeps parsed documents in a cache bounded in bytes; yoga's is bounded in entries only.
     parserAndValidationCache: false,
@@ -78,7 +80,8 @@ export function createGateway({ api, config, logger, examples = [], ...options }
     cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins, methods: ['GET', 'POST'], credentials: false } : false,
     multipart: false,
     landingPage: false,
-    maxRequestBodySize: config.limits.requestBytes,
+    // use-request-limits.ts checks the body size, without re-streaming every body.
+    maxRequestBodySize: false,
     // use-graphiql.ts serves it (rendered once, split, compressed, cached).
     graphiql: false,
   });

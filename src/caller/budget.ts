@@ -6,8 +6,11 @@ import { LRUCache } from 'lru-cache';
 import { UpstreamError } from '../upstream/errors.js';
 
 export interface CallBudgetStore {
-  /** Takes `cost` calls from the key's bucket: 0 when granted, else the milliseconds until they would be. */
-  take(key: string, cost: number): Promise<number>;
+  /**
+   * Takes `cost` calls from the key's bucket: 0 when granted, else the milliseconds until they would
+   * be. A store that knows at once (this process's memory) answers at once, without a promise.
+   */
+  take(key: string, cost: number): number | Promise<number>;
 }
 
 interface Bucket {
@@ -26,7 +29,7 @@ export class MemoryCallBudget implements CallBudgetStore {
     this.#now = now;
   }
 
-  take(key: string, cost: number): Promise<number> {
+  take(key: string, cost: number): number {
     const now = this.#now();
     const perMs = this.#perMinute / 60_000;
     const bucket = this.#buckets.get(key) ?? { tokens: this.#perMinute, at: now };
@@ -35,19 +38,26 @@ export class MemoryCallBudget implements CallBudgetStore {
     this.#buckets.set(key, bucket);
     if (bucket.tokens >= cost) {
       bucket.tokens -= cost;
-      return Promise.resolve(0);
+      return 0;
     }
-    return Promise.resolve(Math.ceil((cost - bucket.tokens) / perMs));
+    return Math.ceil((cost - bucket.tokens) / perMs);
   }
 }
 
-/** What the upstream session asks before each call: one call from the key's bucket, or RATE_LIMITED. */
-export function admission(store: CallBudgetStore, key: string): () => Promise<void> {
-  return async () => {
-    const waitMs = await store.take(key, 1);
-    if (waitMs > 0) {
-      const retryAfterS = Math.ceil(waitMs / 1000);
-      throw new UpstreamError('RATE_LIMITED', `Your budget of partner API calls is spent for now; try again in ${retryAfterS} s`, { retryAfterS });
-    }
+/**
+ * What the upstream session asks before each call: one call from the key's bucket, or RATE_LIMITED
+ * (thrown at once, or a rejected promise when the store answers later).
+ */
+export function admission(store: CallBudgetStore, key: string): () => void | Promise<void> {
+  return () => {
+    const waitMs = store.take(key, 1);
+    return typeof waitMs === 'number' ? admit(waitMs) : waitMs.then(admit);
   };
+}
+
+function admit(waitMs: number): void {
+  if (waitMs > 0) {
+    const retryAfterS = Math.ceil(waitMs / 1000);
+    throw new UpstreamError('RATE_LIMITED', `Your budget of partner API calls is spent for now; try again in ${retryAfterS} s`, { retryAfterS });
+  }
 }

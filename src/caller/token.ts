@@ -6,7 +6,8 @@
 // minutes, and fetched again when a token names a key it does not hold (at most once per cooldown,
 // 30 s), so a rotated key works within a minute without a restart.
 // https://github.com/panva/jose/blob/main/docs/jwks/remote/functions/createRemoteJWKSet.md
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+// jose is loaded when caller authentication is configured, not by every gateway that starts.
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import type { CallerAuth } from '../config.js';
 
 export const ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
@@ -39,6 +40,15 @@ export interface TokenVerifierOptions {
 export type VerifyToken = (token: string) => Promise<JWTPayload>;
 
 export function createTokenVerifier(auth: Pick<CallerAuth, 'jwksUrl' | 'issuer' | 'audience'>, options: TokenVerifierOptions = {}): VerifyToken {
+  const verifier = import('jose').then((jose) => verifierWith(jose, auth, options));
+  return async (token) => (await verifier)(token);
+}
+
+function verifierWith(
+  { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify }: typeof import('jose'),
+  auth: Pick<CallerAuth, 'jwksUrl' | 'issuer' | 'audience'>,
+  options: TokenVerifierOptions,
+): VerifyToken {
   const remote = createRemoteJWKSet(auth.jwksUrl, {
     cooldownDuration: options.refetchCooldownMs ?? 30_000,
     cacheMaxAge: 10 * 60_000,

@@ -18,11 +18,6 @@ import {
   type TextMapGetter,
   type Tracer,
 } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { getOperationAST, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Tracing } from '../config.js';
@@ -38,8 +33,19 @@ export interface TracingSetup {
   shutdown(): Promise<void>;
 }
 
-/** Installs the OTel SDK for this process: the tracer provider, async context, W3C propagation. */
-export function startTracing({ serviceName }: Tracing): TracingSetup {
+/**
+ * Installs the OTel SDK for this process: the tracer provider, async context, W3C propagation. The SDK
+ * is imported here, so a gateway without tracing loads only the (no-op) API.
+ */
+export async function startTracing({ serviceName }: Tracing): Promise<TracingSetup> {
+  const [{ AsyncLocalStorageContextManager }, { W3CTraceContextPropagator }, { OTLPTraceExporter }, { resourceFromAttributes }, { BatchSpanProcessor, TracerProvider }] =
+    await Promise.all([
+      import('@opentelemetry/context-async-hooks'),
+      import('@opentelemetry/core'),
+      import('@opentelemetry/exporter-trace-otlp-http'),
+      import('@opentelemetry/resources'),
+      import('@opentelemetry/sdk-trace'),
+    ]);
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
     spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })],

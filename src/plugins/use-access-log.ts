@@ -5,6 +5,7 @@ import { getOperationAST, type DocumentNode, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Context } from '../context.js';
 import type { Logger } from '../logger.js';
+import { describeCaller } from '../caller/caller.js';
 
 interface Entry {
   started: number;
@@ -45,16 +46,25 @@ export function useAccessLog(logger: Logger): Plugin {
       const entry = entries.get(request);
       if (!entry) return;
       const line = {
+        ...(entry.context ? describeCaller(entry.context.caller) : { caller: response.status === 401 ? 'unauthenticated' : 'unknown' }),
         method: request.method,
-        path: new URL(request.url).pathname,
+        path: pathOf(request.url),
         status: response.status,
         ms: Math.round((performance.now() - entry.started) * 10) / 10,
         ...(entry.type ? { operation: entry.operation ?? null, type: entry.type } : {}),
         ...(entry.context ? { upstreamCalls: entry.context.api.calls } : {}),
         ...(entry.codes.size ? { errors: [...entry.codes] } : {}),
       };
-      // The request's logger names the caller; a request refused before it had one is logged as such.
-      (entry.context?.logger ?? logger).info(entry.context ? line : { ...line, caller: response.status === 401 ? 'unauthenticated' : 'unknown' }, 'request');
+      // Named as the request's own logger names the caller; a request refused before it had one is logged as such.
+      logger.info(line, 'request');
     },
   };
+}
+
+/** The path of an absolute URL, without parsing it into a URL object. */
+function pathOf(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  if (start === -1) return '/';
+  const end = url.indexOf('?', start);
+  return end === -1 ? url.slice(start) : url.slice(start, end);
 }

@@ -5,7 +5,8 @@
 //
 // So no command waits for a connection (offline queue off: refused at once while disconnected), none
 // waits long for an answer (commandTimeout), and the client keeps reconnecting in the background.
-import { Redis } from 'ioredis';
+// ioredis is loaded only by a gateway that has REDIS_URL set.
+import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 
 export interface RedisObserver {
@@ -25,7 +26,8 @@ export interface SharedRedis {
 /** Redis's answer time budget: a shared read or budget check must not add more than this to a request. */
 const COMMAND_TIMEOUT_MS = 250;
 
-export function connectRedis(url: URL, logger: Logger, observer: RedisObserver): SharedRedis {
+export async function connectRedis(url: URL, logger: Logger, observer: RedisObserver): Promise<SharedRedis> {
+  const { Redis } = await import('ioredis');
   const client = new Redis(url.href, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,

@@ -121,7 +121,7 @@ export function redisCallBudget(redis: SharedRedis, local: CallBudgetStore, perM
       redis.attempt(
         'budget',
         async () => Number(await redis.client.eval(TAKE, 1, `${PREFIX}budget:${caller}`, perMinute, perMinute / 60_000, cost)),
-        () => local.take(caller, cost),
+        async () => local.take(caller, cost),
       ),
   };
 }

@@ -7,8 +7,12 @@ import { send } from './transport.js';
 import { UpstreamError } from './errors.js';
 
 export interface Credentials {
-  /** The Authorization header value for one call. Rejects with UNAUTHENTICATED when there is none. */
-  authorization(callerAuthorization: string | undefined): Promise<string>;
+  /**
+   * The Authorization header value for one call: the value itself when it is at hand (the common case,
+   * which then costs no promise and no wait), a promise while a token is being fetched. Rejects with
+   * UNAUTHENTICATED when there is none.
+   */
+  authorization(callerAuthorization: string | undefined): string | Promise<string>;
   /**
    * Whose view of the partner API a call has, for sharing cached reads: one view for the
    * organization's own credentials, one per caller's header in pass-through mode, none without one.
@@ -23,7 +27,7 @@ export interface Credentials {
 
 export function staticToken(token: string): Credentials {
   const header = `Bearer ${token}`;
-  return { authorization: () => Promise.resolve(header), partition: () => 'organization' };
+  return { authorization: () => header, partition: () => 'organization' };
 }
 
 /** The caller's own header goes upstream as it came; a caller without one never causes a call. */
@@ -35,7 +39,7 @@ export function passThrough(): Credentials {
           new UpstreamError('UNAUTHENTICATED', 'Send an Authorization header: this gateway forwards it to the partner API'),
         );
       }
-      return Promise.resolve(callerAuthorization);
+      return callerAuthorization;
     },
     // A digest, so the cache never holds a caller's token.
     partition: (callerAuthorization) => (callerAuthorization ? createHash('sha256').update(callerAuthorization).digest('base64url') : undefined),
@@ -87,8 +91,8 @@ export class ClientCredentials implements Credentials {
     this.#now = options.now ?? Date.now;
   }
 
-  authorization(): Promise<string> {
-    if (this.#cached && this.#now() < this.#cached.refreshAt) return Promise.resolve(this.#cached.header);
+  authorization(): string | Promise<string> {
+    if (this.#cached && this.#now() < this.#cached.refreshAt) return this.#cached.header;
     this.#inFlight ??= this.#fetchToken().finally(() => {
       this.#inFlight = undefined;
     });
@@ -99,7 +103,7 @@ export class ClientCredentials implements Credentials {
     return 'organization';
   }
 
-  renew(used: string): Promise<string | undefined> {
+  async renew(used: string): Promise<string | undefined> {
     // Many calls may fail with the same stale token at once: only the first one drops it, the
     // others then join the one token request in flight (or take the token it already brought).
     if (this.#cached?.header === used) this.#cached = undefined;
@@ -111,7 +115,8 @@ export class ClientCredentials implements Credentials {
     const started = this.#now();
     const { body } = await send(dispatcher, {
       method: 'POST',
-      url: tokenUrl,
+      origin: tokenUrl.origin,
+      path: tokenUrl.pathname + tokenUrl.search,
       headers: {
         authorization: this.#basic,
         'content-type': 'application/json',

@@ -6,9 +6,7 @@
 // GraphQL request its own view: the caller's Authorization (pass-through mode), the request's abort
 // signal and deadline, a cap on calls in flight, a budget of calls, and the caller's admission
 // (src/caller/budget.ts), so one operation can never fan out without bound or outlive its deadline.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
-import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from '../logger.js';
 import type { Credentials } from './auth.js';
 import type { ReportUnknown } from './decode.js';
@@ -17,7 +15,7 @@ import { routeTemplate } from './paths.js';
 import { backoffMs, isRetryable, type PartnerBreaker, type RetryPolicy } from './resilience.js';
 import type { CallObserver, UpstreamTelemetry } from './telemetry.js';
 import { EVERYTHING, type CachedRead, type SharedReads } from './read-cache.js';
-import { send, type Method, type SendResult } from './transport.js';
+import { RequestEnd, ended, send, type Method, type SendResult } from './transport.js';
 
 export type { Method, SendResult };
 
@@ -48,9 +46,12 @@ export interface SessionOptions {
    * Asked before each call (not before a resend after a token renewal): rejects when the call must not
    * be made, e.g. the caller's budget of upstream calls is spent (src/caller/budget.ts).
    */
-  admit?: (() => Promise<void>) | undefined;
-  /** Where this session's calls are logged (the request's logger, which names the caller). */
-  logger?: Logger | undefined;
+  admit?: (() => void | Promise<void>) | undefined;
+  /**
+   * Where this session's calls are logged: the request's logger, which names the caller. A function,
+   * so the logger is made only when a line is written (levels are checked on the process's logger).
+   */
+  logger?: (() => Logger) | undefined;
 }
 
 /** Distinct unknown values logged per process; past this, new ones are no longer logged. */
@@ -103,24 +104,40 @@ export interface CallOptions {
 /** What a write touched: a path (and what sits above or below it), or EVERYTHING (read-cache.ts). */
 export type WriteListener = (touched: string) => void;
 
-/** One GraphQL request's access to the partner API. Lives in the request context; never shared. */
-/** One GraphQL request's access to the partner API. Lives in the request context; never shared. */
+/**
+ * One GraphQL request's access to the partner API. Lives in the request context; never shared.
+ *
+ * Built to cost little per request and per call, since every request makes one and most make a few
+ * calls: what cancels calls, the deadline timer and the credentials' promise exist only when needed.
+ * - Calls run through a small semaphore (at most `maxConcurrency` at once, the rest queued in order).
+ * - The session's RequestEnd (transport.ts) is made with its first call. It ends that session's calls
+ *   and waits when the caller goes away (the request's signal) and when the deadline passes: a timer
+ *   armed while calls are under way — one per burst of concurrent calls, not one per call — and
+ *   cleared when none is.
+ */
 export class ApiSession {
   readonly #api: PartnerApiOptions;
+  readonly #origin: string;
   readonly #basePath: string;
   readonly #options: SessionOptions;
-  readonly #limit: LimitFunction;
   readonly #deadline: number;
   readonly #writeListeners: WriteListener[] = [];
   #calls = 0;
+  /** Calls holding one of the `maxConcurrency` slots, and those waiting for one (in order). */
+  #active = 0;
+  readonly #queue: (() => void)[] = [];
+  #end: RequestEnd | undefined;
+  /** Calls and waits the deadline applies to, under way now; the deadline timer runs while there are any. */
+  #underWay = 0;
+  #deadlineTimer: NodeJS.Timeout | undefined;
   /** Where decoders report values they do not understand. */
   readonly reportUnknown: ReportUnknown;
 
   constructor(api: PartnerApiOptions, basePath: string, reportUnknown: ReportUnknown, options: SessionOptions) {
     this.#api = api;
+    this.#origin = api.baseUrl.origin;
     this.#basePath = basePath;
     this.#options = options;
-    this.#limit = pLimit(options.maxConcurrency);
     this.#deadline = options.deadline ?? Infinity;
     this.reportUnknown = reportUnknown;
   }
@@ -168,11 +185,13 @@ export class ApiSession {
       const partition = this.#api.credentials.partition(this.#options.callerAuthorization);
       if (partition !== undefined) return this.#sharedRead(this.#api.reads, partition, options);
     }
-    return this.#call(options, method, false);
+    return this.#underDeadline(() => this.#call(options, method, false));
   }
 
-  #call(options: CallOptions, method: Method, detached: boolean): Promise<SendResult> {
-    return this.#limit(async () => {
+  async #call(options: CallOptions, method: Method, detached: boolean): Promise<SendResult> {
+    if (this.#active < this.#options.maxConcurrency) this.#active++;
+    else await new Promise<void>((resolve) => this.#queue.push(resolve));
+    try {
       if (this.#calls >= this.#options.maxCalls) {
         throw new UpstreamError(
           'TOO_MANY_UPSTREAM_CALLS',
@@ -180,7 +199,8 @@ export class ApiSession {
         );
       }
       this.#calls++;
-      await this.#options.admit?.();
+      const admitted = this.#options.admit?.();
+      if (admitted) await admitted;
       const observer = this.#api.telemetry.call({ method, route: routeTemplate(options.path) });
       try {
         const result = await this.#attempts(options, method, observer, detached);
@@ -192,6 +212,52 @@ export class ApiSession {
       } finally {
         if (method !== 'GET') await this.#wrote(options.invalidates === 'everything' ? EVERYTHING : options.path);
       }
+    } finally {
+      // The slot goes straight to the next call waiting, if any; so no newcomer can slip in between.
+      const next = this.#queue.shift();
+      if (next) next();
+      else this.#active--;
+    }
+  }
+
+  /** Runs work the request's deadline applies to: while any is under way, the deadline timer is armed. */
+  async #underDeadline<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#underWay++ === 0 && this.#deadline !== Infinity) {
+      const end = this.#ending();
+      if (!end.reason) this.#deadlineTimer = setTimeout(() => end.end('deadline'), Math.max(0, this.#deadline - Date.now()));
+    }
+    try {
+      return await work();
+    } finally {
+      if (--this.#underWay === 0) clearTimeout(this.#deadlineTimer);
+    }
+  }
+
+  /** What ends this session's calls and waits: its caller going away, or its deadline passing. */
+  #ending(): RequestEnd {
+    if (!this.#end) {
+      const end = (this.#end = new RequestEnd());
+      const caller = this.#options.signal;
+      if (caller?.aborted) end.end('caller-left');
+      else caller?.addEventListener('abort', () => end.end('caller-left'), { once: true });
+    }
+    return this.#end;
+  }
+
+  /** Waits `ms`, or less when the session ends (then rejects as the end says). */
+  #pause(ms: number, resource: string): Promise<void> {
+    const end = this.#ending();
+    if (end.reason) return Promise.reject(ended(end.reason, resource));
+    return new Promise<void>((resolve, reject) => {
+      const onEnd = () => {
+        clearTimeout(timer);
+        reject(ended(end.reason!, resource));
+      };
+      const timer = setTimeout(() => {
+        end.off('end', onEnd);
+        resolve();
+      }, ms);
+      end.once('end', onEnd);
     });
   }
 
@@ -225,22 +291,23 @@ export class ApiSession {
         () => reads.flights.delete(key),
       );
     }
-    return this.#waitFor(flight.promise, options);
+    const shared = flight.promise;
+    return this.#underDeadline(() => this.#waitFor(shared, options));
   }
 
   /** A shared call's answer, as far as this request can wait: until its deadline, or until its caller leaves. */
   async #waitFor<T>(shared: Promise<T>, options: CallOptions): Promise<T> {
-    const signal = this.#options.signal;
-    if (signal?.aborted) throw new DOMException('The caller cancelled the request', 'AbortError');
-    let onAbort: (() => void) | undefined;
+    const end = this.#ending();
+    if (end.reason) throw ended(end.reason, options.resource);
+    let onEnd: (() => void) | undefined;
     const gone = new Promise<never>((_resolve, reject) => {
-      onAbort = () => reject(new DOMException('The caller cancelled the request', 'AbortError'));
-      signal?.addEventListener('abort', onAbort, { once: true });
+      onEnd = () => reject(ended(end.reason!, options.resource));
+      end.once('end', onEnd);
     });
     try {
-      return await this.#beforeDeadline(Promise.race([shared, gone]), options);
+      return await Promise.race([shared, gone]);
     } finally {
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
+      end.off('end', onEnd!);
     }
   }
 
@@ -258,10 +325,11 @@ export class ApiSession {
         const waitMs = error.retryAfterS !== undefined ? error.retryAfterS * 1000 : backoffMs(attempt, retry);
         if (!detached && Date.now() + waitMs >= this.#deadline) throw error;
         observer.retry(attempt + 1, error.code, waitMs);
-        this.#logger.debug({ method, path: options.path, code: error.code, attempt: attempt + 1, waitMs }, 'retrying an upstream read');
-        await sleep(waitMs, undefined, { signal: detached ? undefined : this.#options.signal }).catch(() => {
-          throw new DOMException('The caller cancelled the request', 'AbortError');
-        });
+        if (this.#logs('debug')) {
+          this.#logger.debug({ method, path: options.path, code: error.code, attempt: attempt + 1, waitMs }, 'retrying an upstream read');
+        }
+        if (detached) await new Promise((resolve) => setTimeout(resolve, waitMs));
+        else await this.#pause(waitMs, options.resource);
       }
     }
   }
@@ -273,7 +341,9 @@ export class ApiSession {
   async #authenticated(options: CallOptions, method: Method, observer: CallObserver, detached: boolean): Promise<SendResult> {
     if (options.authenticate === false) return this.#send(options, method, undefined, observer, detached);
     const { credentials } = this.#api;
-    const authorization = await this.#beforeDeadline(credentials.authorization(this.#options.callerAuthorization), options);
+    const header = credentials.authorization(this.#options.callerAuthorization);
+    // A header at hand is used at once; waiting for a token being fetched is bounded by the deadline.
+    const authorization = typeof header === 'string' ? header : await this.#beforeDeadline(header, options);
     try {
       return await this.#send(options, method, authorization, observer, detached);
     } catch (error) {
@@ -285,7 +355,12 @@ export class ApiSession {
   }
 
   get #logger(): Logger {
-    return this.#options.logger ?? this.#api.logger;
+    return this.#options.logger?.() ?? this.#api.logger;
+  }
+
+  /** Whether lines at `level` are written: asked of the process's logger, so no request logger is made to find out. */
+  #logs(level: 'debug' | 'warn'): boolean {
+    return this.#api.logger.isLevelEnabled(level);
   }
 
   /** A wait (for an access token) bounded by the request's deadline. */
@@ -294,7 +369,7 @@ export class ApiSession {
     if (remaining === Infinity) return waiting;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(deadlineError(options.resource)), Math.max(0, remaining));
+      timer = setTimeout(() => reject(ended('deadline', options.resource)), Math.max(0, remaining));
     });
     try {
       return await Promise.race([waiting, late]);
@@ -306,9 +381,8 @@ export class ApiSession {
   async #send(options: CallOptions, method: Method, authorization: string | undefined, observer: CallObserver, detached: boolean): Promise<SendResult> {
     // A call others may join is bound by its own timeout, not by the deadline or caller of the request that started it.
     const remaining = detached ? Infinity : this.#deadline - Date.now();
-    if (remaining <= 0) throw deadlineError(options.resource);
-    const url = new URL(this.#api.baseUrl.origin + this.#basePath + options.path);
-    for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, value);
+    if (remaining <= 0) throw ended('deadline', options.resource);
+    const path = options.query ? `${this.#basePath}${options.path}?${new URLSearchParams(options.query).toString()}` : this.#basePath + options.path;
     const headers: Record<string, string> = { accept: 'application/json', ...observer.headers };
     if (authorization !== undefined) headers.authorization = authorization;
     let body: string | undefined;
@@ -321,17 +395,18 @@ export class ApiSession {
     try {
       const result = await send(this.#api.dispatcher, {
         method,
-        url,
+        origin: this.#origin,
+        path,
         headers,
         body,
         timeoutMs: deadlineBound ? remaining : this.#api.timeoutMs,
         timeoutReason: deadlineBound ? "before this request's time limit (REQUEST_TIMEOUT_MS) ran out" : undefined,
-        signal: detached ? undefined : this.#options.signal,
+        end: detached ? undefined : this.#ending(),
         resource: options.resource,
         answers: options.answers,
       });
       observer.attempt({ status: result.status }, performance.now() - started);
-      this.#logger.debug({ method, path: options.path, status: result.status, ms: elapsed(started) }, 'upstream call');
+      if (this.#logs('debug')) this.#logger.debug({ method, path: options.path, status: result.status, ms: elapsed(started) }, 'upstream call');
       return result;
     } catch (error) {
       if (error instanceof UpstreamError) {
@@ -339,18 +414,12 @@ export class ApiSession {
         // A 4xx is upstream's answer to what the caller asked (an unknown id, another user's device):
         // not a fault to be warned about, and any caller can cause many of them.
         const answered = error.status !== undefined && error.status >= 400 && error.status < 500;
-        this.#logger[answered ? 'debug' : 'warn'](
-          { method, path: options.path, status: error.status, code: error.code, ms: elapsed(started) },
-          'upstream call failed',
-        );
+        const level = answered ? 'debug' : 'warn';
+        if (this.#logs(level)) this.#logger[level]({ method, path: options.path, status: error.status, code: error.code, ms: elapsed(started) }, 'upstream call failed');
       }
       throw error;
     }
   }
-}
-
-function deadlineError(resource: string): UpstreamError {
-  return new UpstreamError('UPSTREAM_TIMEOUT', `This request's time limit (REQUEST_TIMEOUT_MS) ran out before the partner API answered for ${resource}`);
 }
 
 function elapsed(started: number): number {

@@ -37,7 +37,7 @@ export interface PartnerApiHandle {
 
 export function createPartnerApi(settings: PartnerApiSettings): PartnerApiHandle {
   const { apiUrl, auth, timeoutMs, logger, now, telemetry = NO_TELEMETRY } = settings;
-  const dispatcher = createAgent();
+  const dispatcher = createAgent(timeoutMs);
   let credentials: Credentials;
   switch (auth.mode) {
     case 'static-token':
@@ -64,7 +64,7 @@ export function createPartnerApi(settings: PartnerApiSettings): PartnerApiHandle
     breaker,
     warmUp: () =>
       auth.mode === 'client-credentials'
-        ? credentials.authorization(undefined).then(
+        ? Promise.resolve(credentials.authorization(undefined)).then(
             () => true,
             (error: unknown) => {
               logger.warn({ code: (error as { code?: string }).code }, 'could not obtain a partner API access token at start-up; the first request will try again');

@@ -82,7 +82,7 @@ export async function startGateway(sim: Simulator, options: GatewayOptions = {})
       ? { mode: 'client-credentials', ...TEST_CLIENT, tokenUrl: sim.tokenUrl }
       : options.auth;
   const metrics = options.withMetrics || options.redisUrl ? new Metrics() : undefined;
-  const redis = options.redisUrl && connectRedis(options.redisUrl, logger, metrics!.redis);
+  const redis = options.redisUrl && (await connectRedis(options.redisUrl, logger, metrics!.redis));
   const cachedReads = options.cacheTtlMs ? new MemoryReadCache() : undefined;
   const telemetry = [options.telemetry, metrics?.upstream].filter((t): t is UpstreamTelemetry => t !== undefined);
   const upstream = createPartnerApi({

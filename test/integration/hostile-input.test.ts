@@ -2,6 +2,7 @@
 // call, never a 500, an INTERNAL_SERVER_ERROR, a stall or an error-level log line; and the defaults
 // still let through what real clients send (GraphiQL's introspection, a router's entity batches).
 import { getIntrospectionQuery } from 'graphql';
+import { request as httpRequest } from 'node:http';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
 import { startGateway, startStack, type GraphQLResponse, type RunningGateway } from '../helpers/stack.js';
@@ -161,6 +162,40 @@ describe('edge inputs: a 4xx with a specific code, never a 500', () => {
 
   it('refuses a body over MAX_REQUEST_BYTES with 413 before reading the rest', async () => {
     expectRefused(await post(JSON.stringify({ query: `# ${'x'.repeat(300_000)}\n{ __typename }` })), 'REQUEST_ENTITY_TOO_LARGE', 413);
+  });
+
+  it('counts a chunked body (no Content-Length) as it arrives: 413 past the limit, answered below it', async () => {
+    const chunked = async (text: string, chunkBytes = 16_384): Promise<GraphQLResponse> => {
+      const bytes = new TextEncoder().encode(text);
+      let offset = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (offset >= bytes.length) return controller.close();
+          controller.enqueue(bytes.slice(offset, (offset += chunkBytes)));
+        },
+      });
+      const response = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body, duplex: 'half' } as RequestInit);
+      const answer = await response.text();
+      return { status: response.status, body: JSON.parse(answer) as GraphQLResponse['body'], text: answer };
+    };
+    expectRefused(await chunked(JSON.stringify({ query: `# ${'x'.repeat(300_000)}\n{ __typename }` })), 'REQUEST_ENTITY_TOO_LARGE', 413);
+    const small = await chunked(JSON.stringify({ query: `# ${'x'.repeat(100_000)}\n{ __typename }` }));
+    expect(small.status).toBe(200);
+    expect(small.body).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('refuses a Content-Length that is not one number', async () => {
+    const response = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const url = new URL(gateway.url);
+      const request = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '+5' } }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      request.on('error', reject);
+      request.end('{"query":"{__typename}"}');
+    });
+    expect(response.status).toBe(400);
   });
 });
 

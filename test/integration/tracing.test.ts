@@ -39,7 +39,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   // The exporter reads the standard variable itself, as it does in production.
   process.env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-  tracing = startTracing({ serviceName: 'podero-graphql-gateway-test' });
+  tracing = await startTracing({ serviceName: 'podero-graphql-gateway-test' });
   sim = await startTestSimulator();
   gateway = await startGateway(sim, { tracer: tracing.tracer, telemetry: upstreamTracing(tracing.tracer, sim.apiUrl), traceLogs: true, random: () => 0 });
 });

@@ -1,0 +1,125 @@
+// Operations a client sends again and again run compiled (graphql-jit): the query is turned once into
+// a JavaScript function that walks exactly its selection, instead of graphql-js interpreting the
+// document on every request. https://github.com/zalando-incubator/graphql-jit
+//
+// Not every operation is compiled:
+// - one seen for the first time runs interpreted: compiling costs many executions' worth of CPU, which
+//   a document used once (or a flood of distinct ones) would only pay for; its second use compiles it;
+// - `_entities` stays interpreted: graphql-jit resolves unions differently from graphql-js and fails
+//   where a union's type is found by a resolver the schema was built with (an open issue,
+//   https://github.com/zalando-incubator/graphql-jit/issues/90) — federation's `_Entity` is such a
+//   union; so do introspection and `_service`, which tools send now and then;
+// - one graphql-jit cannot compile runs interpreted, as it would without this plugin.
+//
+// A compiled operation is kept as long as its parsed document is (use-operation-limits.ts caches
+// those, bounded in bytes), so compiled functions are bounded by the same budget. graphql-jit is
+// loaded on the first compilation, not at start-up.
+//
+// graphql-jit's errors are its own GraphQLError look-alikes with read-only fields; they are turned into
+// graphql-js errors here, so everything after execution (masking, codes, bounds) sees one kind.
+import { GraphQLError, Kind, OperationTypeNode, type DocumentNode, type ExecutionArgs, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Logger } from '../logger.js';
+
+type CompiledQuery = (root: unknown, context: unknown, variables: unknown) => Promise<ExecutionResult> | ExecutionResult;
+
+/** Root fields whose operations always run interpreted. */
+const INTERPRETED_ROOT_FIELDS = new Set(['_entities', '_service', '__schema', '__type']);
+
+/** Per document (and operation name): how often it ran, and its compiled form once there is one. */
+interface Entry {
+  uses: number;
+  compiled?: Promise<CompiledQuery | undefined>;
+  ready?: CompiledQuery | null;
+}
+
+export function useCompiledExecution(logger: Logger): Plugin {
+  const entries = new WeakMap<DocumentNode, Map<string, Entry>>();
+
+  const entryOf = (document: DocumentNode, operationName: string): Entry => {
+    let byName = entries.get(document);
+    if (!byName) entries.set(document, (byName = new Map<string, Entry>()));
+    let entry = byName.get(operationName);
+    if (!entry) byName.set(operationName, (entry = { uses: 0 }));
+    return entry;
+  };
+
+  return {
+    onExecute({ args: executionArgs, setExecuteFn }) {
+      const args = executionArgs as ExecutionArgs;
+      const entry = entryOf(args.document, args.operationName ?? '');
+      entry.uses++;
+      if (entry.ready) {
+        const compiled = entry.ready;
+        setExecuteFn((run: ExecutionArgs) => normalized(compiled(run.rootValue, run.contextValue, run.variableValues ?? {})));
+        return;
+      }
+      // Compiled in the background from the second use on; until it is ready, interpreted.
+      if (entry.uses >= 2 && !entry.compiled && entry.ready !== null && compilable(args.document, args.operationName)) {
+        const operation = args.operationName ?? null;
+        entry.compiled = compile(args).then(({ compiled, reason }) => {
+          entry.ready = compiled ?? null;
+          if (compiled) logger.debug({ operation }, 'operation compiled');
+          else logger.info({ operation, reason }, 'operation runs interpreted: graphql-jit cannot compile it');
+          return compiled;
+        });
+      }
+    },
+  };
+}
+
+async function compile(args: ExecutionArgs): Promise<{ compiled?: CompiledQuery; reason?: string }> {
+  try {
+    const { compileQuery, isCompiledQuery } = await import('graphql-jit');
+    const result = compileQuery(args.schema, args.document, args.operationName ?? undefined);
+    if (isCompiledQuery(result)) return { compiled: result.query as CompiledQuery };
+    return { reason: result.errors?.[0]?.message.slice(0, 200) ?? 'unknown' };
+  } catch (error) {
+    return { reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown' };
+  }
+}
+
+function normalized(result: Promise<ExecutionResult> | ExecutionResult): Promise<ExecutionResult> | ExecutionResult {
+  return result instanceof Promise ? result.then(withGraphQLJsErrors) : withGraphQLJsErrors(result);
+}
+
+function withGraphQLJsErrors(result: ExecutionResult): ExecutionResult {
+  if (!result.errors?.length) return result;
+  const errors = result.errors.map((error) => {
+    const copy = new GraphQLError(error.message, {
+      path: error.path,
+      originalError: error.originalError,
+      ...(error.extensions ? { extensions: { ...error.extensions } } : {}),
+    });
+    // Located already: taken over instead of scanning the document again.
+    if (error.locations) Object.defineProperty(copy, 'locations', { value: error.locations, enumerable: true, writable: true, configurable: true });
+    return copy;
+  });
+  return { ...result, errors };
+}
+
+function compilable(document: DocumentNode, operationName: string | null | undefined): boolean {
+  const operation = document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
+  );
+  if (!operation || operation.operation === OperationTypeNode.SUBSCRIPTION) return false;
+  // `_entities` and introspection are root fields: the root selection and the fragments spread into it
+  // are all that is looked at.
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const pending = [operation.selectionSet];
+  const seen = new Set<string>();
+  while (pending.length > 0) {
+    for (const selection of pending.pop()!.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (INTERPRETED_ROOT_FIELDS.has(selection.name.value)) return false;
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        pending.push(selection.selectionSet);
+      } else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) pending.push(fragment.selectionSet);
+      }
+    }
+  }
+  return true;
+}
