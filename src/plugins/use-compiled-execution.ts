@@ -1,27 +1,30 @@
-// Operations a client sends again and again run compiled (graphql-jit): the query is turned once into
-// a JavaScript function that walks exactly its selection, instead of graphql-js interpreting the
+// Queries a client sends again and again run compiled (graphql-jit): the query is turned once into a
+// JavaScript function that walks exactly its selection, instead of graphql-js interpreting the
 // document on every request. https://github.com/zalando-incubator/graphql-jit
 //
-// Not every operation is compiled:
-// - one seen for the first time runs interpreted: compiling costs many executions' worth of CPU, which
-//   a document used once (or a flood of distinct ones) would only pay for; its second use compiles it;
-// - `_entities` stays interpreted: graphql-jit resolves unions differently from graphql-js and fails
-//   where a union's type is found by a resolver the schema was built with (an open issue,
+// What runs compiled, and what does not:
+// - a document seen for the first time runs interpreted: compiling costs many executions' worth of
+//   CPU, which a document used once (or a flood of distinct ones) would only pay for; its second use
+//   compiles it, in the background, and uses after that run compiled;
+// - only queries: a mutation is rare and waits on upstream writes anyway, and is never run twice (below);
+// - not `_entities`: graphql-jit resolves unions differently from graphql-js and fails where a union's
+//   type is found by a resolver the schema was built with (an open issue,
 //   https://github.com/zalando-incubator/graphql-jit/issues/90) — federation's `_Entity` is such a
-//   union; so do introspection and `_service`, which tools send now and then;
-// - one graphql-jit cannot compile runs interpreted, as it would without this plugin.
+//   union; nor introspection or `_service`, which tools send now and then;
+// - an answer with errors is not used: graphql-jit words and locates errors its own way (variable
+//   coercion messages, no `locations`), so the query runs again interpreted and that answer is sent.
+//   Its reads come from the request's loaders, which keep failures too: no upstream call is made twice.
+//   So every answer, compiled or not, is exactly graphql-js's (test/integration/compiled-execution.test.ts).
 //
-// A compiled operation is kept as long as its parsed document is (use-operation-limits.ts caches
-// those, bounded in bytes), so compiled functions are bounded by the same budget. graphql-jit is
-// loaded on the first compilation, not at start-up.
-//
-// graphql-jit's errors are its own GraphQLError look-alikes with read-only fields; they are turned into
-// graphql-js errors here, so everything after execution (masking, codes, bounds) sees one kind.
-import { GraphQLError, Kind, OperationTypeNode, type DocumentNode, type ExecutionArgs, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
+// A compiled query is kept as long as its parsed document is (use-operation-limits.ts caches those,
+// bounded in bytes), so compiled functions are bounded by the same budget. graphql-jit is loaded on the
+// first compilation, not at start-up.
+import { Kind, OperationTypeNode, getOperationAST, type DocumentNode, type ExecutionArgs, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 
-type CompiledQuery = (root: unknown, context: unknown, variables: unknown) => Promise<ExecutionResult> | ExecutionResult;
+type PromiseOrValue<T> = Promise<T> | T;
+type CompiledQuery = (root: unknown, context: unknown, variables: unknown) => PromiseOrValue<ExecutionResult>;
 
 /** Root fields whose operations always run interpreted. */
 const INTERPRETED_ROOT_FIELDS = new Set(['_entities', '_service', '__schema', '__type']);
@@ -45,18 +48,26 @@ export function useCompiledExecution(logger: Logger): Plugin {
   };
 
   return {
-    onExecute({ args: executionArgs, setExecuteFn }) {
+    onExecute({ args: executionArgs, executeFn, setExecuteFn }) {
       const args = executionArgs as ExecutionArgs;
       const entry = entryOf(args.document, args.operationName ?? '');
       entry.uses++;
       if (entry.ready) {
         const compiled = entry.ready;
-        setExecuteFn((run: ExecutionArgs) => normalized(compiled(run.rootValue, run.contextValue, run.variableValues ?? {})));
+        const interpreted = executeFn as (args: ExecutionArgs) => PromiseOrValue<ExecutionResult>;
+        setExecuteFn((run: ExecutionArgs) => {
+          const result = compiled(run.rootValue, run.contextValue, run.variableValues ?? {});
+          const answer = (settled: ExecutionResult) => (settled.errors?.length ? interpreted(run) : settled);
+          return result instanceof Promise ? result.then(answer) : answer(result);
+        });
         return;
       }
       // Compiled in the background from the second use on; until it is ready, interpreted.
-      if (entry.uses >= 2 && !entry.compiled && entry.ready !== null && compilable(args.document, args.operationName)) {
-        const operation = args.operationName ?? null;
+      if (entry.uses < 2 || entry.compiled || entry.ready === null) return;
+      if (!compilable(args.document, args.operationName)) {
+        entry.ready = null;
+      } else {
+        const operation = getOperationAST(args.document, args.operationName)?.name?.value ?? null;
         entry.compiled = compile(args).then(({ compiled, reason }) => {
           entry.ready = compiled ?? null;
           if (compiled) logger.debug({ operation }, 'operation compiled');
@@ -79,30 +90,11 @@ async function compile(args: ExecutionArgs): Promise<{ compiled?: CompiledQuery;
   }
 }
 
-function normalized(result: Promise<ExecutionResult> | ExecutionResult): Promise<ExecutionResult> | ExecutionResult {
-  return result instanceof Promise ? result.then(withGraphQLJsErrors) : withGraphQLJsErrors(result);
-}
-
-function withGraphQLJsErrors(result: ExecutionResult): ExecutionResult {
-  if (!result.errors?.length) return result;
-  const errors = result.errors.map((error) => {
-    const copy = new GraphQLError(error.message, {
-      path: error.path,
-      originalError: error.originalError,
-      ...(error.extensions ? { extensions: { ...error.extensions } } : {}),
-    });
-    // Located already: taken over instead of scanning the document again.
-    if (error.locations) Object.defineProperty(copy, 'locations', { value: error.locations, enumerable: true, writable: true, configurable: true });
-    return copy;
-  });
-  return { ...result, errors };
-}
-
 function compilable(document: DocumentNode, operationName: string | null | undefined): boolean {
   const operation = document.definitions.find(
     (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
   );
-  if (!operation || operation.operation === OperationTypeNode.SUBSCRIPTION) return false;
+  if (operation?.operation !== OperationTypeNode.QUERY) return false;
   // `_entities` and introspection are root fields: the root selection and the fragments spread into it
   // are all that is looked at.
   const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));

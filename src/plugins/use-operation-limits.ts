@@ -63,7 +63,10 @@ export function nestingLimit(depth: number): number {
 }
 
 export function useOperationLimits({ limits, introspection, documentCacheBytes = 32 * 1024 * 1024 }: OperationLimitsOptions): Plugin {
-  const documents = new LRUCache<string, DocumentNode>({ max: 1000, maxSize: documentCacheBytes, maxEntrySize: 64 * 1024 });
+  // Any document within the limits may be kept (a screenful of fields is a few hundred tokens, ~100 KB
+  // parsed): the bound that matters is the total, in bytes. A document not kept is parsed, validated
+  // and executed afresh on every request, and never compiled (use-compiled-execution.ts).
+  const documents = new LRUCache<string, DocumentNode>({ max: 1000, maxSize: documentCacheBytes, maxEntrySize: documentCacheBytes / 8 });
   const validations = new WeakMap<DocumentNode, readonly GraphQLError[]>();
   const limitRules = limitRulesFor(limits, introspection);
 
