@@ -7,7 +7,7 @@ import { contextFactory, type Context, type ContextConfig } from './context.js';
 import { MemoryCallBudget, type CallBudgetStore } from './caller/budget.js';
 import { callerIdentity, type CallerIdentity } from './caller/identify.js';
 import { useCallerAuth } from './plugins/use-caller-auth.js';
-import { useAccessLog } from './plugins/use-access-log.js';
+import { useRequestObservation } from './plugins/use-request-observation.js';
 import type { Metrics } from './observability/metrics.js';
 import { useTracing } from './observability/tracing.js';
 import type { Tracer } from '@opentelemetry/api';
@@ -60,8 +60,7 @@ export function createGateway({ api, config, logger, examples = [], ...options }
     maskedErrors,
     plugins: [
       options.tracer ? useTracing(options.tracer) : {},
-      useAccessLog(logger),
-      options.metrics ? options.metrics.graphqlPlugin() : {},
+      useRequestObservation({ logger, metrics: options.metrics }),
       config.graphiql && useGraphiQL({ endpoint: ENDPOINT, title: 'Podero GraphQL gateway', defaultTabs: examples.map((query) => ({ query })) }),
       useCsrfPrevention(),
       // Before anything reads the request: an unauthenticated caller gets a 401 and nothing else.

@@ -1,17 +1,18 @@
 // Prometheus metrics (prom-client), one registry per gateway: the process (CPU, memory, event-loop lag,
-// GC), GraphQL requests (@graphql-yoga/plugin-prometheus) and the partner API calls.
+// GC), GraphQL requests (src/plugins/use-request-observation.ts) and the partner API calls.
 //
 // No label ever holds an id, a token or a user, and none can grow without bound: upstream routes are
 // path templates (src/upstream/paths.ts), and operation names — which callers choose freely — are kept
 // for the first 100 distinct ones, then counted as `other`.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { createCounter, createHistogram, usePrometheus, type FillLabelsFnParams } from '@graphql-yoga/plugin-prometheus';
-import type { Plugin } from 'graphql-yoga';
+import type { RequestObservation, RequestObserver } from '../plugins/use-request-observation.js';
 import type { BreakerState } from '../upstream/resilience.js';
 import type { AttemptOutcome, UpstreamCall, UpstreamTelemetry } from '../upstream/telemetry.js';
 import type { RedisObserver } from '../redis/connection.js';
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15];
+/** Label sets remembered per metric; past this, children are looked up by prom-client each time. */
+const MAX_CHILDREN = 5000;
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 /** Operation names as label values: the first `max` distinct ones, then `other`. */
@@ -28,7 +29,7 @@ class OperationNames {
   }
 }
 
-export class Metrics {
+export class Metrics implements RequestObserver {
   readonly registry = new Registry();
   readonly #names = new OperationNames();
   readonly #upstreamRequests: Counter<'method' | 'route' | 'status'>;
@@ -38,6 +39,11 @@ export class Metrics {
   readonly #tokenRefreshes: Counter;
   readonly #redisConnected: Gauge;
   readonly #redisFallbacks: Counter<'store'>;
+  readonly #httpDuration: Histogram<'method' | 'statusCode' | 'operationName' | 'operationType'>;
+  readonly #requestDuration: Histogram<'operationName' | 'operationType'>;
+  readonly #executeDuration: Histogram<'operationName' | 'operationType'>;
+  readonly #errors: Counter<'operationName' | 'operationType' | 'phase' | 'code'>;
+  readonly #children = new Map<Histogram<string> | Counter<string>, Map<string, unknown>>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -64,6 +70,34 @@ export class Metrics {
     this.#breakerState = new Gauge({ name: 'podero_circuit_breaker_state', help: 'The partner API circuit breaker: 0 closed, 1 half-open, 2 open.', registers });
     this.#tokenRefreshes = new Counter({ name: 'podero_token_refreshes_total', help: 'Access tokens obtained from the partner API token endpoint.', registers });
     this.#redisConnected = new Gauge({ name: 'podero_redis_connected', help: 'Whether the shared Redis (REDIS_URL) is connected: 1 or 0.', registers });
+    const operation = ['operationName', 'operationType'] as const;
+    this.#httpDuration = new Histogram({
+      name: 'graphql_yoga_http_duration',
+      help: 'Time to answer a GraphQL HTTP request, in seconds, by status and operation.',
+      labelNames: ['method', 'statusCode', ...operation],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.#requestDuration = new Histogram({
+      name: 'graphql_envelop_request_duration',
+      help: 'Time to answer a GraphQL operation that was executed, in seconds, by operation.',
+      labelNames: operation,
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.#executeDuration = new Histogram({
+      name: 'graphql_envelop_phase_execute',
+      help: 'Time to execute a GraphQL operation (its upstream calls included), in seconds, by operation.',
+      labelNames: operation,
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.#errors = new Counter({
+      name: 'graphql_envelop_error_result',
+      help: 'Errors in GraphQL results, by operation, phase (parse, validate, execute, or request: refused before a document was read) and error code.',
+      labelNames: [...operation, 'phase', 'code'],
+      registers,
+    });
     this.#redisFallbacks = new Counter({
       name: 'podero_redis_fallbacks_total',
       help: 'Operations a shared store answered from this process because Redis did not, by store (apq, read-cache, budget).',
@@ -98,75 +132,47 @@ export class Metrics {
     };
   }
 
-  /** GraphQL request metrics, by operation name and type: durations per phase, and errors by code. */
-  graphqlPlugin(): Plugin {
-    const registry = this.registry;
-    const operation = (params: FillLabelsFnParams) => ({
-      operationName: this.#names.label(params.operationName),
-      operationType: params.operationType ?? 'unknown',
-    });
-    const histogram = <Phase>(name: string, help: string) =>
-      createHistogram<Phase, 'operationName' | 'operationType'>({
-        registry,
-        histogram: { name, help, labelNames: ['operationName', 'operationType'], buckets: DURATION_BUCKETS },
-        fillLabelsFn: operation,
-      });
-    return usePrometheus({
-      registry,
-      endpoint: false, // served by src/server.ts, on METRICS_PORT when set
-      // The plugin's other default metrics are off: each costs every request something and adds
-      // nothing here. `deprecated_field` walks every document (4-5 % of the gateway's CPU under load;
-      // this schema deprecates nothing), `request_time_summary` keeps sliding-window quantiles (the
-      // histograms give them), `request` counts what `request_duration_count` already counts, and
-      // `schema_change` watches a schema that never changes.
-      metrics: {
-        graphql_envelop_deprecated_field: false,
-        graphql_envelop_request_time_summary: false,
-        graphql_envelop_request: false,
-        graphql_envelop_schema_change: false,
-        graphql_envelop_phase_parse: histogram<'parse'>('graphql_envelop_phase_parse', 'Time to parse a GraphQL operation, in seconds.'),
-        graphql_envelop_phase_validate: histogram<'validate'>('graphql_envelop_phase_validate', 'Time to validate a GraphQL operation, in seconds.'),
-        graphql_envelop_phase_execute: histogram<'execute'>('graphql_envelop_phase_execute', 'Time to execute a GraphQL operation (its upstream calls included), in seconds.'),
-        graphql_envelop_request_duration: histogram<'execute' | 'subscribe'>('graphql_envelop_request_duration', 'Time from parse to result of a GraphQL operation, in seconds.'),
-        graphql_envelop_error_result: createCounter({
-          registry,
-          counter: {
-            name: 'graphql_envelop_error_result',
-            help: 'Errors in GraphQL results, by operation, phase and error code.',
-            labelNames: ['operationName', 'operationType', 'phase', 'code'],
-          },
-          fillLabelsFn: (params) => ({
-            ...operation(params),
-            phase: params.errorPhase ?? 'unknown',
-            code: errorCode(params.error),
-          }),
-        }),
-        graphql_yoga_http_duration: createHistogram({
-          registry,
-          histogram: {
-            name: 'graphql_yoga_http_duration',
-            help: 'Time to answer a GraphQL HTTP request, in seconds, by status and operation.',
-            labelNames: ['method', 'statusCode', 'operationName', 'operationType'],
-            buckets: DURATION_BUCKETS,
-          },
-          fillLabelsFn: (params) => ({ method: params.request.method, statusCode: params.response.status, ...operation(params) }),
-        }),
-      },
-    });
+  /**
+   * One GraphQL request, as src/plugins/use-request-observation.ts saw it. The metric names are
+   * @graphql-yoga/plugin-prometheus's (dashboards made for yoga work here), recorded without it: its
+   * hooks cost each request more than the observations themselves.
+   */
+  requestObserved(request: RequestObservation): void {
+    const operationName = this.#names.label(request.operationName);
+    const operationType = request.operationType ?? 'unknown';
+    const operation = `${operationName}\u0000${operationType}`;
+    const observe = (metric: Histogram<string>, key: string, labels: () => Record<string, string | number>, value: number) => {
+      this.#child(metric, key, labels).observe(value);
+    };
+    observe(this.#httpDuration, `${request.method}\u0000${request.status}\u0000${operation}`, () => ({ method: request.method, statusCode: request.status, operationName, operationType }), request.durationS);
+    if (request.executeS !== undefined) {
+      observe(this.#executeDuration, operation, () => ({ operationName, operationType }), request.executeS);
+      observe(this.#requestDuration, operation, () => ({ operationName, operationType }), request.durationS);
+    }
+    for (const { phase, code } of request.errors) {
+      const label = /^[A-Z_]{1,40}$/.test(code) ? code : 'unknown';
+      this.#child(this.#errors, `${operation}\u0000${phase}\u0000${label}`, () => ({ operationName, operationType, phase, code: label })).inc();
+    }
+  }
+
+  /**
+   * A metric's child for one set of label values, found by a key string instead of prom-client hashing
+   * the label object on every observation. Bounded like the labels themselves (operation names are
+   * capped; methods, statuses, phases and codes are few), and past MAX_CHILDREN not remembered.
+   */
+  #child<M extends Histogram<string> | Counter<string>>(metric: M, key: string, labels: () => Record<string, string | number>): ReturnType<M['labels']> {
+    let children = this.#children.get(metric);
+    if (!children) this.#children.set(metric, (children = new Map<string, unknown>()));
+    let child = children.get(key) as ReturnType<M['labels']> | undefined;
+    if (!child) {
+      child = metric.labels(labels()) as ReturnType<M['labels']>;
+      if (children.size < MAX_CHILDREN) children.set(key, child);
+    }
+    return child;
   }
 
   /** The exposition text for GET /metrics. */
   async text(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
-}
-
-/**
- * An error's code as the response will carry it. This plugin sees execution errors before yoga's
- * masking codes them (use-error-codes.ts), so an upstream failure's code is read from the original error.
- */
-function errorCode(error: unknown): string {
-  const { extensions, originalError } = (error ?? {}) as { extensions?: { code?: unknown }; originalError?: { code?: unknown } };
-  const code = extensions?.code ?? originalError?.code;
-  return typeof code === 'string' && /^[A-Z_]{1,40}$/.test(code) ? code : 'unknown';
 }
