@@ -25,10 +25,9 @@ export function createAgent(timeoutMs: number): Agent {
 export type EndReason = 'caller-left' | 'deadline';
 
 /**
- * Ends one GraphQL request's calls (and its waits) at once. An EventEmitter rather than an
- * AbortController: undici takes either as a request's signal, and an emitter costs a fraction to make
- * and to listen to — a request makes one of these and each call one plain emitter, where signals
- * (AbortSignal.timeout, AbortSignal.any) cost about a tenth of a small request's CPU.
+ * Ends one GraphQL request's calls (and its waits) at once. A plain EventEmitter rather than an
+ * AbortController: AbortSignal.timeout and AbortSignal.any per call cost about a tenth of a small
+ * request's CPU; a request makes one of these, and a call only listens to it while it runs.
  */
 export class RequestEnd extends EventEmitter {
   reason: EndReason | undefined;
@@ -56,7 +55,7 @@ export interface SendOptions {
   path: string;
   headers: Record<string, string>;
   body?: string | undefined;
-  /** One attempt's time limit, from sending to the last byte of the answer (a native timer, so exact). */
+  /** One attempt's time limit, from asking for a connection to the last byte of the answer (a native timer, so exact). */
   timeoutMs: number;
   /** Ends the call early: its GraphQL request went away or ran out of time. */
   end?: RequestEnd | undefined;
@@ -78,39 +77,78 @@ export interface SendResult {
  * One HTTP exchange with timeout and error mapping. Every non-2xx status, network failure, timeout
  * and unparseable body becomes an UpstreamError; the caller sees either a 2xx with JSON or an error.
  * (401 is returned as an error too: the session decides whether renewing the token can help.)
+ *
+ * Through undici's `dispatch` with a handler of its own rather than `request`: answers are small JSON
+ * documents read whole, so the body is collected as it arrives instead of going through a Readable
+ * stream, and the call is ended (timeout, or its request's end) through the dispatch controller
+ * instead of a signal — together about a fifth less CPU per call.
+ * https://github.com/nodejs/undici/blob/main/docs/docs/api/Dispatcher.md
  */
-export async function send(dispatcher: Dispatcher, options: SendOptions): Promise<SendResult> {
+export function send(dispatcher: Dispatcher, options: SendOptions): Promise<SendResult> {
   const { end } = options;
-  if (end?.reason) throw ended(end.reason, options.resource);
-  // The call's own signal: undici aborts the request (or the body being read) when it emits 'abort'.
-  const call = new EventEmitter();
-  const abort = () => call.emit('abort');
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    abort();
-  }, options.timeoutMs);
-  end?.once('end', abort);
-  let response: Dispatcher.ResponseData;
-  let text: string;
-  try {
-    response = await dispatcher.request({
-      origin: options.origin,
-      path: options.path,
-      method: options.method,
-      headers: options.headers,
-      body: options.body,
-      signal: call,
-    });
-    text = await response.body.text();
-  } catch (error) {
-    throw networkError(error, options, timedOut);
-  } finally {
-    clearTimeout(timer);
-    end?.off('end', abort);
-  }
+  if (end?.reason) return Promise.reject(ended(end.reason, options.resource));
+  return new Promise<SendResult>((resolve, reject) => {
+    let controller: Dispatcher.DispatchController | undefined;
+    let settled = false;
+    let status = 0;
+    let retryAfter: string | string[] | undefined;
+    let chunks: Buffer | Buffer[] | undefined;
+    const settle = (outcome: () => SendResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      end?.off('end', onEnd);
+      try {
+        resolve(outcome());
+      } catch (error) {
+        reject(error as Error);
+      }
+    };
+    const cut = (error: Error) => {
+      settle(() => {
+        throw error;
+      });
+      // Not yet on a socket (queued in the pool): onRequestStart aborts it when it gets there.
+      controller?.abort(error);
+    };
+    const timer = setTimeout(() => cut(networkError(undefined, options, true)), options.timeoutMs);
+    const onEnd = () => cut(ended(end!.reason!, options.resource));
+    end?.once('end', onEnd);
 
-  const { statusCode: status } = response;
+    dispatcher.dispatch(
+      { origin: options.origin, path: options.path, method: options.method, headers: options.headers, body: options.body ?? null },
+      {
+        onRequestStart(started) {
+          controller = started;
+          if (settled) started.abort(new Error('the call was ended before it was sent'));
+        },
+        onResponseStart(_controller, statusCode, headers) {
+          status = statusCode;
+          retryAfter = headers['retry-after'];
+        },
+        onResponseData(_controller, chunk) {
+          if (chunks === undefined) chunks = chunk;
+          else if (Array.isArray(chunks)) chunks.push(chunk);
+          else chunks = [chunks, chunk];
+        },
+        onResponseEnd() {
+          settle(() => {
+            const text = chunks === undefined ? '' : Array.isArray(chunks) ? Buffer.concat(chunks).toString('utf8') : chunks.toString('utf8');
+            return answer(status, text, retryAfter, options);
+          });
+        },
+        onResponseError(_controller, error) {
+          settle(() => {
+            throw networkError(error, options, false);
+          });
+        },
+      },
+    );
+  });
+}
+
+/** A complete answer: its JSON, or the UpstreamError its status means. */
+function answer(status: number, text: string, retryAfter: string | string[] | undefined, options: SendOptions): SendResult {
   if ((status >= 200 && status < 300) || options.answers?.includes(status)) {
     if (text === '') return { status, body: undefined };
     try {
@@ -122,7 +160,7 @@ export async function send(dispatcher: Dispatcher, options: SendOptions): Promis
       });
     }
   }
-  throw statusError(status, text, options.resource, response.headers['retry-after']);
+  throw statusError(status, text, options.resource, retryAfter);
 }
 
 function statusError(status: number, text: string, resource: string, retryAfter: string | string[] | undefined): UpstreamError {
