@@ -101,6 +101,7 @@ export function send(dispatcher: Dispatcher, options: SendOptions): Promise<Send
       try {
         resolve(outcome());
       } catch (error) {
+        // outcome() throws only the errors made here (UpstreamError, the caller's AbortError).
         reject(error as Error);
       }
     };
