@@ -93,22 +93,16 @@ export function send(dispatcher: Dispatcher, options: SendOptions): Promise<Send
     let status = 0;
     let retryAfter: string | string[] | undefined;
     let chunks: Buffer | Buffer[] | undefined;
-    const settle = (outcome: () => SendResult) => {
+    const settle = (outcome: SendResult | Error) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       end?.off('end', onEnd);
-      try {
-        resolve(outcome());
-      } catch (error) {
-        // outcome() throws only the errors made here (UpstreamError, the caller's AbortError).
-        reject(error as Error);
-      }
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome);
     };
     const cut = (error: Error) => {
-      settle(() => {
-        throw error;
-      });
+      settle(error);
       // Not yet on a socket (queued in the pool): onRequestStart aborts it when it gets there.
       controller?.abort(error);
     };
@@ -133,35 +127,28 @@ export function send(dispatcher: Dispatcher, options: SendOptions): Promise<Send
           else chunks = [chunks, chunk];
         },
         onResponseEnd() {
-          settle(() => {
-            const text = chunks === undefined ? '' : Array.isArray(chunks) ? Buffer.concat(chunks).toString('utf8') : chunks.toString('utf8');
-            return answer(status, text, retryAfter, options);
-          });
+          const text = chunks === undefined ? '' : Array.isArray(chunks) ? Buffer.concat(chunks).toString('utf8') : chunks.toString('utf8');
+          settle(answer(status, text, retryAfter, options));
         },
         onResponseError(_controller, error) {
-          settle(() => {
-            throw networkError(error, options, false);
-          });
+          settle(networkError(error, options, false));
         },
       },
     );
   });
 }
 
-/** A complete answer: its JSON, or the UpstreamError its status means. */
-function answer(status: number, text: string, retryAfter: string | string[] | undefined, options: SendOptions): SendResult {
+/** A complete answer: its JSON, or the UpstreamError its status (or its body) means. */
+function answer(status: number, text: string, retryAfter: string | string[] | undefined, options: SendOptions): SendResult | UpstreamError {
   if ((status >= 200 && status < 300) || options.answers?.includes(status)) {
     if (text === '') return { status, body: undefined };
     try {
       return { status, body: JSON.parse(text) as unknown };
     } catch (cause) {
-      throw new UpstreamError('UPSTREAM_ERROR', `The partner API answered ${options.resource} with a body that is not JSON`, {
-        status,
-        cause,
-      });
+      return new UpstreamError('UPSTREAM_ERROR', `The partner API answered ${options.resource} with a body that is not JSON`, { status, cause });
     }
   }
-  throw statusError(status, text, options.resource, retryAfter);
+  return statusError(status, text, options.resource, retryAfter);
 }
 
 function statusError(status: number, text: string, resource: string, retryAfter: string | string[] | undefined): UpstreamError {
