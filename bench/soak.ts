@@ -131,9 +131,11 @@ export async function runSoak({ reads, concurrency, faultRate = 0.1, slowMs = 20
   let issued = 0;
   let done = 0;
   const started = Date.now();
+  // Often enough that even a short run has a few dozen samples per quarter: RSS rises and falls with
+  // each garbage collection, and a quarter's median needs many samples to see past that.
   const sampler = setInterval(() => {
     if (!crashed && child.pid) rssSamples.push({ done, mb: rssMb(child.pid) });
-  }, 200);
+  }, 50);
 
   const worker = async () => {
     while (issued < reads && Date.now() - started < maxDurationMs && !crashed) {
@@ -181,7 +183,8 @@ export async function runSoak({ reads, concurrency, faultRate = 0.1, slowMs = 20
   const upstreamCalls = sim.count(WALLBOX_GET);
   await sim.close();
 
-  const warmUpReads = Math.min(Math.floor(done / 5), 2000);
+  // The heap settles over the first few thousand reads; a short run gives a third of itself to it.
+  const warmUpReads = Math.min(Math.floor(done / 3), 2000);
   const measured = done - warmUpReads;
   const quarters = [0, 1, 2, 3].map((q) =>
     median(rssSamples.filter((s) => s.done >= warmUpReads + (q * measured) / 4 && s.done < warmUpReads + ((q + 1) * measured) / 4).map((s) => s.mb)),

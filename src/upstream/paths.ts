@@ -36,6 +36,8 @@ const PARAMETERS: Record<string, string> = {
  * (`/org/{org_id}/users/{user_id}/wallboxes/{wallbox_id}`), so a label never holds an id.
  */
 export function routeTemplate(path: string): string {
-  const segments = path.split('/');
-  return segments.map((segment, i) => (isUuid(segment) ? `{${PARAMETERS[segments[i - 1] ?? ''] ?? 'id'}}` : segment)).join('/');
+  return path.replace(ID_SEGMENT, (_match, collection: string) => `/{${PARAMETERS[collection] ?? 'id'}}`);
 }
+
+/** A UUID segment; the segment before it (the collection it names an item of) is captured. */
+const ID_SEGMENT = /(?<=(?:^|\/)([^/]*))\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?=\/|$)/gi;

@@ -1,0 +1,24 @@
+// Metric labels and span names name routes, never ids: every UUID segment becomes its parameter.
+import { expect, it } from 'vitest';
+import { routeTemplate } from '../../src/upstream/paths.js';
+
+const ORG = 'c226b540-8a44-5792-9097-6417749c89ea';
+const USER = '7077A6D3-1fc2-5f8e-920c-1a4fca9c3a55';
+const DEVICE = '603bbb50-f1db-5501-80f1-e1be83b80c87';
+
+it('replaces each id by the parameter its collection names, whatever its case', () => {
+  expect(routeTemplate(`/org/${ORG}/users/${USER}/wallboxes/${DEVICE}`)).toBe('/org/{org_id}/users/{user_id}/wallboxes/{wallbox_id}');
+  expect(routeTemplate(`/org/${ORG}/users/${USER}/heat-pumps/${DEVICE}/statistics`)).toBe('/org/{org_id}/users/{user_id}/heat-pumps/{heat_pump_id}/statistics');
+  expect(routeTemplate(`/org/${ORG}/users`)).toBe('/org/{org_id}/users');
+  expect(routeTemplate(`/cues/${DEVICE}`)).toBe('/cues/{cue_id}');
+});
+
+it('calls an id of an unknown collection, or one following another id, {id}', () => {
+  expect(routeTemplate(`/things/${DEVICE}/${DEVICE}`)).toBe('/things/{id}/{id}');
+  expect(routeTemplate(`/${DEVICE}`)).toBe('/{id}');
+});
+
+it('leaves what is not a whole UUID segment alone', () => {
+  expect(routeTemplate(`/org/${ORG}x/users`)).toBe(`/org/${ORG}x/users`);
+  expect(routeTemplate('/oauth2/token/')).toBe('/oauth2/token/');
+});
