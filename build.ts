@@ -4,7 +4,8 @@
 // modules, and resolving, reading and linking each costs start-up time and memory (measured: start-up
 // to first answer 840 -> 350 ms, idle RSS 131 -> 116 MB). What is loaded only on demand — the demo's
 // simulator, GraphiQL's 9 MB page, the OpenTelemetry SDK, ioredis, jose, graphql-jit — stays in chunks
-// of its own (code splitting), so a gateway that does not use them never loads them.
+// of its own (code splitting), or outside the bundle (below), so a gateway that does not use them never
+// loads them.
 //
 // Not minified: minifying measured no difference in memory or start-up, and a crash prints its source
 // line, which in a minified bundle is most of the bundle. Source maps sit next to the chunks for anyone
@@ -25,6 +26,11 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
   legalComments: 'linked',
+  // Loaded only when configured (tracing, Redis), so bundling them would save no start-up time; and
+  // they are CommonJS, whose named exports a bundled dynamic import() does not see (the OTel SDK's
+  // failed to load that way). Node loads them from node_modules, as it would without a bundle. The
+  // OTel API goes with the SDK, so that there is one copy of it.
+  external: ['@opentelemetry/*', 'ioredis'],
   // CommonJS dependencies inside an ES module bundle still call require() for node's built-ins.
   banner: { js: "import { createRequire as __gatewayRequire } from 'node:module'; const require = __gatewayRequire(import.meta.url);" },
   logLevel: 'warning',
