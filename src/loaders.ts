@@ -8,14 +8,21 @@ import DataLoader from 'dataloader';
 import { mayActOnUser, type Caller } from './caller/caller.js';
 import type { ApiSession } from './upstream/client.js';
 import { UpstreamError } from './upstream/errors.js';
-import { userPath } from './upstream/paths.js';
+import { userPath, usersPath } from './upstream/paths.js';
 import { related } from './upstream/read-cache.js';
 import { fetchUser, fetchUsers, type Owner, type UserKey } from './upstream/users.js';
-import { fetchWallbox, wallboxPath, type Wallbox, type WallboxKey } from './upstream/wallboxes.js';
+import { deviceListPath, devicePath, fetchDevice, listDevices, type Device, type DeviceKey, type DeviceKind, type DeviceSpec } from './upstream/devices.js';
+import { buildingPath, fetchBuilding, type Building, type BuildingKey } from './upstream/buildings.js';
 
 export interface Loaders {
-  wallbox: DataLoader<WallboxKey, Wallbox, string>;
+  /** One device of a kind, by org, user and id. */
+  device<Own>(spec: DeviceSpec<Own>): DataLoader<DeviceKey, Device<Own>, string>;
+  /** A user's devices of a listed kind (one list call); each item also answers `device` for the rest of the request. */
+  devices<Own>(spec: DeviceSpec<Own>): DataLoader<UserKey, Device<Own>[], string>;
   user: DataLoader<UserKey, Owner, string>;
+  /** The organization's users (one list call), by org and whether deleted users are included. */
+  users: DataLoader<{ orgId: string; includeDeleted: boolean }, Owner[], string>;
+  building: DataLoader<BuildingKey, Building, string>;
 }
 
 export interface LoaderOptions {
@@ -48,19 +55,56 @@ export function createLoaders(api: ApiSession, options: LoaderOptions): Loaders 
   };
   const byPath = <K, V>(batch: (keys: readonly K[]) => Promise<(V | Error)[]>, pathOf: (key: K) => string) => pathLoader(api, batch, pathOf);
   // Each loader is made when the request first asks for its kind of resource: most requests need one or two.
-  let wallbox: Loaders['wallbox'] | undefined;
+  const devices = new Map<DeviceKind, DataLoader<DeviceKey, Device, string>>();
+  const lists = new Map<DeviceKind, DataLoader<UserKey, Device[], string>>();
   let user: Loaders['user'] | undefined;
+  let users: Loaders['users'] | undefined;
+  let building: Loaders['building'] | undefined;
+  const device = <Own>(spec: DeviceSpec<Own>) => {
+    let loader = devices.get(spec.kind);
+    if (!loader) {
+      loader = byPath(
+        perKey((key: DeviceKey) => fetchDevice(api, spec, key).then(visible((d: Device) => d.owner.id))),
+        (k) => `${devicePath(spec, k)}${k.includeDeleted ? '?include_deleted=true' : ''}`,
+      );
+      devices.set(spec.kind, loader);
+    }
+    return loader as DataLoader<DeviceKey, Device<Own>, string>;
+  };
   return {
-    get wallbox() {
-      return (wallbox ??= byPath(
-        perKey((key: WallboxKey) => fetchWallbox(api, key).then(visible((w) => w.owner.id))),
-        (k) => `${wallboxPath(k)}${k.includeDeleted ? '?include_deleted=true' : ''}`,
-      ));
+    device,
+    devices<Own>(spec: DeviceSpec<Own>) {
+      let loader = lists.get(spec.kind);
+      if (!loader) {
+        loader = byPath(
+          perKey(async (key: UserKey) => {
+            const items = (await listDevices(api, spec, key)).map(visible((d: Device) => d.owner.id));
+            // The list holds every field of the detail answer: a later `heatPump(id:)` of the same request needs no call.
+            for (const item of items) device(spec).prime({ orgId: key.orgId, userId: key.userId, id: item.id, includeDeleted: false }, item as Device<Own>);
+            return items;
+          }),
+          (k) => deviceListPath(spec, k),
+        );
+        lists.set(spec.kind, loader);
+      }
+      return loader as DataLoader<UserKey, Device<Own>[], string>;
     },
     get user() {
       return (user ??= byPath(
         async (keys: readonly UserKey[]) => (await loadUsers(api, keys, options.userListThreshold)).map((u) => (u instanceof Error ? u : catching(() => visible<Owner>((o) => o.id)(u)))),
         (k) => userPath(k.orgId, k.userId),
+      ));
+    },
+    get users() {
+      return (users ??= byPath(
+        perKey((key: { orgId: string; includeDeleted: boolean }) => fetchUsers(api, key.orgId, key.includeDeleted).then((list) => list.map(visible<Owner>((o) => o.id)))),
+        (k) => `${usersPath(k.orgId)}${k.includeDeleted ? '?include_deleted=true' : ''}`,
+      ));
+    },
+    get building() {
+      return (building ??= byPath(
+        perKey((key: BuildingKey) => fetchBuilding(api, key)),
+        (k) => buildingPath(k),
       ));
     },
   };

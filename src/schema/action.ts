@@ -3,7 +3,7 @@
 import { builder } from './builder.js';
 import { InputProblems, checkReturnUrl } from './input.js';
 import { cueFromResolutionUrl, isCueSecret, reportCueOutcome, resolveCue, type Cue } from '../upstream/cues.js';
-import type { DeviceAction, ResolutionLink } from '../upstream/wallboxes.js';
+import type { DeviceAction, ResolutionLink } from '../upstream/devices.js';
 
 export const ResolutionLinkRef = builder.objectRef<ResolutionLink>('ResolutionLink').implement({
   description: 'How to start resolving an action: a URL (carrying the cue id and a one-hour secret) and what it needs.',
@@ -19,6 +19,14 @@ export const ActionRef = builder.interfaceRef<DeviceAction>('Action').implement(
   description: 'Something the partner must do before the device can resume normal operation.',
   fields: (t) => ({
     code: t.exposeString('code', { description: 'What kind of action this is (e.g. "reauthenticate").' }),
+    // Nullable on the interface, so that clients select it once for every kind of action: a
+    // ReauthenticateAction always has one; an action of a code this gateway does not know may not.
+    resolutionLink: t.field({
+      type: ResolutionLinkRef,
+      nullable: true,
+      resolve: (a) => a.resolutionLink,
+      description: 'How to start resolving it. Always set on a ReauthenticateAction; on an UnknownAction, when upstream gave a link.',
+    }),
   }),
   resolveType: (action) => (action.kind === 'reauthenticate' ? 'ReauthenticateAction' : 'UnknownAction'),
 });
@@ -26,22 +34,13 @@ export const ActionRef = builder.interfaceRef<DeviceAction>('Action').implement(
 builder.objectRef<Extract<DeviceAction, { kind: 'reauthenticate' }>>('ReauthenticateAction').implement({
   description: "The owner must sign in to the manufacturer's cloud again (code \"reauthenticate\").",
   interfaces: [ActionRef],
-  fields: (t) => ({
-    resolutionLink: t.field({ type: ResolutionLinkRef, resolve: (a) => a.resolutionLink, description: 'How to start the re-authentication.' }),
-  }),
+  fields: () => ({}),
 });
 
 builder.objectRef<Extract<DeviceAction, { kind: 'unknown' }>>('UnknownAction').implement({
   description: 'An action whose code this gateway does not know yet. Its code and link are passed on as upstream sent them.',
   interfaces: [ActionRef],
-  fields: (t) => ({
-    resolutionLink: t.field({
-      type: ResolutionLinkRef,
-      nullable: true,
-      resolve: (a) => a.resolutionLink,
-      description: 'How to start resolving it, when upstream gave a link.',
-    }),
-  }),
+  fields: () => ({}),
 });
 
 // ---- resolving actions (the cue flow, digest §5) -------------------------------------------------------

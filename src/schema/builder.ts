@@ -4,7 +4,7 @@ import SchemaBuilder from '@pothos/core';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+import { DateResolver, DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import type { Context } from '../context.js';
 import { mayActOnUser } from '../caller/caller.js';
 import { forbidden } from './scope-errors.js';
@@ -16,6 +16,7 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     UUID: { Input: string; Output: string };
     DateTime: { Input: Date; Output: Date };
+    Date: { Input: Date; Output: Date };
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
   };
   AuthScopes: {
@@ -46,6 +47,7 @@ export const builder = new SchemaBuilder<{
 
 builder.addScalarType('UUID', UUIDScalar);
 builder.addScalarType('DateTime', DateTimeResolver);
+builder.addScalarType('Date', DateResolver);
 builder.addScalarType('JSONObject', JSONObjectResolver);
 
 builder.queryType({});

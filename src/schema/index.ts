@@ -5,8 +5,14 @@ import './enums.js';
 import './device-model.js';
 import './owner.js';
 import './action.js';
+import './device.js';
 import './wallbox.js';
 import './wallbox-mutations.js';
+import './heat-pump.js';
+import './electric-vehicle.js';
+import './inverter.js';
+import './building.js';
+import './onboarding.js';
 
 /**
  * The gateway's one schema: the public API, and a Federation 2 subgraph (`_service`, `_entities`), so

@@ -44,6 +44,13 @@ export class Fields {
     return typeof raw === 'string' ? raw : this.#unusable(name, 'string', raw);
   }
 
+  /** Text upstream may also send as a number (a postcode documented as an integer): served as text. */
+  text(name: string): string | null {
+    const raw = this.#record[name];
+    if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw);
+    return this.string(name);
+  }
+
   int(name: string): number | null {
     const raw = this.#record[name];
     if (raw === undefined || raw === null) return null;

@@ -13,9 +13,14 @@ export function uuidSegment(value: string, name: string): string {
   return value.toLowerCase();
 }
 
+/** `/org/{org_id}/users` — the organization's users. */
+export function usersPath(orgId: string): string {
+  return `/org/${uuidSegment(orgId, 'orgId')}/users`;
+}
+
 /** `/org/{org_id}/users/{user_id}` — the prefix of every per-user resource. */
 export function userPath(orgId: string, userId: string): string {
-  return `/org/${uuidSegment(orgId, 'orgId')}/users/${uuidSegment(userId, 'userId')}`;
+  return `${usersPath(orgId)}/${uuidSegment(userId, 'userId')}`;
 }
 
 /** The path parameter that follows each collection, as the partner API's reference names it. */

@@ -1,17 +1,42 @@
-// The user resource (digest §3 #1, #3, §3.2): a user as a device owner. The device detail responses
-// embed the same person as `owner` (`external_id`), the user endpoints name that field
-// `external_user_id`; both map to Owner here.
+// The user resource (https://developers.podero.com/partner-api/reference/users): a user of the
+// organization, and a device's owner. The device responses embed the same person as `owner` with five
+// fields (`external_id`); the user endpoints answer the whole user (`external_user_id`, role, address,
+// coordinates). Both decode to Owner: `details` holds what only the user endpoints answer.
 import type { ApiSession } from './client.js';
 import { Fields } from './decode.js';
-import { UpstreamError } from './errors.js';
-import { userPath, uuidSegment } from './paths.js';
+import { UpstreamError, withFieldNames } from './errors.js';
+import { userPath, usersPath } from './paths.js';
+
+/** `role`; a role added upstream later is served as null (and reported). */
+export const USER_ROLES = ['admin', 'staff', 'user'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export interface UserDetails {
+  role: UserRole | null;
+  streetAndNumber: string | null;
+  streetAddInfo: string | null;
+  /** Documented as an integer, but postcodes such as "722 12" are text: served as text either way. */
+  zipCode: string | null;
+  town: string | null;
+  /** The response's `country` (the request's `country_iso2`). */
+  country: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  locationLastUpdated: Date | null;
+  /** Not documented on the user response; read when upstream sends it (as on devices). */
+  deletedAt: Date | null;
+}
 
 export interface Owner {
+  /** The organization the user was read in: not a field upstream, the path's. */
+  orgId: string;
   id: string;
   email: string | null;
   firstName: string | null;
   lastName: string | null;
   externalId: string | null;
+  /** Present when read from a user endpoint; an owner embedded in a device has only the five fields above. */
+  details?: UserDetails;
 }
 
 export interface UserKey {
@@ -22,34 +47,106 @@ export interface UserKey {
 /** `GET /org/{org_id}/users/{user_id}` */
 export function fetchUser(api: ApiSession, key: UserKey): Promise<Owner> {
   return api.read({ path: userPath(key.orgId, key.userId), resource: `user ${key.userId.toLowerCase()}` }, (body) =>
-    decodeOwner(Fields.of(body, 'user', api.reportUnknown), 'external_user_id'),
+    decodeUser(Fields.of(body, 'user', api.reportUnknown), key.orgId),
   );
 }
 
-/** `GET /org/{org_id}/users`: every (not deleted) user of the organization, as one bare array. */
-export function fetchUsers(api: ApiSession, orgId: string): Promise<Owner[]> {
-  const org = uuidSegment(orgId, 'orgId');
-  return api.read({ path: `/org/${org}/users`, resource: `the users of organization ${org}` }, (body) => {
-    if (!Array.isArray(body)) throw new UpstreamError('UPSTREAM_ERROR', 'The partner API answered the user list with something other than a JSON array');
-    const owners: Owner[] = [];
-    for (const [index, item] of body.entries()) {
-      try {
-        owners.push(decodeOwner(Fields.of(item, `users[${index}]`, api.reportUnknown), 'external_user_id'));
-      } catch (error) {
-        // One malformed entry must not hide every other user: it is left out, and reported.
-        api.reportUnknown(`users[${index}] (left out)`, error instanceof Error ? error.message : 'unreadable');
+/** `GET /org/{org_id}/users`: every user of the organization (with `includeDeleted`, the deleted ones too), as one bare array. */
+export function fetchUsers(api: ApiSession, orgId: string, includeDeleted = false): Promise<Owner[]> {
+  const path = usersPath(orgId);
+  return api.read(
+    { path, query: includeDeleted ? { include_deleted: 'true' } : undefined, resource: `the users of organization ${orgId.toLowerCase()}` },
+    (body) => {
+      if (!Array.isArray(body)) throw new UpstreamError('UPSTREAM_ERROR', 'The partner API answered the user list with something other than a JSON array');
+      const owners: Owner[] = [];
+      for (const [index, item] of body.entries()) {
+        try {
+          owners.push(decodeUser(Fields.of(item, `users[${index}]`, api.reportUnknown), orgId));
+        } catch (error) {
+          // One malformed entry must not hide every other user: it is left out, and reported.
+          api.reportUnknown(`users[${index}] (left out)`, error instanceof Error ? error.message : 'unreadable');
+        }
       }
-    }
-    return owners;
-  });
+      return owners;
+    },
+  );
 }
 
-export function decodeOwner(f: Fields, externalIdField: 'external_id' | 'external_user_id'): Owner {
+/** The writable fields of a user, by the name of the `Owner` field each one changes. */
+export interface UserSettings {
+  role?: UserRole;
+  email?: string;
+  externalId?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  streetAndNumber?: string | null;
+  streetAddInfo?: string | null;
+  zipCode?: string | null;
+  town?: string | null;
+  country?: string | null;
+  latitude?: number | null;
+  longitude?: number | null;
+}
+
+/** Gateway name -> upstream write-side name (the request calls the country `country_iso2`, the response `country`). */
+const USER_SETTING_FIELDS: Record<keyof UserSettings, string> = {
+  role: 'role',
+  email: 'email',
+  externalId: 'external_user_id',
+  firstName: 'first_name',
+  lastName: 'last_name',
+  streetAndNumber: 'street_and_number',
+  streetAddInfo: 'street_add_info',
+  zipCode: 'zip_code',
+  town: 'town',
+  country: 'country_iso2',
+  latitude: 'latitude',
+  longitude: 'longitude',
+};
+
+/**
+ * `PUT /org/{org_id}/users/{user_id}`, a partial update: only the fields given are sent
+ * (https://developers.podero.com/partner-api/user-journeys/back-office/user-management).
+ */
+export function updateUser(api: ApiSession, key: UserKey, settings: UserSettings): Promise<Owner> {
+  const names = new Map(Object.entries(USER_SETTING_FIELDS));
+  const body: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(settings)) if (value !== undefined) body[names.get(name)!] = value;
+  return api
+    .read({ method: 'PUT', path: userPath(key.orgId, key.userId), body, resource: `user ${key.userId.toLowerCase()}` }, (answer) =>
+      decodeUser(Fields.of(answer, 'user', api.reportUnknown), key.orgId),
+    )
+    .catch((error: unknown) => {
+      throw withFieldNames(error, names);
+    });
+}
+
+/** The owner embedded in a device (`external_id`), or the first five fields of a user. */
+export function decodeOwner(f: Fields, externalIdField: 'external_id' | 'external_user_id', orgId: string): Owner {
   return {
+    orgId: orgId.toLowerCase(),
     id: f.required(f.uuid('id'), 'id'),
     email: f.string('email'),
     firstName: f.string('first_name'),
     lastName: f.string('last_name'),
     externalId: f.string(externalIdField),
+  };
+}
+
+function decodeUser(f: Fields, orgId: string): Owner {
+  return {
+    ...decodeOwner(f, 'external_user_id', orgId),
+    details: {
+      role: f.oneOf('role', USER_ROLES),
+      streetAndNumber: f.string('street_and_number'),
+      streetAddInfo: f.string('street_add_info'),
+      zipCode: f.text('zip_code'),
+      town: f.string('town'),
+      country: f.string('country'),
+      latitude: f.number('latitude'),
+      longitude: f.number('longitude'),
+      locationLastUpdated: f.dateTime('location_last_updated'),
+      deletedAt: f.dateTime('deleted_at'),
+    },
   };
 }

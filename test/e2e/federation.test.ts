@@ -79,7 +79,9 @@ afterAll(async () => {
 describe('the subgraph', () => {
   it('serves its SDL through _service, identical to the committed schema/subgraph.graphql', async () => {
     expect(subgraphSdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])');
-    expect(subgraphSdl).toMatch(/type Wallbox\s+@key\(fields: "id owner \{ id \}"\)/);
+    for (const kind of ['Wallbox', 'HeatPump', 'ElectricVehicle', 'Inverter']) {
+      expect(subgraphSdl).toMatch(new RegExp(`type ${kind} implements Device\\s+@key\\(fields: "id owner \\{ id \\}"\\)`));
+    }
     expect(subgraphSdl).toMatch(/type Owner\s+@key\(fields: "id"\)/);
     const committed = await readFile(new URL('../../schema/subgraph.graphql', import.meta.url), 'utf8');
     expect(committed.trim()).toBe(subgraphSdl.trim());

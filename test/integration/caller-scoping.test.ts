@@ -19,6 +19,8 @@ const JONAS = USER_IDS.jonas!;
 const ANNAS = WALLBOX_IDS.full;
 const JONASS = WALLBOX_IDS.reauth;
 const OTHER_ORG = '00000000-0000-4000-8000-000000000000';
+/** Any device id: a refused field never gets as far as asking for it. */
+const SOME_DEVICE = '00000000-0000-4000-8000-00000000d0d0';
 const USER_LIST = 'GET /org/{org_id}/users';
 const USER_GET = 'GET /org/{org_id}/users/{user_id}';
 
@@ -55,6 +57,8 @@ function codes(response: GraphQLResponse): Record<string, string> {
 type Probe =
   /** The field names a user: a probe that names Jonas, which Anna must be refused. */
   | { names: 'user'; query: string }
+  /** Organization-wide: staff and admins only. */
+  | { names: 'the organization'; query: string }
   /** About the caller alone (nobody else can be named). */
   | { names: 'the caller' }
   /** Authorized by something the caller holds (an action's secret), not by a user. */
@@ -74,6 +78,23 @@ const ROOT_FIELDS: Record<string, Probe> = {
   'Mutation.cancelWallboxBoost': { names: 'user', query: `mutation { cancelWallboxBoost(userId: "${JONAS}", id: "${JONASS}") { id } }` },
   'Mutation.createWallboxClaimToken': { names: 'user', query: `mutation { createWallboxClaimToken(userId: "${JONAS}") { token } }` },
   'Mutation.reauthenticateWallbox': { names: 'user', query: `mutation { reauthenticateWallbox(userId: "${JONAS}", id: "${JONASS}") { authenticationUrl } }` },
+  'Query.heatPump': { names: 'user', query: `{ heatPump(userId: "${JONAS}", id: "${SOME_DEVICE}") { id } }` },
+  'Query.electricVehicle': { names: 'user', query: `{ electricVehicle(userId: "${JONAS}", id: "${SOME_DEVICE}") { id } }` },
+  'Query.inverter': { names: 'user', query: `{ inverter(userId: "${JONAS}", id: "${SOME_DEVICE}") { id } }` },
+  'Query.user': { names: 'user', query: `{ user(id: "${JONAS}") { id } }` },
+  'Query.users': { names: 'the organization', query: '{ users { totalCount } }' },
+  'Mutation.updateHeatPump': { names: 'user', query: `mutation { updateHeatPump(input: { userId: "${JONAS}", id: "${SOME_DEVICE}", comment: "mine now" }) { id } }` },
+  'Mutation.updateElectricVehicle': { names: 'user', query: `mutation { updateElectricVehicle(input: { userId: "${JONAS}", id: "${SOME_DEVICE}", chargeTargetMax: 90 }) { id } }` },
+  'Mutation.updateInverter': { names: 'user', query: `mutation { updateInverter(input: { userId: "${JONAS}", id: "${SOME_DEVICE}", maxBatteryCharge: 90 }) { id } }` },
+  'Mutation.boostElectricVehicle': { names: 'user', query: `mutation { boostElectricVehicle(userId: "${JONAS}", id: "${SOME_DEVICE}") { __typename } }` },
+  'Mutation.cancelElectricVehicleBoost': { names: 'user', query: `mutation { cancelElectricVehicleBoost(userId: "${JONAS}", id: "${SOME_DEVICE}") { id } }` },
+  'Mutation.updateUser': { names: 'user', query: `mutation { updateUser(input: { id: "${JONAS}", town: "Graz" }) { id } }` },
+  'Mutation.createBuilding': { names: 'user', query: `mutation { createBuilding(input: { userId: "${JONAS}", name: "Cabin" }) { id } }` },
+  'Mutation.updateBuilding': { names: 'user', query: `mutation { updateBuilding(input: { userId: "${JONAS}", id: "${SOME_DEVICE}", name: "Cabin" }) { id } }` },
+  'Mutation.createOnboardingSession': {
+    names: 'user',
+    query: `mutation { createOnboardingSession(input: { userId: "${JONAS}", deviceType: HEAT_PUMP, language: DE, priceZoneDefault: AT, successUrl: "https://app.example/ok", cancelUrl: "https://app.example/no" }) { url } }`,
+  },
   'Mutation.startAction': { names: 'a secret' },
   'Mutation.reportActionOutcome': { names: 'a secret' },
 };
@@ -95,14 +116,26 @@ describe('every root field', () => {
     expect(apiCalls()).toBe(0);
   });
 
-  it.each(userFields)('%s: another organization is FORBIDDEN, even for staff, with no upstream call', async (name, query) => {
-    const withOrg = query.replace(`userId: "${JONAS}"`, `orgId: "${OTHER_ORG}", userId: "${JONAS}"`);
+  const orgFields = Object.entries(ROOT_FIELDS).flatMap(([name, probe]) => (probe.names === 'the organization' ? [[name, probe.query] as const] : []));
+
+  it.each(orgFields)('%s: FORBIDDEN for an end user, with no upstream call', async (name, query) => {
+    const { body } = await as(anna(), query);
+    const field = name.split('.')[1]!;
+    expect(body.errors).toEqual([expect.objectContaining({ path: [field], message: 'Not allowed: only staff and admins may do this', extensions: { code: 'FORBIDDEN' } })]);
+    expect(apiCalls()).toBe(0);
+  });
+
+  it.each([...userFields, ...orgFields.map(([name, query]) => [name, query.replace('users {', `users(orgId: "${OTHER_ORG}") {`)] as const)])(
+    '%s: another organization is FORBIDDEN, even for staff, with no upstream call',
+    async (name, query) => {
+    const withOrg = query.replace(new RegExp(`\\b(userId|id): "${JONAS}"`), `orgId: "${OTHER_ORG}", $1: "${JONAS}"`);
     const field = name.split('.')[1]!;
     const { body } = await as(staff(), withOrg);
     expect(codes({ body } as GraphQLResponse)).toEqual({ [field]: 'FORBIDDEN' });
     expect(body.errors![0]!.message).toBe('Not allowed: this gateway serves its configured organization only');
     expect(apiCalls()).toBe(0);
-  });
+    },
+  );
 
   it('leaves the other fields of the operation alone: one refused field, the rest resolved', async () => {
     const { body } = await as(anna(), `{ mine: wallbox(id: "${ANNAS}") { id } theirs: wallbox(userId: "${JONAS}", id: "${JONASS}") { id } me { firstName } }`);

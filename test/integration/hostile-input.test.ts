@@ -136,7 +136,7 @@ describe('edge inputs: a 4xx with a specific code, never a 500', () => {
     const query = 'query ($r: [_Any!]!) { _entities(representations: $r) { __typename } }';
     const unknown = await gateway.graphql(query, { r: [{ __typename: 'Wallbox', id: WALLBOX_IDS.full, owner: { id: ANNA } }, { __typename: 'Nope', id: UNKNOWN }] });
     expectRefused(unknown, 'BAD_USER_INPUT');
-    expect(unknown.body.errors![0]!.message).toBe('Representation 1 has "Nope"; this subgraph resolves Owner, Wallbox');
+    expect(unknown.body.errors![0]!.message).toBe('Representation 1 has "Nope"; this subgraph resolves ElectricVehicle, HeatPump, Inverter, Owner, Wallbox');
     expectRefused(await gateway.graphql(query, { r: [42] }), 'BAD_USER_INPUT');
     expectRefused(await gateway.graphql('{ _entities(representations: [{ id: "x" }]) { __typename } }'), 'BAD_USER_INPUT');
   });

@@ -55,7 +55,7 @@ describe('entityLimit', () => {
   });
 
   it('reads a single value as a list of one, as input coercion does, and leaves null to execution', () => {
-    expect(entityLimit(schema, query, undefined, { r: {} }, 10)?.message).toBe('Representation 0 has no __typename; this subgraph resolves Owner, Wallbox');
+    expect(entityLimit(schema, query, undefined, { r: {} }, 10)?.message).toBe('Representation 0 has no __typename; this subgraph resolves ElectricVehicle, HeatPump, Inverter, Owner, Wallbox');
     expect(entityLimit(schema, query, undefined, { r: null }, 10)).toBeUndefined();
     expect(entityLimit(schema, query, undefined, { r: owner }, 10)).toBeUndefined();
   });

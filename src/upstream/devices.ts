@@ -1,0 +1,436 @@
+// The device model. Every device kind of the partner API — wallboxes, heat pumps, electric vehicles,
+// solar inverters — answers its detail GET with the same core (statuses, model, owner, price zone,
+// lifecycle, pause power, smart optimisation, trading, links, pending actions) plus fields of its own,
+// lives at `{U}/<collection>/{id}`, is changed by a partial PUT there, and (all but wallboxes) is listed
+// as a bare array at `{U}/<collection>`.
+// https://developers.podero.com/api-reference/user-wallboxes/get-details-about-a-users-wallbox
+// https://developers.podero.com/api-reference/user-heat-pumps/get-details-about-a-users-specific-heat-pump
+//
+// This file reads, writes and lists any kind, and decodes the core once; a kind (wallboxes.ts,
+// heat-pumps.ts, electric-vehicles.ts, inverters.ts) is a DeviceSpec: its collection, its own fields'
+// decoder and its own writable settings. The REST names (snake_case) map to the gateway's (camelCase;
+// a bare UUID reference gets an `Id` suffix) here and in the kinds' files, nowhere else.
+import type { ApiSession } from './client.js';
+import { Fields, type ReportUnknown } from './decode.js';
+import { UpstreamError, withFieldNames } from './errors.js';
+import { userPath, uuidSegment } from './paths.js';
+import { decodeOwner, type Owner, type UserKey } from './users.js';
+
+export const DEVICE_STATUSES = ['ok', 'warning', 'error', 'unknown'] as const;
+export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
+
+/** The upstream PriceZone enum, in its documented order. */
+export const PRICE_ZONES = [
+  'AT',
+  'AT_HOURLY',
+  'BE',
+  'CH',
+  'EE',
+  'DE_LU',
+  'HU',
+  'IT_CNOR',
+  'IT_CSUD',
+  'IT_NORD',
+  'IT_PUN',
+  'IT_SARD',
+  'IT_SICI',
+  'IT_SUD',
+  'PT',
+  'RO',
+  'SE_1',
+  'SE_2',
+  'SE_3',
+  'SE_4',
+  'UK',
+] as const;
+export type PriceZone = (typeof PRICE_ZONES)[number];
+
+export interface DeviceType {
+  shortName: string;
+  longName: string | null;
+}
+
+export interface DeviceModel {
+  deviceType: DeviceType;
+  manufacturer: string | null;
+  model: string | null;
+  cloudServiceInstructions: string | null;
+  cloudServiceSignupLink: string | null;
+  year: number | null;
+  cloudServiceId: string | null;
+}
+
+export interface ResolutionLink {
+  url: string;
+  requiredParameters: string[];
+}
+
+/** A pending action. `reauthenticate` is the one documented code; any other is kept as `unknown`. */
+export type DeviceAction =
+  | { kind: 'reauthenticate'; code: 'reauthenticate'; resolutionLink: ResolutionLink }
+  | { kind: 'unknown'; code: string; resolutionLink: ResolutionLink | null };
+
+export type DeviceKind = 'wallbox' | 'heat_pump' | 'electric_vehicle' | 'inverter';
+
+/** What every device kind carries. */
+export interface DeviceCore {
+  /** Which kind it is (the GraphQL type it is served as). */
+  kind: DeviceKind;
+  /** The organization it was read in: not a field upstream, the path's; related reads stay in it. */
+  orgId: string;
+  id: string;
+  connectionStatus: DeviceStatus;
+  monitoringStatus: DeviceStatus;
+  steeringStatus: DeviceStatus;
+  deviceModel: DeviceModel;
+  owner: Owner;
+  createdAt: Date;
+  updatedAt: Date;
+  priceZone: PriceZone | null;
+  deletedAt: Date | null;
+  lifecycleState: string;
+  lifecycleError: string | null;
+  buildingId: string | null;
+  pausePowerUntil: Date | null;
+  isPausePowerActive: boolean;
+  externalDeviceId: string | null;
+  isAuthenticated: boolean | null;
+  isSmartOptimizationActive: boolean;
+  optimizationScore: number | null;
+  currentMode: string | null;
+  comment: string | null;
+  currentStateLastUpdatedAt: Date | null;
+  lastMonitoringExecutedAt: Date | null;
+  isInverterForcedModeEnabled: boolean;
+  isInverterForcedModeActive: boolean;
+  inverterForcedModeSince: Date | null;
+  isTradingEnabled: boolean;
+  actualSteeringState: string;
+  embeddableUrl: string | null;
+  authorizationUrl: string | null;
+  actionNeeded: boolean;
+  actions: DeviceAction[];
+}
+
+/** A device of one kind: the core and the kind's own fields. */
+export type Device<Own = unknown> = DeviceCore & Own;
+
+/** The settings every kind's PUT takes, by the name of the field each one changes. */
+export interface CommonSettings {
+  pausePowerUntil?: Date | null;
+  isSmartOptimizationActive?: boolean;
+  isTradingEnabled?: boolean;
+  isInverterForcedModeEnabled?: boolean;
+  priceZone?: PriceZone;
+  comment?: string | null;
+  externalDeviceId?: string | null;
+  buildingId?: string | null;
+}
+
+/** Gateway name -> upstream write-side name (the PUT body names a building `building_id`, the GET `building`). */
+const COMMON_SETTING_FIELDS: Record<keyof CommonSettings, string> = {
+  pausePowerUntil: 'pause_power_until',
+  isSmartOptimizationActive: 'is_smart_optimization_active',
+  isTradingEnabled: 'is_trading_enabled',
+  isInverterForcedModeEnabled: 'is_inverter_forced_mode_enabled',
+  priceZone: 'price_zone',
+  comment: 'comment',
+  externalDeviceId: 'external_device_id',
+  buildingId: 'building_id',
+};
+
+/** What a kind adds to the device core. */
+export interface DeviceSpec<Own = unknown, Settings = object> {
+  kind: DeviceKind;
+  /** The collection below a user, as in the path (`heat-pumps`). */
+  collection: string;
+  /** How error messages name one (`heat pump`). */
+  noun: string;
+  /** Whether upstream lists the kind (`GET {U}/<collection>`): the docs show no wallbox list. */
+  listed: boolean;
+  /** The kind's own fields. */
+  decode(f: Fields): Own;
+  /** The kind's own writable settings: gateway name -> upstream write-side name. */
+  settings: Record<keyof Settings, string>;
+}
+
+/** Identifies one device read: the partner API finds a device only through its org and owning user. */
+export interface DeviceKey {
+  orgId: string;
+  userId: string;
+  id: string;
+  includeDeleted: boolean;
+}
+
+export function devicePath(spec: DeviceSpec, key: Pick<DeviceKey, 'orgId' | 'userId' | 'id'>): string {
+  return `${userPath(key.orgId, key.userId)}/${spec.collection}/${uuidSegment(key.id, 'id')}`;
+}
+
+export function deviceListPath(spec: DeviceSpec, user: UserKey): string {
+  return `${userPath(user.orgId, user.userId)}/${spec.collection}`;
+}
+
+export function deviceResource(spec: DeviceSpec, key: Pick<DeviceKey, 'userId' | 'id'>): string {
+  return `${spec.noun} ${key.id.toLowerCase()} of user ${key.userId.toLowerCase()}`;
+}
+
+/** `GET {U}/<collection>/{id}` */
+export function fetchDevice<Own>(api: ApiSession, spec: DeviceSpec<Own>, key: DeviceKey): Promise<Device<Own>> {
+  return api.read(
+    { path: devicePath(spec, key), query: key.includeDeleted ? { include_deleted: 'true' } : undefined, resource: deviceResource(spec, key) },
+    (body) => decodeDevice(spec, body, key.id.toLowerCase(), key.orgId, api.reportUnknown),
+  );
+}
+
+/**
+ * `GET {U}/<collection>`: the user's (not deleted) devices of a kind, a bare array with no paging. One
+ * malformed item is left out (and reported), not the whole list.
+ */
+export function listDevices<Own>(api: ApiSession, spec: DeviceSpec<Own>, user: UserKey): Promise<Device<Own>[]> {
+  return api.read({ path: deviceListPath(spec, user), resource: `the ${spec.noun}s of user ${user.userId.toLowerCase()}` }, (body) => {
+    if (!Array.isArray(body)) throw new UpstreamError('UPSTREAM_ERROR', `The partner API answered the ${spec.noun} list with something other than a JSON array`);
+    const devices: Device<Own>[] = [];
+    for (const [index, item] of body.entries()) {
+      try {
+        devices.push(decodeDevice(spec, item, null, user.orgId, api.reportUnknown, `${spec.noun}s[${index}]`));
+      } catch (error) {
+        api.reportUnknown(`${spec.noun}s[${index}] (left out)`, error instanceof Error ? error.message : 'unreadable');
+      }
+    }
+    return devices;
+  });
+}
+
+/**
+ * `PUT {U}/<collection>/{id}` with only the settings given (an explicit null is sent as null, an
+ * absent setting is not sent). Answers the updated device. Upstream's field-level validation messages
+ * come back on the error, named by gateway field.
+ */
+export async function updateDevice<Own, Settings>(
+  api: ApiSession,
+  spec: DeviceSpec<Own, Settings>,
+  key: DeviceKey,
+  settings: Settings & CommonSettings,
+): Promise<Device<Own>> {
+  const names = settingNames(spec);
+  const body: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(settings as Record<string, unknown>)) {
+    if (value === undefined) continue;
+    body[names.get(name) ?? name] = value instanceof Date ? value.toISOString() : value;
+  }
+  return api
+    .read({ method: 'PUT', path: devicePath(spec, key), body, resource: deviceResource(spec, key) }, (answer) =>
+      decodeDevice(spec, answer, key.id.toLowerCase(), key.orgId, api.reportUnknown),
+    )
+    .catch((error: unknown) => {
+      throw withFieldNames(error, names);
+    });
+}
+
+function settingNames(spec: DeviceSpec): Map<string, string> {
+  return new Map(Object.entries({ ...(spec.settings as Record<string, string>), ...COMMON_SETTING_FIELDS }));
+}
+
+/** The core and the kind's own fields of one device body. `requestedId`: the id asked for (a list item has its own). */
+function decodeDevice<Own>(
+  spec: DeviceSpec<Own>,
+  body: unknown,
+  requestedId: string | null,
+  orgId: string,
+  report: ReportUnknown,
+  where: string = spec.noun,
+): Device<Own> {
+  const f = Fields.of(body, where, report);
+  return Object.assign(decodeCore(f, spec.kind, requestedId, orgId), spec.decode(f));
+}
+
+function decodeCore(f: Fields, kind: DeviceKind, requestedId: string | null, orgId: string): DeviceCore {
+  // Defaults are upstream's documented defaults for fields whose type is not nullable.
+  return {
+    kind,
+    orgId,
+    // `id` is `uuid | null` upstream; the device asked for is the one answered.
+    id: requestedId === null ? f.required(f.uuid('id'), 'id') : f.orDefault(f.uuid('id'), 'id', requestedId),
+    connectionStatus: f.oneOf('connection_status', DEVICE_STATUSES) ?? 'unknown',
+    monitoringStatus: f.oneOf('monitoring_status', DEVICE_STATUSES) ?? 'unknown',
+    steeringStatus: f.oneOf('steering_status', DEVICE_STATUSES) ?? 'unknown',
+    deviceModel: decodeDeviceModel(f.required(f.object('device_model'), 'device_model')),
+    owner: decodeOwner(f.required(f.object('owner'), 'owner'), 'external_id', orgId),
+    createdAt: f.required(f.dateTime('created_at'), 'created_at'),
+    updatedAt: f.required(f.dateTime('updated_at'), 'updated_at'),
+    priceZone: f.oneOf('price_zone', PRICE_ZONES),
+    deletedAt: f.dateTime('deleted_at'),
+    lifecycleState: f.orDefault(f.string('lifecycle_state'), 'lifecycle_state', 'authenticated'),
+    lifecycleError: f.string('lifecycle_error'),
+    buildingId: f.uuid('building'),
+    pausePowerUntil: f.dateTime('pause_power_until'),
+    isPausePowerActive: f.orDefault(f.boolean('is_pause_power_active'), 'is_pause_power_active', false),
+    externalDeviceId: f.string('external_device_id'),
+    isAuthenticated: f.boolean('is_authenticated'),
+    isSmartOptimizationActive: f.orDefault(f.boolean('is_smart_optimization_active'), 'is_smart_optimization_active', false),
+    optimizationScore: f.number('optimization_score'),
+    currentMode: f.string('current_mode'),
+    comment: f.string('comment'),
+    currentStateLastUpdatedAt: f.dateTime('current_state_last_updated_at'),
+    lastMonitoringExecutedAt: f.dateTime('last_monitoring_executed_at'),
+    isInverterForcedModeEnabled: f.orDefault(f.boolean('is_inverter_forced_mode_enabled'), 'is_inverter_forced_mode_enabled', false),
+    isInverterForcedModeActive: f.orDefault(f.boolean('is_inverter_forced_mode_active'), 'is_inverter_forced_mode_active', false),
+    inverterForcedModeSince: f.dateTime('inverter_forced_mode_since'),
+    isTradingEnabled: f.orDefault(f.boolean('is_trading_enabled'), 'is_trading_enabled', false),
+    actualSteeringState: f.orDefault(f.string('actual_steering_state'), 'actual_steering_state', 'unknown'),
+    embeddableUrl: f.string('embeddable_url'),
+    authorizationUrl: f.string('authorization_url'),
+    actionNeeded: f.orDefault(f.boolean('action_needed'), 'action_needed', false),
+    actions: decodeActions(f),
+  };
+}
+
+function decodeDeviceModel(f: Fields): DeviceModel {
+  const type = f.required(f.object('device_type'), 'device_type');
+  return {
+    deviceType: { shortName: type.required(type.string('short_name'), 'short_name'), longName: type.string('long_name') },
+    manufacturer: f.string('manufacturer'),
+    model: f.string('model'),
+    cloudServiceInstructions: f.string('cloud_service_instructions'),
+    cloudServiceSignupLink: f.string('cloud_service_signup_link'),
+    year: f.int('year'),
+    cloudServiceId: f.uuid('cloud_service'),
+  };
+}
+
+/**
+ * `actions` is a discriminated union on `code` that upstream plans to grow
+ * (https://developers.podero.com/api-reference/user-heat-pumps/get-details-about-a-users-specific-heat-pump).
+ * An item without a code is dropped (reported); a code the gateway does not know, or a
+ * `reauthenticate` without the link it needs, is kept as an unknown action so clients still see that
+ * something is pending.
+ */
+function decodeActions(f: Fields): DeviceAction[] {
+  const actions: DeviceAction[] = [];
+  for (const action of f.objects('actions')) {
+    const code = action.string('code');
+    if (code === null) {
+      action.report('code', 'missing');
+      continue;
+    }
+    const link = action.object('resolution_link');
+    const resolutionLink = link && decodeResolutionLink(link);
+    if (code === 'reauthenticate' && resolutionLink) {
+      actions.push({ kind: 'reauthenticate', code, resolutionLink });
+    } else {
+      action.report('code', code === 'reauthenticate' ? 'reauthenticate without a resolution_link' : code);
+      actions.push({ kind: 'unknown', code, resolutionLink });
+    }
+  }
+  return actions;
+}
+
+function decodeResolutionLink(f: Fields): ResolutionLink | null {
+  const url = f.string('url');
+  if (url === null) return null;
+  const parameters = f.array('required_parameters') ?? [];
+  return { url, requiredParameters: parameters.filter((p): p is string => typeof p === 'string') };
+}
+
+// ---- what kinds share beyond the core ---------------------------------------------------------------
+
+/** `boost_state`. A value added upstream later is served as 'unknown'. */
+export const BOOST_STATES = ['available', 'requested', 'ongoing', 'unavailable', 'unknown'] as const;
+export type BoostState = (typeof BOOST_STATES)[number];
+
+/**
+ * The `reason` of a 409 answer to a boost; `no_active_session` is documented for EVs only. A reason
+ * added later is served as null.
+ */
+export const BOOST_REJECTION_REASONS = ['already_charging', 'fully_charged', 'internal_error', 'no_active_session'] as const;
+export type BoostRejectionReason = (typeof BOOST_REJECTION_REASONS)[number];
+
+/** What the kinds that charge a car (wallboxes, EVs) report about charging. */
+export interface ChargingFields {
+  chargeTargetMin: number | null;
+  chargeTargetMax: number | null;
+  isChargePolicyEnabled: boolean | null;
+  chargePolicyLastUpdatedAt: Date | null;
+  minimumChargeLimit: number | null;
+  chargeRateW: number | null;
+  isPluggedIn: boolean | null;
+  isCharging: boolean | null;
+  /** Documented with boost, not on every field list: may be absent. */
+  boostState: BoostState | null;
+  boostForNextSession: boolean | null;
+}
+
+export function decodeCharging(f: Fields): ChargingFields {
+  return {
+    chargeTargetMin: f.int('charge_target_min'),
+    chargeTargetMax: f.int('charge_target_max'),
+    isChargePolicyEnabled: f.boolean('is_charge_policy_enabled'),
+    chargePolicyLastUpdatedAt: f.dateTime('charge_policy_last_updated_at'),
+    minimumChargeLimit: f.int('minimum_charge_limit'),
+    chargeRateW: f.number('charge_rate_w'),
+    isPluggedIn: f.boolean('is_plugged_in'),
+    isCharging: f.boolean('is_charging'),
+    boostState: f.present('boost_state') ? (f.oneOf('boost_state', BOOST_STATES) ?? 'unknown') : null,
+    boostForNextSession: f.boolean('boost_for_next_session'),
+  };
+}
+
+/** The charge settings wallboxes and EVs share. */
+export interface ChargingSettings {
+  chargeTargetMin?: number | null;
+  chargeTargetMax?: number | null;
+  minimumChargeLimit?: number | null;
+  isChargePolicyEnabled?: boolean | null;
+}
+
+export const CHARGING_SETTING_FIELDS: Record<keyof ChargingSettings, string> = {
+  chargeTargetMin: 'charge_target_min',
+  chargeTargetMax: 'charge_target_max',
+  minimumChargeLimit: 'minimum_charge_limit',
+  isChargePolicyEnabled: 'is_charge_policy_enabled',
+};
+
+/** Energy used, as wallboxes and heat pumps report it. */
+export interface ConsumptionFields {
+  consumptionLastDayKwh: number | null;
+  consumptionLastWeekKwh: number | null;
+  consumptionLastMonthKwh: number | null;
+  consumptionLastUpdatedAt: Date | null;
+}
+
+export function decodeConsumption(f: Fields): ConsumptionFields {
+  return {
+    consumptionLastDayKwh: f.number('consumption_last_day_kwh'),
+    consumptionLastWeekKwh: f.number('consumption_last_week_kwh'),
+    consumptionLastMonthKwh: f.number('consumption_last_month_kwh'),
+    consumptionLastUpdatedAt: f.dateTime('consumption_last_updated_at'),
+  };
+}
+
+export type BoostOutcome = { accepted: true } | { accepted: false; state: BoostState | null; reason: BoostRejectionReason | null };
+
+/**
+ * `POST {U}/<collection>/{id}/boost` (wallboxes, EVs): 204 when the boost started or was armed for the
+ * next session; a 409 `{state, reason}` is an answer (the boost was refused), not a failure.
+ */
+export function boostDevice(api: ApiSession, spec: DeviceSpec<ChargingFields>, key: DeviceKey): Promise<BoostOutcome> {
+  return api.read({ method: 'POST', path: `${devicePath(spec, key)}/boost`, resource: deviceResource(spec, key), answers: [409] }, (body, status) => {
+    if (status !== 409) return { accepted: true };
+    const f = Fields.of(body ?? {}, 'boost rejection', api.reportUnknown);
+    return {
+      accepted: false,
+      state: f.present('state') ? (f.oneOf('state', BOOST_STATES) ?? 'unknown') : null,
+      reason: f.oneOf('reason', BOOST_REJECTION_REASONS),
+    };
+  });
+}
+
+/**
+ * `DELETE {U}/<collection>/{id}/boost` (204, idempotent). On a wallbox it cancels a live boost and
+ * disarms one armed for the next session
+ * (https://developers.podero.com/api-reference/user-wallboxes/cancel-a-live-boost-and-disarm-a-boost-armed-for-the-next-session);
+ * on an EV, whose docs title it "Disarm a previously-armed boost for the next session", it only disarms.
+ */
+export async function cancelDeviceBoost(api: ApiSession, spec: DeviceSpec<ChargingFields>, key: DeviceKey): Promise<void> {
+  await api.call({ method: 'DELETE', path: `${devicePath(spec, key)}/boost`, resource: deviceResource(spec, key) });
+}
