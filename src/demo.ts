@@ -25,10 +25,10 @@ export async function startDemo(): Promise<Demo> {
     apiUrl,
     auth: { mode: 'client-credentials', ...DEMO_CLIENT, tokenUrl: simulator.tokenUrl },
     orgId: simulator.seed.orgId,
-    examples: [demoQuery(), demoMutation()],
+    examples: [demoQuery(), demoMutation(), demoDevices()],
     banner: (endpoint) =>
       `\nPodero GraphQL gateway, demo mode (embedded partner API simulator at ${apiUrl.href}; seeded data, nothing leaves this machine)\n\n` +
-      `  GraphiQL   ${endpoint}   (open it in a browser: the example query below, and an example mutation, are loaded)\n\n` +
+      `  GraphiQL   ${endpoint}   (open it in a browser: the example query below, an example mutation and a user's devices are loaded)\n\n` +
       `${demoQuery()
         .split('\n')
         .map((line) => `  ${line}`)
@@ -64,6 +64,34 @@ mutation ChargeNow {
     ... on BoostStarted { wallbox { boostState isCharging chargeRateW } }
     ... on BoostArmed { wallbox { boostForNextSession } }
     ... on BoostRejected { state reason }
+  }
+}
+`;
+}
+
+/**
+ * The third tab: a user and everything they have, as a frontend's "my home" page asks for it. With caller
+ * authentication on, an end user asks the same with `me` instead of `user(id:)`.
+ */
+export function demoDevices(): string {
+  return `# A user and their devices of every kind: one call for the user, one per device list.
+# (Signed in as an end user, ask for \`me { ... }\` instead: no id needed.)
+query MyHome {
+  user(id: "${USER_IDS.anna}") {
+    firstName
+    town
+    devices {
+      __typename
+      id
+      deviceModel { manufacturer model }
+      connectionStatus
+      isSmartOptimizationActive
+      building { name }
+      ... on HeatPump { indoorActualTemperature indoorTargetTemperature dhwTemperature optimizationLevel currentPowerConsumptionW }
+      ... on ElectricVehicle { batteryLevel isPluggedIn isCharging chargeTargetMax chargeDeadlineAt boostState }
+      ... on Inverter { currentSolarProductionW currentPowerToGridW batteryChargeLevelPercent }
+    }
+    wallbox(id: "${WALLBOX_IDS.full}") { chargeRateW isCharging }
   }
 }
 `;

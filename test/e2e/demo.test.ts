@@ -42,7 +42,7 @@ describe('demo mode', () => {
 
   it('answers the example query and the example mutation GraphiQL opens with', async () => {
     const html = await (await fetch(endpoint, { headers: { accept: 'text/html' } })).text();
-    const [queryTab, mutationTab] = graphiqlOptions(html).defaultTabs;
+    const [queryTab, mutationTab, devicesTab] = graphiqlOptions(html).defaultTabs;
     const run = async (query: string) => {
       const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
       return (await response.json()) as { data: Record<string, Record<string, unknown>>; errors?: unknown };
@@ -63,6 +63,14 @@ describe('demo mode', () => {
     expect(write.errors).toBeUndefined();
     expect(write.data.updateWallbox).toMatchObject({ chargeTargetMax: 90, comment: 'Boost before the trip' });
     expect(write.data.boostWallbox).toEqual({ __typename: 'BoostStarted', wallbox: { boostState: 'ONGOING', isCharging: true, chargeRateW: 22000 } });
+
+    expect(devicesTab!.query).toMatch(/^query MyHome/m);
+    const home = await run(devicesTab!.query);
+    expect(home.errors).toBeUndefined();
+    const user = home.data.user as { firstName: string; devices: { __typename: string }[]; wallbox: { isCharging: boolean } };
+    expect(user.firstName).toBe('Anna');
+    expect(new Set(user.devices.map((d) => d.__typename))).toEqual(new Set(['HeatPump', 'ElectricVehicle', 'Inverter']));
+    expect(user.wallbox.isCharging).toBe(true);
   });
 
   it('shuts down cleanly on SIGTERM', async () => {

@@ -9,7 +9,7 @@ import { parse } from 'graphql';
 import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/simulator/server.js';
-import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
+import { EV_IDS, HEAT_PUMP_IDS, INVERTER_IDS, USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
 import { startCrmSubgraph, CRM_TYPE_DEFS, type CrmData } from '../federation/crm-subgraph.js';
 import { WALLBOX_GET, startGateway, startTestSimulator, type RunningGateway } from '../helpers/stack.js';
 
@@ -27,6 +27,13 @@ let composition: ReturnType<typeof composeServices>;
 /** Seeded wallboxes that are live (not soft-deleted), with their owners. */
 function live() {
   return sim.seed.wallboxes.filter((w) => !w.record.deleted_at).map((w) => ({ id: String(w.record.id), owner: { id: w.userId } }));
+}
+
+/** A seeded device of any kind as an entity reference: its id and its owner's. */
+function owned(id: string) {
+  const { heatPumps, electricVehicles, inverters } = sim.seed;
+  const device = [...heatPumps, ...electricVehicles, ...inverters].find((d) => d.record.id === id)!;
+  return { id, owner: { id: device.userId } };
 }
 
 async function routerQuery(query: string) {
@@ -47,6 +54,13 @@ beforeAll(async () => {
     // 100 tickets over the 11 live wallboxes: many repeats.
     tickets: Array.from({ length: 100 }, (_, i) => ({ id: `T-${i}`, subject: `Ticket ${i}`, wallbox: live()[i % 11]! })),
     installers: { [WALLBOX_IDS.full]: 'Elektro Huber GmbH' },
+    contracts: [
+      { number: 'HP-1', kind: 'heatPump', device: owned(HEAT_PUMP_IDS.full) },
+      { number: 'HP-2', kind: 'heatPump', device: owned(HEAT_PUMP_IDS.awayMode) },
+      { number: 'HP-1b', kind: 'heatPump', device: owned(HEAT_PUMP_IDS.full) },
+      { number: 'EV-1', kind: 'electricVehicle', device: owned(EV_IDS.full) },
+      { number: 'IV-1', kind: 'inverter', device: owned(INVERTER_IDS.full) },
+    ],
   };
   crm = await startCrmSubgraph(crmData);
 
@@ -191,6 +205,36 @@ describe('through the router', () => {
     // 6 distinct users with PODERO_MAX_CONCURRENCY=4: one list call, no detail calls.
     expect(sim.count(USER_LIST)).toBe(1);
     expect(sim.count(USER_GET)).toBe(0);
+  });
+
+  it('resolves heat pump, EV and inverter entities through the same loaders: one GET per distinct device', async () => {
+    const result = await routerQuery(
+      '{ maintenanceContracts { number heatPump { id optimizationLevel owner { firstName } } electricVehicle { id batteryLevel } inverter { id isBatteryConnected } } }',
+    );
+    expect(result.errors).toBeUndefined();
+    const contracts = result.data!.maintenanceContracts as { number: string; heatPump: { id: string; optimizationLevel: string } | null; electricVehicle: { id: string } | null; inverter: { id: string } | null }[];
+    expect(contracts.map((c) => c.number)).toEqual(['HP-1', 'HP-2', 'HP-1b', 'EV-1', 'IV-1']);
+    expect(contracts[0]!.heatPump).toMatchObject({ id: HEAT_PUMP_IDS.full, optimizationLevel: expect.stringMatching(/^(LOW|MID|MAX)$/) });
+    expect(contracts[2]!.heatPump!.id).toBe(HEAT_PUMP_IDS.full);
+    expect(contracts[3]!.electricVehicle!.id).toBe(EV_IDS.full);
+    expect(contracts[4]!.inverter!.id).toBe(INVERTER_IDS.full);
+    // Two distinct heat pumps (one named twice), one EV, one inverter: four detail GETs; the owners'
+    // first names come with the devices.
+    expect(sim.count('GET /org/{org_id}/users/{user_id}/heat-pumps/{heat_pump_id}')).toBe(2);
+    expect(sim.count('GET /org/{org_id}/users/{user_id}/electric-vehicles/{electric_vehicle_id}')).toBe(1);
+    expect(sim.count('GET /org/{org_id}/users/{user_id}/inverters/{inverter_id}')).toBe(1);
+    expect(sim.count(USER_GET)).toBe(0);
+  });
+
+  it('adds CRM fields to the devices an owner lists, found through the Device interface', async () => {
+    const result = await routerQuery(
+      `{ user(id: "${USER_IDS.anna}") { devices { __typename id ... on HeatPump { contractNumber } ... on Inverter { contractNumber } } } }`,
+    );
+    expect(result.errors).toBeUndefined();
+    const devices = (result.data!.user as { devices: { __typename: string; id: string; contractNumber?: string | null }[] }).devices;
+    expect(devices.find((d) => d.id === HEAT_PUMP_IDS.full)).toEqual({ __typename: 'HeatPump', id: HEAT_PUMP_IDS.full, contractNumber: 'HP-1' });
+    expect(devices.find((d) => d.id === INVERTER_IDS.full)).toEqual({ __typename: 'Inverter', id: INVERTER_IDS.full, contractNumber: 'IV-1' });
+    expect(devices.filter((d) => d.__typename === 'ElectricVehicle').length).toBeGreaterThan(0);
   });
 
   it('passes a subgraph error through with its code and keeps the rest of the data', async () => {
