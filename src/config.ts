@@ -343,7 +343,7 @@ function upstreamAuth(e: z.infer<typeof Env>, apiUrl: URL): UpstreamAuth {
   const { PODERO_ACCESS_TOKEN: token, PODERO_CLIENT_ID: clientId, PODERO_CLIENT_SECRET: clientSecret } = e;
   if (token !== undefined) return { mode: 'static-token', token };
   if (clientId !== undefined && clientSecret !== undefined) {
-    // Upstream's token endpoint sits outside the API base, at the origin (digest §2.2).
+    // Upstream's token endpoint sits outside the API base, at the origin (https://developers.podero.com/partner-api/getting-started/get-access-token).
     const tokenUrl = e.PODERO_TOKEN_URL ?? new URL('/oauth2/token/', apiUrl.origin);
     return { mode: 'client-credentials', clientId, clientSecret, tokenUrl };
   }

@@ -1,4 +1,5 @@
-// Pending actions are a union that upstream plans to grow (digest §5): clients get an interface, one
+// Pending actions are a union that upstream plans to grow
+// (https://developers.podero.com/api-reference/user-heat-pumps/get-details-about-a-users-specific-heat-pump): clients get an interface, one
 // type per code the gateway knows, and UnknownAction for any other, so a new code never breaks them.
 import { builder } from './builder.js';
 import { InputProblems, checkReturnUrl } from './input.js';
@@ -43,7 +44,7 @@ builder.objectRef<Extract<DeviceAction, { kind: 'unknown' }>>('UnknownAction').i
   fields: () => ({}),
 });
 
-// ---- resolving actions (the cue flow, digest §5) -------------------------------------------------------
+// ---- resolving actions (the cue flow, https://developers.podero.com/api-reference/cues/start-a-pending-action) -------------------------------------------------------
 
 const ActionOutcomeEnum = builder.enumType('ActionOutcome', {
   description: 'How an action the end user went through ended.',

@@ -1,4 +1,4 @@
-// Wallbox claim tokens (digest §3 #39, §4.3): a partner mints a one-time token for a user; a charger
+// Wallbox claim tokens (https://developers.podero.com/api-reference/user-wallboxes/mint-a-one-time-wallbox-claim-token-for-the-user): a partner mints a one-time token for a user; a charger
 // that connects with it (OCPP, outside the partner API) becomes that user's new wallbox. Pairing is
 // what the charger does, so it is a simulator hook rather than a partner API route.
 import { randomBytes, randomUUID } from 'node:crypto';

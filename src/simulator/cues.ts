@@ -1,4 +1,4 @@
-// Pending actions ("cues", digest §5, §3 #47-#48). A device's `actions` are its open cues, each with a
+// Pending actions ("cues", https://developers.podero.com/api-reference/cues/start-a-pending-action). A device's `actions` are its open cues, each with a
 // resolution link carrying a secret that is valid for one hour and resolves once. Resolving starts an
 // attempt (the end-user is redirected to Podero's Connect UI); the attempt reports its outcome with the
 // secret that started it, and that call carries no bearer token: the secret is the authorization.

@@ -1,4 +1,4 @@
-// `POST /oauth2/token/`: OAuth2 client credentials, django-oauth-toolkit style (digest §2.2): client
+// `POST /oauth2/token/`: OAuth2 client credentials, django-oauth-toolkit style (https://developers.podero.com/partner-api/getting-started/get-access-token): client
 // authentication by Basic header, `grant_type` in a JSON (or form) body.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Route } from './http.js';

@@ -74,7 +74,7 @@ function lifetimeSeconds(expiresIn: unknown): number {
 }
 
 /**
- * OAuth2 client credentials (digest §2.2): `POST /oauth2/token/` with Basic auth and a JSON body.
+ * OAuth2 client credentials (https://developers.podero.com/partner-api/getting-started/get-access-token): `POST /oauth2/token/` with Basic auth and a JSON body.
  * The token is cached until shortly before it expires, and however many calls wait for one, at most
  * one token request is in flight.
  */

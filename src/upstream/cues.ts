@@ -1,4 +1,4 @@
-// Cues: how the partner resolves a pending action (digest §5). Each action's `resolution_link.url`
+// Cues: how the partner resolves a pending action (https://developers.podero.com/api-reference/cues/start-a-pending-action). Each action's `resolution_link.url`
 // carries the cue id and a signed secret (valid one hour):
 //   POST /cues/{cue_id}/resolve?secret=…  (bearer auth) -> { redirect_url }: send the end user there
 //   POST /cues/{cue_id}/state?secret=…    (the secret alone) -> { action_id }: report the outcome

@@ -1,4 +1,4 @@
-// Tolerant reading of upstream JSON. The partner API's schema is evolving (digest §1): fields come and
+// Tolerant reading of upstream JSON. The partner API's schema is evolving (fields differ between snapshots of its docs): fields come and
 // go between snapshots, enums gain values. So: unknown fields are ignored; a missing optional field is
 // null; an optional field of the wrong type is null and reported; only a missing *required* field
 // fails the record, because the GraphQL field it feeds cannot be null.

@@ -166,7 +166,7 @@ function statusError(status: number, text: string, resource: string, retryAfter:
 }
 
 /**
- * Upstream's error body is undocumented. The API looks like django-ninja (see the digest, §9), which
+ * Upstream's error body is undocumented. The API looks like django-ninja, which
  * answers `{"detail": "..."}` or `{"detail": [{"loc": [...], "msg": "..."}]}`; keep that `detail` when
  * it is there, and otherwise nothing: an unknown body is not echoed to callers.
  */

@@ -6,7 +6,7 @@ import { schema } from '../../src/schema/index.js';
 import { WALLBOX_IDS, type Json } from '../../src/simulator/seed.js';
 import { startStack } from '../helpers/stack.js';
 
-/** The response fields of the upstream endpoint page (../shared/upstream/wallbox-detail-endpoint.txt). */
+/** The response fields of the upstream endpoint page (https://developers.podero.com/api-reference/user-wallboxes/get-details-about-a-users-wallbox). */
 const UPSTREAM_FIELDS = [
   'connection_status', 'monitoring_status', 'steering_status', 'device_model', 'owner', 'created_at', 'updated_at',
   'price_zone', 'id', 'deleted_at', 'lifecycle_state', 'lifecycle_error', 'building', 'pause_power_until',
@@ -19,7 +19,7 @@ const UPSTREAM_FIELDS = [
   'is_charging', 'charge_state_last_updated_at', 'consumption_last_day_kwh', 'consumption_last_week_kwh',
   'consumption_last_month_kwh', 'consumption_last_updated_at', 'needs_gateway', 'embeddable_url',
   'authorization_url', 'action_needed', 'actions',
-  // Not on the detail page, but documented with boost (digest §4.2):
+  // Not on the detail page, but documented with boost (https://developers.podero.com/api-reference/user-wallboxes/trigger-a-boost-charge-or-arm-boost-for-the-next-session):
   'boost_state', 'boost_for_next_session',
 ];
 
