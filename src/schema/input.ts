@@ -46,11 +46,11 @@ export function orgIdOf(orgId: string | null | undefined, ctx: Context): string 
  * `userId` falls back to the caller's own user for an end user; staff, admins and unauthenticated
  * callers name the user. An end user no Podero user matches has no data to act on.
  */
-export function userIdOf(userId: string | null | undefined, ctx: Context): string {
+export function userIdOf(userId: string | null | undefined, ctx: Context, field = 'userId'): string {
   const resolved = userId ?? defaultUserId(ctx.caller);
   if (resolved) return resolved;
   if (ctx.caller.kind === 'end-user') throw new GraphQLError('Not allowed: no Podero user matches your token', { extensions: { code: 'FORBIDDEN' } });
-  return invalidInput('userId', 'is required: name the user (only an end user\'s own user is implied)');
+  return invalidInput(field, 'is required: name the user (only an end user\'s own user is implied)');
 }
 
 /** Where an end user is sent back to: an absolute http(s) URL (upstream allows up to 8000 characters). */

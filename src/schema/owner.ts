@@ -79,7 +79,7 @@ builder.queryField('user', (t) =>
     },
     authScopes: (_root, args, ctx) => userScopes({ orgId: args.orgId, userId: args.id }, ctx),
     resolve: async (_root, args, ctx) => {
-      const key = { orgId: orgIdOf(args.orgId, ctx), userId: userIdOf(args.id, ctx) };
+      const key = { orgId: orgIdOf(args.orgId, ctx), userId: userIdOf(args.id, ctx, 'id') };
       if (!args.includeDeleted) return ctx.loaders.user.load(key);
       const user = (await ctx.loaders.users.load({ orgId: key.orgId, includeDeleted: true })).find((u) => u.id === key.userId.toLowerCase());
       return user ?? ctx.loaders.user.load(key);
@@ -169,7 +169,7 @@ builder.mutationField('updateUser', (t) =>
       if (typeof settings.longitude === 'number' && Math.abs(settings.longitude) > 180) problems.add('longitude', 'must be from -180 to 180');
       if (Object.keys(settings).length === 0) problems.add('input', 'set at least one field to change');
       problems.throwIfAny();
-      const key = { orgId: orgIdOf(orgId, ctx), userId: userIdOf(id, ctx) };
+      const key = { orgId: orgIdOf(orgId, ctx), userId: userIdOf(id, ctx, 'id') };
       const updated = await updateUser(ctx.api, key, settings as UserSettings);
       ctx.loaders.user.prime(key, updated);
       return updated;

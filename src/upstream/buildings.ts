@@ -68,7 +68,7 @@ export function fetchBuilding(api: ApiSession, key: BuildingKey): Promise<Buildi
 /** `POST {U}/buildings` (https://developers.podero.com/partner-api/getting-started/add-building). */
 export function createBuilding(api: ApiSession, user: UserKey, settings: BuildingSettings): Promise<Building> {
   return api
-    .read({ method: 'POST', path: `${userPath(user.orgId, user.userId)}/buildings`, body: toBody(settings), resource: `a building of user ${user.userId.toLowerCase()}` }, (body) =>
+    .read({ method: 'POST', path: `${userPath(user.orgId, user.userId)}/buildings`, body: toBody(settings), resource: `user ${user.userId.toLowerCase()}` }, (body) =>
       decodeBuilding(body, null, api),
     )
     .catch((error: unknown) => {

@@ -53,7 +53,7 @@ export function createOnboardingSession(api: ApiSession, request: OnboardingRequ
   body.device_type = ONBOARDING_DEVICE_TYPES[request.deviceType];
   body.user_id = request.userId.toLowerCase();
   return api
-    .read({ method: 'POST', path: '/device-onboarding', body, resource: `an onboarding session for user ${request.userId.toLowerCase()}` }, (answer) => {
+    .read({ method: 'POST', path: '/device-onboarding', body, resource: `user ${request.userId.toLowerCase()} (or the building named)` }, (answer) => {
       const f = Fields.of(answer, 'onboarding session', api.reportUnknown);
       return {
         id: f.required(f.uuid('id'), 'id'),

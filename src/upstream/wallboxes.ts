@@ -85,7 +85,7 @@ export interface ClaimToken {
 /** `POST {U}/wallboxes/claim-tokens`: a one-time token (and OCPP WebSocket URL) for pairing a charger to the user (201). */
 export function createClaimToken(api: ApiSession, user: { orgId: string; userId: string }): Promise<ClaimToken> {
   return api.read(
-    { method: 'POST', path: `${userPath(user.orgId, user.userId)}/wallboxes/claim-tokens`, resource: `a claim token for user ${user.userId}` },
+    { method: 'POST', path: `${userPath(user.orgId, user.userId)}/wallboxes/claim-tokens`, resource: `user ${user.userId.toLowerCase()}` },
     (body) => {
       const f = Fields.of(body, 'claim token', api.reportUnknown);
       return {

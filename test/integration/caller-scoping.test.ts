@@ -145,6 +145,24 @@ describe('every root field', () => {
   });
 });
 
+describe('roles', () => {
+  it('an end user may change their own user, but not its role; staff may', async () => {
+    const own = await as(anna(), `mutation { updateUser(input: { town: "Graz" }) { id town } }`);
+    expect(own.body.errors).toBeUndefined();
+    expect(own.body.data.updateUser).toEqual({ id: ANNA, town: 'Graz' });
+    sim.resetCounts();
+
+    const promote = await as(anna(), `mutation { updateUser(input: { role: STAFF }) { id } }`);
+    expect(promote.body.errors).toEqual([expect.objectContaining({ message: 'Not allowed: only staff and admins may do this', extensions: { code: 'FORBIDDEN' } })]);
+    expect(apiCalls()).toBe(0);
+
+    const byStaff = await as(staff(), `mutation { updateUser(input: { id: "${JONAS}", role: STAFF }) { role } }`);
+    expect(byStaff.body.errors).toBeUndefined();
+    expect(byStaff.body.data.updateUser).toEqual({ role: 'STAFF' });
+    await as(staff(), `mutation { updateUser(input: { id: "${JONAS}", role: USER }) { role } }`);
+  });
+});
+
 describe('entities', () => {
   const query = 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Wallbox { id } ... on Owner { id firstName } } }';
 
