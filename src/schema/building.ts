@@ -4,7 +4,7 @@
 import { builder } from './builder.js';
 import { DeviceRef } from './device.js';
 import { InputProblems, orgIdOf, userIdOf } from './input.js';
-import { ORG_ID_DESCRIPTION, USER_ID_DESCRIPTION, userScopes } from './scopes.js';
+import { userInputFields, userScopes } from './scopes.js';
 import { createBuilding, updateBuilding, type Building, type BuildingSettings } from '../upstream/buildings.js';
 
 export const BuildingRef = builder.objectRef<Building>('Building').implement({
@@ -87,8 +87,7 @@ function checkBuilding(settings: BuildingSettings, problems: InputProblems): Bui
 const CreateBuildingInput = builder.inputType('CreateBuildingInput', {
   description: 'A new building of a user: a name, and whatever else is known.',
   fields: (t) => ({
-    orgId: t.field({ type: 'UUID', description: ORG_ID_DESCRIPTION }),
-    userId: t.field({ type: 'UUID', description: USER_ID_DESCRIPTION }),
+    ...userInputFields(t),
     name: t.string({ required: true, description: 'Name, at most 100 characters.' }),
     ...buildingFields(t),
   }),
@@ -97,8 +96,7 @@ const CreateBuildingInput = builder.inputType('CreateBuildingInput', {
 const UpdateBuildingInput = builder.inputType('UpdateBuildingInput', {
   description: 'Which building, and the fields to change. Only the fields you set are sent: an explicit null is sent as null.',
   fields: (t) => ({
-    orgId: t.field({ type: 'UUID', description: ORG_ID_DESCRIPTION }),
-    userId: t.field({ type: 'UUID', description: USER_ID_DESCRIPTION }),
+    ...userInputFields(t),
     id: t.field({ type: 'UUID', required: true, description: 'Building id.' }),
     name: t.string({ description: 'Name, at most 100 characters (not null).' }),
     ...buildingFields(t),

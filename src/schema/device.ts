@@ -11,7 +11,7 @@ import { DeviceModelRef } from './device-model.js';
 import { OwnerRef } from './owner.js';
 import { ActionRef } from './action.js';
 import { InputProblems, orgIdOf, userIdOf } from './input.js';
-import { authorize, deviceArgs, ORG_ID_DESCRIPTION, USER_ID_DESCRIPTION, userScopes } from './scopes.js';
+import { authorize, deviceArgs, userInputFields, userScopes } from './scopes.js';
 import { uuidFrom } from './uuid.js';
 import type { Context } from '../context.js';
 import { updateDevice, type CommonSettings, type Device, type DeviceKey, type DeviceKind, type DeviceSpec } from '../upstream/devices.js';
@@ -241,8 +241,7 @@ function checkSettings<Settings>(settings: Record<string, unknown>, own: DeviceK
 /** `orgId`, `userId`, `id` of an update input: which device. */
 function deviceInputFields(t: PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>, name: string) {
   return {
-    orgId: t.field({ type: 'UUID', description: ORG_ID_DESCRIPTION }),
-    userId: t.field({ type: 'UUID', description: USER_ID_DESCRIPTION }),
+    ...userInputFields(t),
     id: t.field({ type: 'UUID', required: true, description: `${name} id.` }),
   };
 }

@@ -4,7 +4,7 @@
 import { builder } from './builder.js';
 import { PriceZoneEnum } from './enums.js';
 import { InputProblems, checkReturnUrl, orgIdOf, userIdOf } from './input.js';
-import { ORG_ID_DESCRIPTION, USER_ID_DESCRIPTION, userScopes } from './scopes.js';
+import { userInputFields, userScopes } from './scopes.js';
 import { ONBOARDING_DEVICE_TYPES, ONBOARDING_LANGUAGES, createOnboardingSession, type OnboardingSession } from '../upstream/onboarding.js';
 
 const OnboardingDeviceTypeEnum = builder.enumType('OnboardingDeviceType', {
@@ -30,8 +30,8 @@ const OnboardingSessionRef = builder.objectRef<OnboardingSession>('OnboardingSes
 const CreateOnboardingSessionInput = builder.inputType('CreateOnboardingSessionInput', {
   description: 'Who connects what, and where they return to.',
   fields: (t) => ({
-    orgId: t.field({ type: 'UUID', description: `${ORG_ID_DESCRIPTION} (The partner API takes the organization from its credentials; another one is refused.)` }),
-    userId: t.field({ type: 'UUID', description: USER_ID_DESCRIPTION }),
+    // The partner API takes the organization from its credentials; another orgId is refused by scope.
+    ...userInputFields(t),
     deviceType: t.field({ type: OnboardingDeviceTypeEnum, required: true, description: 'What kind of device.' }),
     language: t.field({ type: OnboardingLanguageEnum, required: true, description: 'Language of the Connect UI.' }),
     priceZoneDefault: t.field({ type: PriceZoneEnum, required: true, description: 'Price zone the new device starts with.' }),

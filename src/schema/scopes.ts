@@ -22,6 +22,16 @@ export const userArgs = builder.args((t) => ({
   userId: t.field({ type: 'UUID', description: USER_ID_DESCRIPTION }),
 }));
 
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+/** `orgId`, `userId` as fields of an input object (a mutation's input names its user the same way). */
+export function userInputFields(t: PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>) {
+  return {
+    orgId: t.field({ type: 'UUID', description: ORG_ID_DESCRIPTION }),
+    userId: t.field({ type: 'UUID', description: USER_ID_DESCRIPTION }),
+  };
+}
+
 /** `orgId`, `userId`, `id`: which device of which user. */
 export const deviceArgs = builder.args((t) => ({
   ...userArgs,
