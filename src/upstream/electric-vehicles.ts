@@ -33,11 +33,7 @@ export const ELECTRIC_VEHICLE: DeviceSpec<ElectricVehicleFields, ElectricVehicle
   collection: 'electric-vehicles',
   noun: 'electric vehicle',
   listed: true,
-  decode: (f) => ({
-    ...decodeCharging(f),
-    chargeDeadlineAt: f.string('charge_deadline_at'),
-    batteryLevel: f.number('battery_level'),
-  }),
+  decode: (f, device) => Object.assign(device, decodeCharging(f), { chargeDeadlineAt: f.string('charge_deadline_at'), batteryLevel: f.number('battery_level') }),
   settings: { ...CHARGING_SETTING_FIELDS, chargeDeadlineAt: 'charge_deadline_at' },
 };
 

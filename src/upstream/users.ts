@@ -36,7 +36,7 @@ export interface Owner {
   lastName: string | null;
   externalId: string | null;
   /** Present when read from a user endpoint; an owner embedded in a device has only the five fields above. */
-  details?: UserDetails;
+  details: UserDetails | undefined;
 }
 
 export interface UserKey {
@@ -130,13 +130,14 @@ export function decodeOwner(f: Fields, externalIdField: 'external_id' | 'externa
     firstName: f.string('first_name'),
     lastName: f.string('last_name'),
     externalId: f.string(externalIdField),
+    // Always present (undefined until a user endpoint fills it): one object shape for every owner.
+    details: undefined,
   };
 }
 
 function decodeUser(f: Fields, orgId: string): Owner {
-  return {
-    ...decodeOwner(f, 'external_user_id', orgId),
-    details: {
+  const owner = decodeOwner(f, 'external_user_id', orgId);
+  owner.details = {
       role: f.oneOf('role', USER_ROLES),
       streetAndNumber: f.string('street_and_number'),
       streetAddInfo: f.string('street_add_info'),
@@ -147,6 +148,6 @@ function decodeUser(f: Fields, orgId: string): Owner {
       longitude: f.number('longitude'),
       locationLastUpdated: f.dateTime('location_last_updated'),
       deletedAt: f.dateTime('deleted_at'),
-    },
   };
+  return owner;
 }

@@ -45,18 +45,17 @@ export const WALLBOX: DeviceSpec<WallboxFields, Omit<WallboxSettings, keyof Comm
   collection: 'wallboxes',
   noun: 'wallbox',
   listed: false,
-  decode: (f) => ({
-    ...decodeCharging(f),
-    ...decodeConsumption(f),
-    // Defaults are upstream's documented defaults for fields whose type is not nullable.
-    chargePowerMaxW: f.orDefault(f.int('charge_power_max_w'), 'charge_power_max_w', 7000),
-    chargeDeadlineAt: f.dateTime('charge_deadline_at'),
-    isOverChargeAllowed: f.boolean('is_over_charge_allowed'),
-    chargeTimeRemaining: f.int('charge_time_remaining'),
-    isFullyCharged: f.boolean('is_fully_charged'),
-    chargeStateLastUpdatedAt: f.dateTime('charge_state_last_updated_at'),
-    needsGateway: f.boolean('needs_gateway'),
-  }),
+  decode: (f, device) =>
+    Object.assign(device, decodeCharging(f), decodeConsumption(f), {
+      // Defaults are upstream's documented defaults for fields whose type is not nullable.
+      chargePowerMaxW: f.orDefault(f.int('charge_power_max_w'), 'charge_power_max_w', 7000),
+      chargeDeadlineAt: f.dateTime('charge_deadline_at'),
+      isOverChargeAllowed: f.boolean('is_over_charge_allowed'),
+      chargeTimeRemaining: f.int('charge_time_remaining'),
+      isFullyCharged: f.boolean('is_fully_charged'),
+      chargeStateLastUpdatedAt: f.dateTime('charge_state_last_updated_at'),
+      needsGateway: f.boolean('needs_gateway'),
+    }),
   settings: {
     ...CHARGING_SETTING_FIELDS,
     chargePowerMaxW: 'charge_power_max_w',
