@@ -7,7 +7,15 @@
 // 30 s), so a rotated key works within a minute without a restart.
 // https://github.com/panva/jose/blob/main/docs/jwks/remote/functions/createRemoteJWKSet.md
 // jose is loaded when caller authentication is configured, not by every gateway that starts.
+//
+// A verified token is remembered for at most a minute (never past its `exp`): an app sends the same
+// token with every request, and checking its signature again each time cost ~0.28 ms of CPU per
+// request, a sixth of the gateway's throughput. Only tokens that passed every check are remembered,
+// keyed by a SHA-256 of the token (the cache holds no token), at most 10,000 of them. (What it
+// remembers is no more than the key set itself is: jose keeps that for ten minutes.)
+import { createHash } from 'node:crypto';
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { CallerAuth } from '../config.js';
 
 export const ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
@@ -35,13 +43,36 @@ class KeysUnavailable extends Error {}
 export interface TokenVerifierOptions {
   /** How soon an unknown key may trigger another fetch of the key set (jose's cooldown). */
   refetchCooldownMs?: number;
+  /** How long a verified token is remembered (at most; never past its `exp`). 0: verify every time. */
+  verifiedTtlMs?: number;
+  /** The clock `exp` is compared with (tests move it). */
+  now?: () => number;
 }
+
+const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_MAX = 10_000;
 
 export type VerifyToken = (token: string) => Promise<JWTPayload>;
 
 export function createTokenVerifier(auth: Pick<CallerAuth, 'jwksUrl' | 'issuer' | 'audience'>, options: TokenVerifierOptions = {}): VerifyToken {
   const verifier = import('jose').then((jose) => verifierWith(jose, auth, options));
-  return async (token) => (await verifier)(token);
+  const verify: VerifyToken = async (token) => (await verifier)(token);
+  const ttlMs = options.verifiedTtlMs ?? VERIFIED_TTL_MS;
+  return ttlMs > 0 ? remembering(verify, ttlMs, options.now ?? Date.now) : verify;
+}
+
+/** Remembers tokens that passed verification, until the sooner of `ttlMs` and their `exp`. */
+export function remembering(verify: VerifyToken, ttlMs: number, now: () => number): VerifyToken {
+  const verified = new LRUCache<string, { payload: JWTPayload; until: number }>({ max: VERIFIED_MAX });
+  return async (token) => {
+    const key = createHash('sha256').update(token).digest('base64url');
+    const known = verified.get(key);
+    if (known && known.until > now()) return known.payload;
+    const payload = await verify(token);
+    // `exp` is required (and checked) above; the skew tolerance is not extended here.
+    verified.set(key, { payload, until: Math.min(now() + ttlMs, Number(payload.exp) * 1000) });
+    return payload;
+  };
 }
 
 function verifierWith(
