@@ -51,15 +51,17 @@ export function connectionOf<T extends object>(name: string, typedNode: ObjectRe
   const edge = builder.objectRef<{ node: object; offset: number }>(`${name}Edge`).implement({
     description: `One ${name} of a ${name}Connection.`,
     fields: (t) => ({
-      node: t.field({ type: node, resolve: (e) => e.node, description: `The ${name}.` }),
+      // Nullable, as Relay has it: one node that fails (a field of it that cannot be read) costs that
+      // node, not the whole page.
+      node: t.field({ type: node, nullable: true, resolve: (e) => e.node, description: `The ${name}.` }),
       cursor: t.string({ resolve: (e) => cursorOf(e.offset), description: 'Pass as `after` to continue after this one.' }),
     }),
   });
   return builder.objectRef<Page<object>>(`${name}Connection`).implement({
     description,
     fields: (t) => ({
-      edges: t.field({ type: [edge], resolve: (p) => p.items.map((item, i) => ({ node: item, offset: p.offset + i })), description: 'The page, in order.' }),
-      nodes: t.field({ type: [node], resolve: (p) => [...p.items], description: 'The page, without cursors.' }),
+      edges: t.field({ type: [edge], nullable: { list: false, items: true }, resolve: (p) => p.items.map((item, i) => ({ node: item, offset: p.offset + i })), description: 'The page, in order.' }),
+      nodes: t.field({ type: [node], nullable: { list: false, items: true }, resolve: (p) => [...p.items], description: 'The page, without cursors.' }),
       pageInfo: t.field({ type: PageInfoRef, resolve: (p) => p as Page<unknown>, description: 'Where the page stands.' }),
       totalCount: t.exposeInt('totalCount', { description: 'Items in the whole list.' }),
     }),

@@ -8,7 +8,7 @@ import { deviceKind } from './device.js';
 import { InputProblems } from './input.js';
 import { userScopes } from './scopes.js';
 import type { Context } from '../context.js';
-import type { Device, DeviceKey } from '../upstream/devices.js';
+import { devicePath, type Device, type DeviceKey } from '../upstream/devices.js';
 import {
   ELECTRIC_VEHICLE,
   WEEKDAYS,
@@ -96,6 +96,11 @@ const ChargingSessionRef = builder.objectRef<ChargingSession>('ChargingSession')
 
 const ChargingSessionConnection = connectionOf('ChargingSession', ChargingSessionRef, 'Completed charging sessions, newest first, a page at a time.');
 
+/** The EV's upstream path: what its reads are remembered by, within the request. */
+function evPath(ev: Device): string {
+  return devicePath(ELECTRIC_VEHICLE, evKey(ev));
+}
+
 function evKey(ev: Device): DeviceKey {
   return { orgId: ev.orgId, userId: ev.owner.id, id: ev.id, includeDeleted: false };
 }
@@ -121,7 +126,10 @@ builder.objectField(ElectricVehicleRef, 'sessions', (t) =>
       problems.throwIfAny();
       const day = (d: Date) => d.toISOString().slice(0, 10);
       // Upstream takes 1..200: a page of 0 still reads the total, with one item that is not served.
-      const page = await fetchChargingSessions(ctx.api, evKey(ev), { from: day(args.from), to: day(args.to), limit: Math.max(limit, 1), offset });
+      const range = { from: day(args.from), to: day(args.to), limit: Math.max(limit, 1), offset };
+      const page = await ctx.loaders.once(`${evPath(ev)}/sessions?${new URLSearchParams(Object.entries(range).map(([k, v]) => [k, String(v)]))}`, () =>
+        fetchChargingSessions(ctx.api, evKey(ev), range),
+      );
       return { items: page.items.slice(0, limit), offset, totalCount: page.total };
     },
   }),
@@ -133,7 +141,7 @@ builder.objectField(ElectricVehicleRef, 'currentSession', (t) =>
     nullable: true,
     description: 'The charging session under way; null when the vehicle is not in one.',
     authScopes: (ev, _args, ctx) => evScopes(ev, ctx),
-    resolve: (ev, _args, ctx) => fetchCurrentSession(ctx.api, evKey(ev)),
+    resolve: (ev, _args, ctx) => ctx.loaders.once(`${evPath(ev)}/sessions/current`, () => fetchCurrentSession(ctx.api, evKey(ev))),
   }),
 );
 
@@ -166,6 +174,6 @@ builder.objectField(ElectricVehicleRef, 'chargePolicy', (t) =>
     nullable: true,
     description: 'The weekly charge policy; null when none is set.',
     authScopes: (ev, _args, ctx) => evScopes(ev, ctx),
-    resolve: (ev, _args, ctx) => fetchChargePolicy(ctx.api, evKey(ev)),
+    resolve: (ev, _args, ctx) => ctx.loaders.once(`${evPath(ev)}/charge-policy`, () => fetchChargePolicy(ctx.api, evKey(ev))),
   }),
 );

@@ -6,7 +6,9 @@ import { builder } from './builder.js';
 import { consumptionFields } from './consumption.js';
 import { checkOrdered, deviceKind } from './device.js';
 import { OptimizationLevelEnum } from './enums.js';
+import { InputProblems } from './input.js';
 import { userScopes } from './scopes.js';
+import { devicePath } from '../upstream/devices.js';
 import { HEAT_PUMP, STATISTICS_KEYWORDS, STATISTICS_RESOLUTIONS, fetchHeatPumpStatistics, type StatisticsPeriod, type StatisticsResolution } from '../upstream/heat-pumps.js';
 
 const celsius = (what: string) => ({ nullable: true as const, description: `${what}, in °C.` });
@@ -118,14 +120,21 @@ builder.objectField(HeatPumpRef, 'statistics', (t) =>
     type: [StatisticsPeriodRef],
     description: 'Savings and consumption over the last completed period of each resolution asked for: one upstream call.',
     args: {
-      resolutions: t.arg({ type: [StatisticsResolutionEnum], defaultValue: ['DAY'], description: 'The period lengths (at least one).' }),
+      resolutions: t.arg({ type: [StatisticsResolutionEnum], defaultValue: ['DAY'], description: 'The period lengths (at least one; each asked for once).' }),
       keywords: t.arg({ type: [StatisticsKeywordEnum], required: false, description: 'The figures to compute; all when not given.' }),
     },
     authScopes: (hp, _args, ctx) => userScopes({ orgId: hp.orgId, userId: hp.owner.id }, ctx),
     resolve: (hp, args, ctx) => {
       const resolutions: StatisticsResolution[] = [...new Set(args.resolutions ?? ['DAY' as const])];
       const keywords = args.keywords ? [...new Set(args.keywords)] : null;
-      return fetchHeatPumpStatistics(ctx.api, { orgId: hp.orgId, userId: hp.owner.id, id: hp.id, includeDeleted: false }, resolutions.length > 0 ? resolutions : ['DAY'], keywords && keywords.length > 0 ? keywords : null);
+      const problems = new InputProblems();
+      if (resolutions.length === 0) problems.add('resolutions', 'name at least one resolution');
+      if (keywords?.length === 0) problems.add('keywords', 'name at least one keyword, or leave it out for all');
+      problems.throwIfAny();
+      const key = { orgId: hp.orgId, userId: hp.owner.id, id: hp.id, includeDeleted: false };
+      return ctx.loaders.once(`${devicePath(HEAT_PUMP, key)}/statistics?resolution=${resolutions.join(',')}&keywords=${keywords?.join(',') ?? ''}`, () =>
+        fetchHeatPumpStatistics(ctx.api, key, resolutions, keywords),
+      );
     },
   }),
 );

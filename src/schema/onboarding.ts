@@ -53,9 +53,11 @@ builder.mutationField('createOnboardingSession', (t) =>
       const problems = new InputProblems();
       checkReturnUrl(problems, 'successUrl', input.successUrl);
       checkReturnUrl(problems, 'cancelUrl', input.cancelUrl);
-      problems.throwIfAny();
-      // The path names no organization: the scope check above made sure it is the configured one.
+      // The path names no organization: the partner API uses its credentials'. With caller
+      // authentication the scope check above refused any other; without it, so is one here.
+      if (input.orgId && ctx.defaultOrgId && input.orgId !== ctx.defaultOrgId) problems.add('orgId', "must be the gateway's organization (PODERO_ORG_ID): the partner API creates onboarding sessions in its credentials' organization");
       orgIdOf(input.orgId, ctx);
+      problems.throwIfAny();
       return createOnboardingSession(ctx.api, {
         userId: userIdOf(input.userId, ctx),
         deviceType: input.deviceType,

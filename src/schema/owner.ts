@@ -75,9 +75,15 @@ builder.queryField('user', (t) =>
     args: {
       orgId: t.arg({ type: 'UUID', description: ORG_ID_DESCRIPTION }),
       id: t.arg({ type: 'UUID', description: USER_ID_DESCRIPTION }),
-      includeDeleted: t.arg.boolean({ defaultValue: false, description: 'Also return a deleted user (read from the user list, which alone can include them).' }),
+      includeDeleted: t.arg.boolean({
+        defaultValue: false,
+        description: 'Also return a deleted user (staff and admins only: read from the list of every user, which alone can include them).',
+      }),
     },
-    authScopes: (_root, args, ctx) => userScopes({ orgId: args.orgId, userId: args.id }, ctx),
+    authScopes: (_root, args, ctx) => {
+      const scopes = userScopes({ orgId: args.orgId, userId: args.id }, ctx);
+      return args.includeDeleted ? { $all: { ...scopes.$all, staff: true } } : scopes;
+    },
     resolve: async (_root, args, ctx) => {
       const key = { orgId: orgIdOf(args.orgId, ctx), userId: userIdOf(args.id, ctx, 'id') };
       if (!args.includeDeleted) return ctx.loaders.user.load(key);
@@ -92,6 +98,7 @@ const OwnerConnection = connectionOf('Owner', OwnerRef, "The organization's user
 builder.queryField('users', (t) =>
   t.field({
     type: OwnerConnection,
+    nullable: true,
     description:
       "The organization's users (staff and admins only). The partner API answers the whole list at once: one upstream call, sliced here; `role` filters before slicing, and totalCount counts what the filter kept.",
     args: {
@@ -121,7 +128,7 @@ const UpdateUserInput = builder.inputType('UpdateUserInput', {
     id: t.field({ type: 'UUID', description: USER_ID_DESCRIPTION }),
     role: t.field({ type: UserRoleEnum, description: 'Role (not null; staff and admins only).' }),
     email: t.string({ description: 'E-mail address, unique in the organization (not null).' }),
-    externalId: t.string({ description: "The partner's own id for the user, at most 255 characters." }),
+    externalId: t.string({ description: "The partner's own id for the user, at most 255 characters (staff and admins only: it may decide whose user a token is)." }),
     firstName: t.string({ description: 'First name, at most 150 characters.' }),
     lastName: t.string({ description: 'Last name, at most 150 characters.' }),
     streetAndNumber: t.string({ description: 'Street and number, at most 100 characters.' }),
@@ -151,9 +158,11 @@ builder.mutationField('updateUser', (t) =>
     description: 'Changes a user (partner API PUT, a partial update). Answers the user as updated upstream. An end user may change their own user, but not its role.',
     args: { input: t.arg({ type: UpdateUserInput, required: true }) },
     // Who may change roles is the organization's business: an end user may not make themselves staff.
+    // Nor may they change their external id: with AUTH_EXTERNAL_USER_CLAIM it decides whose user a
+    // token is, so setting another customer's id would lock them out or take over their sign-in.
     authScopes: (_root, { input }, ctx) => {
       const scopes = userScopes({ orgId: input.orgId, userId: input.id }, ctx);
-      return input.role === undefined ? scopes : { $all: { ...scopes.$all, staff: true } };
+      return input.role === undefined && input.externalId === undefined ? scopes : { $all: { ...scopes.$all, staff: true } };
     },
     resolve: async (_root, { input }, ctx) => {
       const { orgId, id, ...settings } = input;

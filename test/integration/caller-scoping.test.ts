@@ -161,6 +161,21 @@ describe('roles', () => {
     expect(byStaff.body.data.updateUser).toEqual({ role: 'STAFF' });
     await as(staff(), `mutation { updateUser(input: { id: "${JONAS}", role: USER }) { role } }`);
   });
+
+  it('an end user may not change their external id (with AUTH_EXTERNAL_USER_CLAIM it decides whose user a token is)', async () => {
+    const { body } = await as(anna(), `mutation { updateUser(input: { externalId: "VW-100232" }) { id } }`);
+    expect(body.errors).toEqual([expect.objectContaining({ message: 'Not allowed: only staff and admins may do this', extensions: { code: 'FORBIDDEN' } })]);
+    expect(apiCalls()).toBe(0);
+  });
+
+  it('an end user may read their own user, but not with deleted users (that reads everyone): FORBIDDEN, no call', async () => {
+    const own = await as(anna(), '{ user { id } }');
+    expect(own.body.data.user).toEqual({ id: ANNA });
+    sim.resetCounts();
+    const { body } = await as(anna(), '{ user(includeDeleted: true) { id } }');
+    expect(body.errors).toEqual([expect.objectContaining({ message: 'Not allowed: only staff and admins may do this', extensions: { code: 'FORBIDDEN' } })]);
+    expect(apiCalls()).toBe(0);
+  });
 });
 
 describe('entities', () => {

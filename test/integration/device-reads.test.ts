@@ -684,6 +684,40 @@ describe('HeatPump.statistics', () => {
   });
 });
 
+// ---- reads without a batch form, asked for twice ------------------------------------------------------
+
+describe('reads an operation names twice', () => {
+  it('cost one upstream call each: charge policy, current session, a sessions page, statistics', async () => {
+    const ev = stored(KINDS[1]!, EV_IDS.full);
+    const hp = stored(KINDS[0]!, HEAT_PUMP_IDS.full);
+    const { body, routes } = await measured(
+      `query ($u: UUID!, $ev: UUID!, $hp: UUID!) {
+        electricVehicle(userId: $u, id: $ev) {
+          a: chargePolicy { timezone } b: chargePolicy { monday { chargePercentage } }
+          c: currentSession { id } d: currentSession { isAtHome }
+          e: sessions(from: "2026-01-01", to: "2026-12-31", first: 5) { totalCount } f: sessions(from: "2026-01-01", to: "2026-12-31", first: 5) { nodes { id } }
+          g: sessions(from: "2026-01-01", to: "2026-12-31", first: 6) { totalCount }
+        }
+        heatPump(userId: $u, id: $hp) { a: statistics { resolution } b: statistics(resolutions: [DAY]) { start } c: statistics(resolutions: [WEEK]) { start } }
+      }`,
+      { u: ev.userId, ev: EV_IDS.full, hp: hp.record.id },
+    );
+    expect(ev.userId).toBe(hp.userId);
+    expect(body.errors).toBeUndefined();
+    expect(body.data.electricVehicle.a.timezone).toBe('Europe/Vienna');
+    expect(body.data.electricVehicle.f.nodes).toHaveLength(5);
+    // Two distinct session pages (first: 5 and 6) and two distinct statistics reads (DAY and WEEK).
+    expect(routes).toEqual({ [EV_ROUTE]: 1, [CHARGE_POLICY]: 1, [CURRENT_SESSION]: 1, [SESSIONS]: 2, [HP_ROUTE]: 1, [STATISTICS]: 2 });
+  });
+
+  it('refuses statistics for no resolution (BAD_USER_INPUT) without a statistics call', async () => {
+    const hp = stored(KINDS[0]!, HEAT_PUMP_IDS.full);
+    const { body, routes } = await measured(`query ($u: UUID!, $id: UUID!) { heatPump(userId: $u, id: $id) { id statistics(resolutions: []) { start } } }`, { u: hp.userId, id: HEAT_PUMP_IDS.full });
+    expect(body.errors).toEqual([expect.objectContaining({ path: ['heatPump', 'statistics'], extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
+    expect(routes[STATISTICS]).toBeUndefined();
+  });
+});
+
 // ---- Device.building --------------------------------------------------------------------------------
 
 describe('Device.building', () => {

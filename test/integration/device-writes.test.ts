@@ -611,4 +611,13 @@ describe('createOnboardingSession', () => {
     }
     expect(sim.received()).toEqual([]);
   });
+
+  it("refuses another organization (the partner API would create it in its credentials' one), without an upstream call", async () => {
+    const response = await gateway.graphql(CREATE, {
+      input: { orgId: '00000000-0000-4000-8000-000000000000', userId: ANNA, deviceType: 'WALLBOX', language: 'EN', priceZoneDefault: 'AT', ...RETURN },
+    });
+    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(fieldNames(response)).toEqual(['orgId']);
+    expect(sim.received()).toEqual([]);
+  });
 });
