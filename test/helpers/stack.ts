@@ -18,6 +18,8 @@ import { redisReadCache } from '../../src/redis/stores.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
 
 export const TEST_CLIENT = { clientId: 'test-client', clientSecret: 'test-client-secret-7f3a9c' };
+/** A token the test simulator accepts as it is (upstream's static-token mode). */
+export const STATIC_TOKEN = 'test-static-token-51d2';
 
 export interface GatewayOptions {
   auth?: UpstreamAuth | 'client-credentials';
@@ -149,19 +151,28 @@ export async function startGateway(sim: Simulator, options: GatewayOptions = {})
   };
 }
 
-/** A simulator and one gateway over it: what most test files start with, and stop in afterAll. */
+/**
+ * A simulator and one gateway over it: what most test files start with, and stop in afterAll. `another`
+ * starts one more gateway over the same simulator (other options, or a fresh circuit breaker); `close`
+ * stops those too.
+ */
 export async function startStack(gatewayOptions: GatewayOptions = {}, simulatorOptions: SimulatorOptions = {}) {
   const sim = await startTestSimulator(simulatorOptions);
-  const gateway = await startGateway(sim, gatewayOptions);
+  const gateways = [await startGateway(sim, gatewayOptions)];
+  const another = async (options: GatewayOptions = {}): Promise<RunningGateway> => {
+    const started = await startGateway(sim, options);
+    gateways.push(started);
+    return started;
+  };
   const close = async (): Promise<void> => {
-    await gateway.close();
+    await Promise.all(gateways.map((g) => g.close()));
     await sim.close();
   };
-  return { sim, gateway, close };
+  return { sim, gateway: gateways[0]!, another, close };
 }
 
 export function startTestSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  return startSimulator({ clients: [TEST_CLIENT], staticTokens: ['test-static-token-51d2'], ...options });
+  return startSimulator({ clients: [TEST_CLIENT], staticTokens: [STATIC_TOKEN], ...options });
 }
 
 function listen(server: Server): Promise<void> {
@@ -174,3 +185,6 @@ function listen(server: Server): Promise<void> {
 /** The wallbox detail route, as the simulator counts it. */
 export const WALLBOX_GET = 'GET /org/{org_id}/users/{user_id}/wallboxes/{wallbox_id}';
 export const TOKEN_POST = 'POST /oauth2/token/';
+
+/** Calls the simulator received since its counts were last reset, token requests aside. */
+export const apiCalls = (sim: Simulator): number => sim.totalRequests() - sim.count(TOKEN_POST);

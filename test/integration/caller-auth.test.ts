@@ -1,36 +1,26 @@
 // Caller authentication with real JWTs: keys generated here, a JWKS served over HTTP by the test
 // (test/helpers/identity-provider.ts), every way a token can be wrong refused with the same 401, key
 // rotation without a restart, the public `_service { sdl }`, and no upstream call for anyone refused.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
 import { IdentityProvider, unsignedToken } from '../helpers/identity-provider.js';
-import { startGateway, startTestSimulator, type GraphQLResponse, type RunningGateway } from '../helpers/stack.js';
-import type { Simulator } from '../../src/simulator/server.js';
+import { apiCalls, startGateway, startStack, type GraphQLResponse } from '../helpers/stack.js';
 
 const ANNA = USER_IDS.anna!;
 const QUERY = `{ wallbox(id: "${WALLBOX_IDS.full}") { id owner { firstName } } }`;
 
-let sim: Simulator;
-let idp: IdentityProvider;
-let gateway: RunningGateway;
-
-beforeAll(async () => {
-  sim = await startTestSimulator();
-  idp = await IdentityProvider.start();
-  // A 200 ms refetch cooldown instead of 30 s: rotation can be shown without waiting.
-  gateway = await startGateway(sim, { callerAuth: idp.auth(), jwksRefetchCooldownMs: 200 });
-});
+const idp = await IdentityProvider.start();
+// A 200 ms refetch cooldown instead of 30 s: rotation can be shown without waiting.
+const { sim, gateway, close } = await startStack({ callerAuth: idp.auth(), jwksRefetchCooldownMs: 200 });
 afterEach(() => {
   sim.resetCounts();
   idp.failWith = undefined;
 });
 afterAll(async () => {
-  await gateway.close();
+  await close();
   await idp.close();
-  await sim.close();
 });
 
-const apiCalls = () => sim.totalRequests() - sim.count('POST /oauth2/token/');
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const annasToken = () => idp.token({ claims: { podero_user_id: ANNA } });
 
@@ -51,7 +41,7 @@ function expectUnauthenticated(response: GraphQLResponse & { headers: Headers },
   expect(response.status, response.text).toBe(401);
   expect(response.headers.get('www-authenticate')).toBe(tokenSent ? 'Bearer realm="podero-graphql-gateway", error="invalid_token"' : 'Bearer realm="podero-graphql-gateway"');
   expect(response.body).toEqual({ errors: [{ message: 'Authentication required: send a valid bearer token from your identity provider', extensions: { code: 'UNAUTHENTICATED' } }] });
-  expect(apiCalls()).toBe(0);
+  expect(apiCalls(sim)).toBe(0);
 }
 
 describe('a valid token', () => {
@@ -176,7 +166,7 @@ describe('keys', () => {
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBe('5');
       expect(((await response.json()) as GraphQLResponse['body']).errors![0]!.extensions.code).toBe('AUTHENTICATION_UNAVAILABLE');
-      expect(apiCalls()).toBe(0);
+      expect(apiCalls(sim)).toBe(0);
     } finally {
       await fresh.close();
     }

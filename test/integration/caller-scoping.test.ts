@@ -4,15 +4,14 @@
 // themselves, so a field added without a probe (or without a scope) fails here. Staff act on everyone;
 // entities are checked one by one; what upstream answers about someone else never comes back.
 import { GraphQLObjectType } from 'graphql';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.js';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
-import type { Simulator } from '../../src/simulator/server.js';
 import { ExternalUsers } from '../../src/caller/external-users.js';
 import { createLogger } from '../../src/logger.js';
 import { createPartnerApi } from '../../src/upstream/index.js';
 import { IdentityProvider } from '../helpers/identity-provider.js';
-import { TEST_CLIENT, WALLBOX_GET, startGateway, startTestSimulator, type GraphQLResponse, type RunningGateway } from '../helpers/stack.js';
+import { apiCalls, TEST_CLIENT, WALLBOX_GET, startGateway, startStack, type GraphQLResponse, type RunningGateway } from '../helpers/stack.js';
 
 const ANNA = USER_IDS.anna!;
 const JONAS = USER_IDS.jonas!;
@@ -24,23 +23,13 @@ const SOME_DEVICE = '00000000-0000-4000-8000-00000000d0d0';
 const USER_LIST = 'GET /org/{org_id}/users';
 const USER_GET = 'GET /org/{org_id}/users/{user_id}';
 
-let sim: Simulator;
-let idp: IdentityProvider;
-let gateway: RunningGateway;
-
-beforeAll(async () => {
-  sim = await startTestSimulator();
-  idp = await IdentityProvider.start();
-  gateway = await startGateway(sim, { callerAuth: idp.auth() });
-});
+const idp = await IdentityProvider.start();
+const { sim, gateway, close } = await startStack({ callerAuth: idp.auth() });
 afterEach(() => sim.resetCounts());
 afterAll(async () => {
-  await gateway.close();
+  await close();
   await idp.close();
-  await sim.close();
 });
-
-const apiCalls = () => sim.totalRequests() - sim.count('POST /oauth2/token/');
 
 async function as(token: Promise<string>, query: string, variables?: Record<string, unknown>, on: RunningGateway = gateway): Promise<GraphQLResponse> {
   return on.graphql(query, variables, { authorization: `Bearer ${await token}` });
@@ -113,7 +102,7 @@ describe('every root field', () => {
     const field = name.split('.')[1]!;
     expect(body.data).toEqual({ [field]: null });
     expect(body.errors).toEqual([expect.objectContaining({ path: [field], message: 'Not allowed: you may only act on your own user', extensions: { code: 'FORBIDDEN' } })]);
-    expect(apiCalls()).toBe(0);
+    expect(apiCalls(sim)).toBe(0);
   });
 
   const orgFields = Object.entries(ROOT_FIELDS).flatMap(([name, probe]) => (probe.names === 'the organization' ? [[name, probe.query] as const] : []));
@@ -122,7 +111,7 @@ describe('every root field', () => {
     const { body } = await as(anna(), query);
     const field = name.split('.')[1]!;
     expect(body.errors).toEqual([expect.objectContaining({ path: [field], message: 'Not allowed: only staff and admins may do this', extensions: { code: 'FORBIDDEN' } })]);
-    expect(apiCalls()).toBe(0);
+    expect(apiCalls(sim)).toBe(0);
   });
 
   it.each([...userFields, ...orgFields.map(([name, query]) => [name, query.replace('users {', `users(orgId: "${OTHER_ORG}") {`)] as const)])(
@@ -133,7 +122,7 @@ describe('every root field', () => {
     const { body } = await as(staff(), withOrg);
     expect(codes({ body } as GraphQLResponse)).toEqual({ [field]: 'FORBIDDEN' });
     expect(body.errors![0]!.message).toBe('Not allowed: this gateway serves its configured organization only');
-    expect(apiCalls()).toBe(0);
+    expect(apiCalls(sim)).toBe(0);
     },
   );
 
@@ -154,7 +143,7 @@ describe('roles', () => {
 
     const promote = await as(anna(), `mutation { updateUser(input: { role: STAFF }) { id } }`);
     expect(promote.body.errors).toEqual([expect.objectContaining({ message: 'Not allowed: only staff and admins may do this', extensions: { code: 'FORBIDDEN' } })]);
-    expect(apiCalls()).toBe(0);
+    expect(apiCalls(sim)).toBe(0);
 
     const byStaff = await as(staff(), `mutation { updateUser(input: { id: "${JONAS}", role: STAFF }) { role } }`);
     expect(byStaff.body.errors).toBeUndefined();
@@ -165,7 +154,7 @@ describe('roles', () => {
   it('an end user may not change their external id (with AUTH_EXTERNAL_USER_CLAIM it decides whose user a token is)', async () => {
     const { body } = await as(anna(), `mutation { updateUser(input: { externalId: "VW-100232" }) { id } }`);
     expect(body.errors).toEqual([expect.objectContaining({ message: 'Not allowed: only staff and admins may do this', extensions: { code: 'FORBIDDEN' } })]);
-    expect(apiCalls()).toBe(0);
+    expect(apiCalls(sim)).toBe(0);
   });
 
   it('an end user may read their own user, but not with deleted users (that reads everyone): FORBIDDEN, no call', async () => {
@@ -174,7 +163,7 @@ describe('roles', () => {
     sim.resetCounts();
     const { body } = await as(anna(), '{ user(includeDeleted: true) { id } }');
     expect(body.errors).toEqual([expect.objectContaining({ message: 'Not allowed: only staff and admins may do this', extensions: { code: 'FORBIDDEN' } })]);
-    expect(apiCalls()).toBe(0);
+    expect(apiCalls(sim)).toBe(0);
   });
 });
 
@@ -223,7 +212,7 @@ describe('staff and admins', () => {
   it('must name the user: no userId is BAD_USER_INPUT naming it, with no upstream call', async () => {
     const { body } = await as(staff(), `{ wallbox(id: "${ANNAS}") { id } }`);
     expect(body.errors?.[0]).toMatchObject({ path: ['wallbox'], extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'userId' }] } });
-    expect(apiCalls()).toBe(0);
+    expect(apiCalls(sim)).toBe(0);
   });
 
   it('a role the gateway does not know is an end user', async () => {
@@ -242,7 +231,7 @@ describe('for frontends', () => {
     const { body } = await as(idp.token({ claims: { sub: 'stranger' } }), `{ me { id } wallbox(id: "${ANNAS}") { id } }`);
     expect(body.data).toEqual({ me: null, wallbox: null });
     expect(body.errors?.[0]).toMatchObject({ path: ['wallbox'], message: 'Not allowed: no Podero user matches your token', extensions: { code: 'FORBIDDEN' } });
-    expect(apiCalls()).toBe(0);
+    expect(apiCalls(sim)).toBe(0);
   });
 
   it('a query 60 levels deep through the owner ↔ wallbox cycle is stopped by the depth limit, before any upstream call', async () => {
@@ -251,7 +240,7 @@ describe('for frontends', () => {
     const response = await as(anna(), `{ me { ${selection} } }`);
     expect(response.status).toBe(400);
     expect(response.body.errors?.[0]?.extensions.code).toBe('MAX_DEPTH_LIMIT');
-    expect(apiCalls()).toBe(0);
+    expect(apiCalls(sim)).toBe(0);
   });
 });
 

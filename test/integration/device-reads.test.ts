@@ -4,10 +4,11 @@
 // their device lists; the users connection; EV sessions, current session and charge policy; heat-pump
 // statistics; and Device.building — each with the upstream calls it costs, counted at the simulator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getNamedType, isInterfaceType, isNonNullType, isObjectType, type GraphQLNamedType, type GraphQLObjectType } from 'graphql';
+import { isNonNullType, type GraphQLObjectType } from 'graphql';
 import { schema } from '../../src/schema/index.js';
 import { BUILDING_IDS, createSeed, DELETED_USER_ID, EV_IDS, HEAT_PUMP_IDS, INVERTER_IDS, TEAM_USER_IDS, USER_IDS, type Json, type SeedDevice } from '../../src/simulator/seed.js';
 import type { ReceivedRequest } from '../../src/simulator/server.js';
+import { RELATED, camel, expectedDevice, iso, selection, unalias, upstreamJson } from '../helpers/device-fields.js';
 import { TOKEN_POST, startStack } from '../helpers/stack.js';
 
 /** The simulator's clock, fixed (a Thursday, the day after the seed's last sync), so the statistics' periods are known. */
@@ -26,12 +27,8 @@ const CHARGE_POLICY = `${EV_ROUTE}/charge-policy`;
 const HP_ROUTE = 'GET /org/{org_id}/users/{user_id}/heat-pumps/{heat_pump_id}';
 const STATISTICS = `${HP_ROUTE}/statistics`;
 
-/** What upstream really answers, over HTTP, with the simulator's own token (`path` below the organization). */
-async function upstream<T = Json>(path: string): Promise<T> {
-  const response = await fetch(`${sim.apiUrl.href}/org/${ORG}${path}`, { headers: { authorization: 'Bearer test-static-token-51d2' } });
-  expect(response.status, path).toBe(200);
-  return (await response.json()) as T;
-}
+/** What upstream really answers (`path` below the organization). */
+const upstream = <T = Json>(path: string) => upstreamJson<T>(sim, `/org/${ORG}${path}`);
 
 /**
  * Runs one operation through the gateway with the simulator's counts reset just before, so what the
@@ -60,89 +57,12 @@ beforeAll(async () => {
 
 // ---- mapping upstream JSON to what the gateway must answer, independently of src/upstream ----------
 
-/** The gateway's naming rule: camelCase, and a bare UUID reference gets an `Id` suffix. */
-const RENAMED: Record<string, string> = { building: 'buildingId', cloud_service: 'cloudServiceId' };
-const camel = (key: string) => RENAMED[key] ?? key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-
-const STATUSES = ['ok', 'warning', 'error', 'unknown'];
-const BOOST_STATES = ['available', 'requested', 'ongoing', 'unavailable'];
-const OPTIMIZATION_LEVELS = ['Low', 'Mid', 'Max'];
-const PRICE_ZONES = new Set(['AT', 'AT_HOURLY', 'BE', 'CH', 'EE', 'DE_LU', 'HU', 'IT_CNOR', 'IT_CSUD', 'IT_NORD', 'IT_PUN', 'IT_SARD', 'IT_SICI', 'IT_SUD', 'PT', 'RO', 'SE_1', 'SE_2', 'SE_3', 'SE_4', 'UK']);
-/** Date-times; the EV's `charge_deadline_at` is a local time of day ("07:30"), served as text. */
-const isDateKey = (key: string) => (/(_at|_until|_since)$/.test(key) && key !== 'charge_deadline_at') || key === 'away_mode_start' || key === 'away_mode_end';
-const iso = (value: unknown) => (value == null || (value as string).startsWith('0001-01-01') ? null : new Date(value as string).toISOString());
-const upper = (value: unknown, known: string[]) => (value == null ? null : known.includes(value as string) ? (value as string).toUpperCase() : 'UNKNOWN');
-
-/** What the gateway must answer for one upstream device record, field by field of `keys`. */
-function expectedDevice(record: Json, keys: string[]): Json {
-  const out: Json = {};
-  for (const key of keys) {
-    const value = record[key];
-    const name = camel(key);
-    if (key.endsWith('_status')) out[name] = STATUSES.includes(value as string) ? (value as string).toUpperCase() : 'UNKNOWN';
-    else if (key === 'boost_state') out[name] = upper(value, BOOST_STATES);
-    else if (key === 'optimization_level') out[name] = upper(value, OPTIMIZATION_LEVELS);
-    else if (key === 'price_zone') out[name] = PRICE_ZONES.has(value as string) ? value : null;
-    else if (isDateKey(key)) out[name] = iso(value);
-    else if (key === 'device_model') {
-      const m = value as Json;
-      const type = m.device_type as Json;
-      out[name] = {
-        deviceType: { shortName: type.short_name, longName: type.long_name ?? null },
-        ...Object.fromEntries(['manufacturer', 'model', 'cloud_service_instructions', 'cloud_service_signup_link', 'year', 'cloud_service'].map((k) => [camel(k), m[k] ?? null])),
-      };
-    } else if (key === 'owner') out[name] = Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [camel(k), v]));
-    else if (key === 'actions') {
-      out[name] = (value as Json[]).map((a) => {
-        const link = a.resolution_link as Json | null;
-        const resolutionLink = link ? { url: link.url, requiredParameters: link.required_parameters } : null;
-        return a.code === 'reauthenticate' && link
-          ? { __typename: 'ReauthenticateAction', code: a.code, resolutionLink }
-          : { __typename: 'UnknownAction', code: a.code, resolutionLink };
-      });
-    } else out[name] = value ?? null;
-  }
-  return out;
-}
-
 const SESSION_DATES = new Set(['plug_in_time', 'unplug_time', 'inferred_session_end', 'desired_charging_start_time', 'desired_charging_end_time', 'charge_deadline']);
 function expectedSession(item: Json): Json {
   return Object.fromEntries(Object.entries(item).map(([k, v]) => [camel(k), SESSION_DATES.has(k) ? iso(v) : v]));
 }
 
 const expectedPlain = (record: Json): Json => Object.fromEntries(Object.entries(record).map(([k, v]) => [camel(k), v]));
-
-// ---- selections built from the schema -------------------------------------------------------------
-
-/**
- * Fields that are not the type's own upstream fields but lead to other resources (each tested on its
- * own below); on Owner, what only the user endpoints answer and the owner's device lists.
- */
-const RELATED: Record<string, (name: string) => boolean> = {
-  HeatPump: (name) => ['building', 'statistics'].includes(name),
-  ElectricVehicle: (name) => ['building', 'sessions', 'currentSession', 'chargePolicy'].includes(name),
-  Inverter: (name) => name === 'building',
-  Owner: (name) => !['id', 'email', 'firstName', 'lastName', 'externalId'].includes(name),
-};
-
-/** Every field of a type (implementations of an interface aliased `Type__field`; `unalias` undoes it). */
-function selection(type: GraphQLNamedType, aliasPrefix = ''): string {
-  if (isInterfaceType(type)) {
-    const impls = schema.getPossibleTypes(type).map((t) => `... on ${t.name} ${selection(t, `${t.name}__`)}`);
-    return `{ __typename ${impls.join(' ')} }`;
-  }
-  if (!isObjectType(type)) return '';
-  const fields = Object.values(type.getFields())
-    .filter((f) => f.args.length === 0 && !RELATED[type.name]?.(f.name))
-    .map((f) => `${aliasPrefix ? `${aliasPrefix}${f.name}: ` : ''}${f.name} ${selection(getNamedType(f.type))}`);
-  return `{ ${fields.join(' ')} }`;
-}
-
-function unalias(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(unalias);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/^[A-Za-z]+__/, ''), unalias(v)]));
-}
 
 const objectType = (name: string) => schema.getType(name) as GraphQLObjectType;
 
@@ -172,6 +92,8 @@ interface Kind {
   seeded: () => SeedDevice[];
   /** The fields the null-heavy record still has: what upstream guarantees (required, or non-nullable with a default). */
   sparseNonNull: string[];
+  /** Date-like keys served as text (see expectedDevice). */
+  timesOfDay?: string[];
 }
 
 /** Every device has these, even right after it was connected. */
@@ -188,7 +110,7 @@ const KINDS: Kind[] = [
   },
   {
     type: 'ElectricVehicle', field: 'electricVehicle', list: 'electricVehicles', collection: 'electric-vehicles', ids: EV_IDS, seeded: () => sim.seed.electricVehicles,
-    sparseNonNull: CORE_NON_NULL,
+    sparseNonNull: CORE_NON_NULL, timesOfDay: ['charge_deadline_at'],
   },
   {
     type: 'Inverter', field: 'inverter', list: 'inverters', collection: 'inverters', ids: INVERTER_IDS, seeded: () => sim.seed.inverters,
@@ -234,7 +156,7 @@ describe.each(KINDS)('$type fields', (kind) => {
     const record = await upstream(`/users/${device.userId}/${kind.collection}/${id}?include_deleted=true`);
     const { body, routes } = await measured(deviceQuery(kind), { u: device.userId, id });
     expect(body.errors).toBeUndefined();
-    expect(unalias(body.data[kind.field])).toEqual(expectedDevice(record, fields));
+    expect(unalias(body.data[kind.field])).toEqual(expectedDevice(record, fields, kind.timesOfDay));
     // One detail GET, nothing else: the owner's five fields come with the device.
     expect(routes).toEqual({ [`GET /org/{org_id}/users/{user_id}/${kind.collection}/{${snakeId(kind)}}`]: 1 });
   });

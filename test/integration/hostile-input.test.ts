@@ -5,27 +5,14 @@ import { getIntrospectionQuery } from 'graphql';
 import { request as httpRequest } from 'node:http';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
-import { startGateway, startStack, type GraphQLResponse, type RunningGateway } from '../helpers/stack.js';
+import { apiCalls, startStack, type GraphQLResponse, type RunningGateway } from '../helpers/stack.js';
 
 const ANNA = USER_IDS.anna!;
 const UNKNOWN = '0badc0de-0000-4000-8000-000000000000';
 
-const { sim, gateway, close } = await startStack();
-const extra: RunningGateway[] = [];
+const { sim, gateway, another: gatewayWith, close } = await startStack();
 afterEach(() => sim.resetCounts());
-afterAll(async () => {
-  await Promise.all(extra.map((g) => g.close()));
-  await close();
-});
-
-async function gatewayWith(options: Parameters<typeof startGateway>[1]): Promise<RunningGateway> {
-  const started = await startGateway(sim, options);
-  extra.push(started);
-  return started;
-}
-
-/** Upstream calls made (token requests aside). */
-const apiCalls = () => sim.totalRequests() - sim.count('POST /oauth2/token/');
+afterAll(close);
 
 /** A raw POST: the body as given, even when it is not what `graphql()` would build. */
 async function post(body: string, on: RunningGateway = gateway): Promise<GraphQLResponse> {
@@ -40,7 +27,7 @@ function expectRefused(response: GraphQLResponse, code: string, status = 400): v
   expect(response.body.data).toBeUndefined();
   expect(response.body.errors?.length).toBeGreaterThan(0);
   for (const error of response.body.errors!) expect(error.extensions.code, error.message).toBe(code);
-  expect(apiCalls()).toBe(0);
+  expect(apiCalls(sim)).toBe(0);
 }
 
 const aliases = (n: number, field: (i: number) => string) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field(i)}`).join(' ')} }`;

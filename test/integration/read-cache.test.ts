@@ -1,37 +1,22 @@
 // The opt-in short cache of upstream reads (PODERO_CACHE_TTL_MS), in one process: identical GETs share
 // one call within the TTL (in flight too), partitioned by credential, dropped by the gateway's own
 // writes — and off by default.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
-import type { Simulator } from '../../src/simulator/server.js';
-import { WALLBOX_GET, startGateway, startTestSimulator, type RunningGateway } from '../helpers/stack.js';
+import { WALLBOX_GET, startStack } from '../helpers/stack.js';
 
 const ANNA = USER_IDS.anna!;
 const READ = `{ wallbox(userId: "${ANNA}", id: "${WALLBOX_IDS.full}") { id comment } }`;
 const USER_GET = 'GET /org/{org_id}/users/{user_id}';
 
-let sim: Simulator;
-const gateways: RunningGateway[] = [];
-beforeAll(async () => {
-  sim = await startTestSimulator({ staticTokens: ['token-a', 'token-b'] });
-});
+const { sim, gateway: plain, another: gateway, close } = await startStack({}, { staticTokens: ['token-a', 'token-b'] });
 afterEach(() => {
   sim.clearFaults();
   sim.resetCounts();
 });
-afterAll(async () => {
-  await Promise.all(gateways.map((g) => g.close()));
-  await sim.close();
-});
-
-async function gateway(options: Parameters<typeof startGateway>[1]): Promise<RunningGateway> {
-  const started = await startGateway(sim, options);
-  gateways.push(started);
-  return started;
-}
+afterAll(close);
 
 it('is off by default: every request reads upstream', async () => {
-  const plain = await gateway({});
   await plain.graphql(READ);
   await plain.graphql(READ);
   expect(sim.count(WALLBOX_GET)).toBe(2);

@@ -1,23 +1,17 @@
 // Resilience against a partner API that fails the way real ones do, driven through the simulator's
 // faults over real sockets: reads retried (and only reads), Retry-After honoured within the request's
 // deadline, the deadline itself, and the circuit breaker.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { backoffMs, retryAfterMs } from '../../src/upstream/resilience.js';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
-import type { Simulator } from '../../src/simulator/server.js';
-import { WALLBOX_GET, startGateway, startTestSimulator, type GraphQLResponse, type RunningGateway } from '../helpers/stack.js';
+import { WALLBOX_GET, startStack, type GraphQLResponse, type RunningGateway } from '../helpers/stack.js';
 
 const ANNA = USER_IDS.anna!;
 const READ = `{ wallbox(userId: "${ANNA}", id: "${WALLBOX_IDS.full}") { id } }`;
 const WALLBOX_PUT = 'PUT /org/{org_id}/users/{user_id}/wallboxes/{wallbox_id}';
 
-let sim: Simulator;
+const { sim, another, close } = await startStack();
 let gateway: RunningGateway;
-const extra: RunningGateway[] = [];
-
-beforeAll(async () => {
-  sim = await startTestSimulator();
-});
 // A fresh gateway per test: each has its own circuit breaker, which the failures of earlier tests
 // would otherwise open (as they should: most of them fail every call).
 beforeEach(async () => {
@@ -28,16 +22,7 @@ afterEach(() => {
   sim.clearFaults();
   sim.resetCounts();
 });
-afterAll(async () => {
-  await Promise.all(extra.map((g) => g.close()));
-  await sim.close();
-});
-
-async function another(options: Parameters<typeof startGateway>[1]): Promise<RunningGateway> {
-  const started = await startGateway(sim, options);
-  extra.push(started);
-  return started;
-}
+afterAll(close);
 
 const code = (response: GraphQLResponse) => response.body.errors?.[0]?.extensions;
 
@@ -169,10 +154,10 @@ describe('the request deadline (REQUEST_TIMEOUT_MS)', () => {
     sim.injectFault({ route: WALLBOX_GET, status: 503, headers: { 'retry-after': '1' } });
     const controller = new AbortController();
     const pending = fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: READ }), signal: controller.signal }).catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await vi.waitFor(() => expect(sim.count(WALLBOX_GET)).toBe(1)); // the first attempt was answered 503
     controller.abort();
     await pending;
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // past the Retry-After: no retry came
     expect(sim.count(WALLBOX_GET)).toBe(1);
   });
 });

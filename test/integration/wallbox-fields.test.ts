@@ -1,9 +1,10 @@
 // Every field of the upstream wallbox, for every seeded wallbox (fully populated, null-heavy, and one
 // from a "newer upstream"), read through the gateway over HTTP and compared with the simulator's JSON.
 import { afterAll, describe, expect, it } from 'vitest';
-import { isInterfaceType, isObjectType, getNamedType, type GraphQLNamedType } from 'graphql';
+import type { GraphQLObjectType } from 'graphql';
 import { schema } from '../../src/schema/index.js';
 import { WALLBOX_IDS, type Json } from '../../src/simulator/seed.js';
+import { RELATED, camel, expectedDevice, selection, unalias, upstreamJson } from '../helpers/device-fields.js';
 import { startStack } from '../helpers/stack.js';
 
 /** The response fields of the upstream endpoint page (https://developers.podero.com/api-reference/user-wallboxes/get-details-about-a-users-wallbox). */
@@ -23,80 +24,6 @@ const UPSTREAM_FIELDS = [
   'boost_state', 'boost_for_next_session',
 ];
 
-/** The gateway's naming rule: camelCase, and a bare UUID reference gets an `Id` suffix. */
-const RENAMED: Record<string, string> = { building: 'buildingId', cloud_service: 'cloudServiceId' };
-const camel = (key: string) => RENAMED[key] ?? key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-
-const STATUSES = ['ok', 'warning', 'error', 'unknown'];
-const BOOST_STATES = ['available', 'requested', 'ongoing', 'unavailable'];
-const PRICE_ZONES = new Set(['AT', 'AT_HOURLY', 'BE', 'CH', 'EE', 'DE_LU', 'HU', 'IT_CNOR', 'IT_CSUD', 'IT_NORD', 'IT_PUN', 'IT_SARD', 'IT_SICI', 'IT_SUD', 'PT', 'RO', 'SE_1', 'SE_2', 'SE_3', 'SE_4', 'UK']);
-const isDateKey = (key: string) => /(_at|_until|_since)$/.test(key);
-
-/** What the gateway must answer for one upstream record, derived independently of src/upstream. */
-function expected(record: Json): Json {
-  const out: Json = {};
-  for (const key of UPSTREAM_FIELDS) {
-    const value = record[key];
-    const name = camel(key);
-    if (key.endsWith('_status')) out[name] = STATUSES.includes(value as string) ? (value as string).toUpperCase() : 'UNKNOWN';
-    else if (key === 'boost_state') out[name] = value == null ? null : BOOST_STATES.includes(value as string) ? (value as string).toUpperCase() : 'UNKNOWN';
-    else if (key === 'price_zone') out[name] = PRICE_ZONES.has(value as string) ? value : null;
-    else if (isDateKey(key)) out[name] = value == null || (value as string).startsWith('0001-01-01') ? null : new Date(value as string).toISOString();
-    else if (key === 'device_model') {
-      const m = value as Json;
-      const type = m.device_type as Json;
-      out[name] = {
-        deviceType: { shortName: type.short_name, longName: type.long_name ?? null },
-        ...Object.fromEntries(['manufacturer', 'model', 'cloud_service_instructions', 'cloud_service_signup_link', 'year', 'cloud_service'].map((k) => [camel(k), m[k] ?? null])),
-      };
-    } else if (key === 'owner') out[name] = Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [camel(k), v]));
-    else if (key === 'actions') {
-      out[name] = (value as Json[]).map((a) => {
-        const link = a.resolution_link as Json | null;
-        const resolutionLink = link ? { url: link.url, requiredParameters: link.required_parameters } : null;
-        return a.code === 'reauthenticate' && link
-          ? { __typename: 'ReauthenticateAction', code: a.code, resolutionLink }
-          : { __typename: 'UnknownAction', code: a.code, resolutionLink };
-      });
-    } else out[name] = value ?? null;
-  }
-  return out;
-}
-
-/**
- * Fields that are not the wallbox's upstream fields but lead to other resources: the building (the
- * building endpoint; the wallbox's own field is `buildingId`) and, on the owner, what only the user
- * endpoints answer and the owner's device lists.
- */
-const RELATED: Record<string, (name: string) => boolean> = {
-  Wallbox: (name) => name === 'building',
-  Owner: (name) => !['id', 'email', 'firstName', 'lastName', 'externalId'].includes(name),
-};
-
-/**
- * A selection of every field of a type, built from the schema, so no field can be left out. Fields of
- * an interface's implementations are aliased `Type__field`, so each implementation's fields are
- * selected whatever their types; `unalias` undoes it.
- */
-function selection(type: GraphQLNamedType, aliasPrefix = ''): string {
-  if (isInterfaceType(type)) {
-    const impls = schema.getPossibleTypes(type).map((t) => `... on ${t.name} ${selection(t, `${t.name}__`)}`);
-    return `{ __typename ${impls.join(' ')} }`;
-  }
-  if (!isObjectType(type)) return '';
-  // Fields that need arguments (Owner.wallbox, which leads back to a wallbox) are not part of "every field".
-  const fields = Object.values(type.getFields()).filter((f) => f.args.length === 0 && !RELATED[type.name]?.(f.name)).map(
-    (f) => `${aliasPrefix ? `${aliasPrefix}${f.name}: ` : ''}${f.name} ${selection(getNamedType(f.type))}`,
-  );
-  return `{ ${fields.join(' ')} }`;
-}
-
-function unalias(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(unalias);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/^[A-Za-z]+__/, ''), unalias(v)]));
-}
-
 const WALLBOX_QUERY = `query ($userId: UUID!, $id: UUID!) {
   wallbox(userId: $userId, id: $id, includeDeleted: true) ${selection(schema.getType('Wallbox')!)}
 }`;
@@ -106,22 +33,17 @@ afterAll(close);
 
 describe('Wallbox fields', () => {
   it('has one GraphQL field for every upstream field, and no other', () => {
-    const wallboxFields = Object.keys((schema.getType('Wallbox') as import('graphql').GraphQLObjectType).getFields()).filter((name) => !RELATED.Wallbox!(name)).sort();
+    const wallboxFields = Object.keys((schema.getType('Wallbox') as GraphQLObjectType).getFields()).filter((name) => !RELATED.Wallbox!(name)).sort();
     expect(wallboxFields).toEqual(UPSTREAM_FIELDS.map(camel).sort());
   });
 
   it.each(sim_wallboxes())('maps every field of %s as the simulator serves it', async (_label, id) => {
     const stored = sim.seed.wallboxes.find((w) => w.record.id === id)!;
-    // What upstream really answers, over HTTP, with the simulator's own token.
-    const upstream = await fetch(`${sim.apiUrl.href}/org/${stored.orgId}/users/${stored.userId}/wallboxes/${id}?include_deleted=true`, {
-      headers: { authorization: 'Bearer test-static-token-51d2' },
-    });
-    expect(upstream.status).toBe(200);
-    const record = (await upstream.json()) as Json;
+    const record = await upstreamJson(sim, `/org/${stored.orgId}/users/${stored.userId}/wallboxes/${id}?include_deleted=true`);
 
     const { body } = await gateway.graphql(WALLBOX_QUERY, { userId: stored.userId, id });
     expect(body.errors).toBeUndefined();
-    expect(unalias(body.data.wallbox)).toEqual(expected(record));
+    expect(unalias(body.data.wallbox)).toEqual(expectedDevice(record, UPSTREAM_FIELDS));
   });
 
   it('serves the null-heavy record with every nullable field null', async () => {
