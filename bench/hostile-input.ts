@@ -9,12 +9,14 @@
 // each and report RSS growth. `--root` runs another checkout's gateway (e.g. the commit before a
 // change) with the same attacks, so before/after figures are measured the same way.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliDecompressSync } from 'node:zlib';
 import { request } from 'undici';
 import { USER_IDS, WALLBOX_IDS } from '../src/simulator/seed.js';
+import { cpuMs, memoryKb } from './proc-stats.js';
+import { track, waitForOutput } from './processes.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -31,7 +33,6 @@ const EXTRA_ENV = Object.fromEntries(
 
 const ANNA = USER_IDS.anna!;
 const UNKNOWN = '0badc0de-0000-4000-8000-000000000000';
-const CLK_TCK = 100;
 
 interface Gateway {
   child: ChildProcessWithoutNullStreams;
@@ -41,36 +42,21 @@ interface Gateway {
   stop: () => Promise<void>;
 }
 
-async function startGateway(env: Record<string, string> = {}): Promise<Gateway> {
+async function startGateway(): Promise<Gateway> {
   // What `npm start` runs; a checkout from before the build existed runs its sources through tsx.
   const entry = existsSync(resolve(ROOT, 'dist/main.js')) ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
-  const child = spawn(process.execPath, entry, {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...EXTRA_ENV, ...env },
-  });
+  const child = track(spawn(process.execPath, entry, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...EXTRA_ENV } }));
   let logs = 0;
-  let seen = '';
-  const ready = new Promise<{ url: string; simulator: string }>((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${seen}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      logs += chunk.length;
-      if (seen.length < 100_000) seen += chunk.toString();
-      const endpoint = /"endpoint":"([^"]+)"/.exec(seen)?.[1];
-      const api = /"apiUrl":"(http:\/\/[^"/]+)/.exec(seen)?.[1];
-      if (endpoint && api) {
-        clearTimeout(timer);
-        resolveReady({ url: endpoint, simulator: api });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${seen}`)));
-  });
-  const { url, simulator } = await ready;
+  const countLogs = (chunk: Buffer) => void (logs += chunk.length);
+  child.stdout.on('data', countLogs);
+  child.stderr.on('data', countLogs);
+  // Ready when the demo banner is out (the last thing it prints on start-up, in checkouts from before this
+  // script too): measuring earlier would count the start-up's own log lines against the first case.
+  const [, simulator, url] = await waitForOutput(child, /simulator at (http:\/\/[^/\s]+)[\s\S]*?curl -s (\S+) [^\n]*\n[^\n]*\n/, 'the gateway');
   return {
     child,
-    url,
-    simulator,
+    url: url!,
+    simulator: simulator!,
     logBytes: () => logs,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -81,16 +67,7 @@ async function startGateway(env: Record<string, string> = {}): Promise<Gateway> 
   };
 }
 
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
+const rssMb = (pid: number) => memoryKb(pid).rss / 1024;
 
 async function upstreamCalls(gateway: Gateway): Promise<number> {
   const response = await fetch(`${gateway.simulator}/_simulator/counts`);
@@ -314,8 +291,8 @@ async function runCase(gateway: Gateway, c: Case): Promise<Row> {
   };
 }
 
-async function runMemoryCase(c: MemoryCase, env: Record<string, string>): Promise<Row> {
-  const gateway = await startGateway(env);
+async function runMemoryCase(c: MemoryCase): Promise<Row> {
+  const gateway = await startGateway();
   const pid = gateway.child.pid!;
   try {
     for (let i = 0; i < 5; i++) await post(gateway, gql('{ __typename }'));
@@ -367,10 +344,9 @@ try {
 } finally {
   await gateway.stop();
 }
-const memoryEnv = {};
 for (const c of MEMORY_CASES) {
   if (ONLY && !c.name.includes(ONLY)) continue;
-  const row = await runMemoryCase(c, memoryEnv);
+  const row = await runMemoryCase(c);
   rows.push(row);
   process.stderr.write(`${row.name}: ${row.status} +${row.rssMb} MB\n`);
 }

@@ -53,7 +53,8 @@ export function killAll(): void {
   children.clear();
 }
 
-function track(child: ChildProcess): ChildProcess {
+/** Registers a child to be killed when this process exits, whatever the reason. */
+export function track<T extends ChildProcess>(child: T): T {
   if (!exitHooked) {
     exitHooked = true;
     process.once('exit', killAll);
@@ -74,36 +75,49 @@ function keepTail(child: ChildProcess, limit = 8000): () => string {
   return () => tail;
 }
 
-export function startUpstream(delayMs = 0, timeoutMs = 20_000): Promise<Upstream> {
-  const child = track(
-    spawn(process.execPath, ['--import', 'tsx', 'bench/upstream.ts', '--delay-ms', String(delayMs)], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  );
-  const tail = keepTail(child);
+/**
+ * Resolves with the first match of `pattern` in what the child writes (stdout and stderr together), and
+ * stops reading then; rejects with the output so far if the child exits first or `timeoutMs` passes.
+ * Whoever keeps the child running keeps its pipes drained (keepTail, or a listener of its own).
+ */
+export function waitForOutput(child: ChildProcess, pattern: RegExp, what: string, timeoutMs = 30_000): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`bench/upstream.ts did not start within ${timeoutMs} ms:\n${tail()}`)), timeoutMs);
-    const fail = (error: Error) => {
+    let seen = '';
+    const settle = () => {
       clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(error);
-    };
-    let line = '';
-    const onData = (chunk: Buffer) => {
-      line += chunk.toString();
-      const end = line.indexOf('\n');
-      if (end === -1) return;
-      clearTimeout(timer);
-      child.stdout!.off('data', onData);
+      child.stdout?.off('data', onData);
+      child.stderr?.off('data', onData);
       child.off('exit', onExit);
-      const { url, apiUrl, orgId } = JSON.parse(line.slice(0, end)) as { url: string; apiUrl: string; orgId: string };
-      resolve({ child, url, apiUrl, orgId });
     };
-    const onExit = (code: number | null) => fail(new Error(`bench/upstream.ts exited (${code}) before listening:\n${tail()}`));
-    child.stdout!.on('data', onData);
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = pattern.exec(seen);
+      if (!match) return;
+      settle();
+      resolve(match);
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      settle();
+      reject(new Error(`${what} exited (${code ?? signal}) before it was ready:\n${seen.slice(-8000)}`));
+    };
+    const timer = setTimeout(() => {
+      settle();
+      child.kill('SIGKILL');
+      reject(new Error(`${what} was not ready within ${timeoutMs} ms:\n${seen.slice(-8000)}`));
+    }, timeoutMs);
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
     child.once('exit', onExit);
   });
+}
+
+/** Starts bench/upstream.ts and waits for the JSON line it prints when listening. */
+export async function startUpstream(): Promise<Upstream> {
+  const child = track(spawn(process.execPath, ['--import', 'tsx', 'bench/upstream.ts'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
+  keepTail(child);
+  const [, line] = await waitForOutput(child, /^(\{.*\})\n/m, 'bench/upstream.ts', 20_000);
+  const { url, apiUrl, orgId } = JSON.parse(line!) as Omit<Upstream, 'child'>;
+  return { child, url, apiUrl, orgId };
 }
 
 /** Sets the delay the upstream adds to every request (its fault-injection admin routes). */

@@ -8,12 +8,12 @@
 //
 // test/e2e/soak.test.ts runs a smaller version with the same checks.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
 import { startSimulator, type Simulator } from '../src/simulator/server.js';
+import { memoryKb } from './proc-stats.js';
+import { ROOT, track, waitForOutput } from './processes.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WALLBOX_GET = 'GET /org/{org_id}/users/{user_id}/wallboxes/{wallbox_id}';
 const TOKEN = 'soak-static-token';
 
@@ -57,10 +57,6 @@ export interface SoakResult {
   upstreamCalls: number;
 }
 
-function rssMb(pid: number): number {
-  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-}
-
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length === 0 ? 0 : sorted[Math.floor((sorted.length - 1) / 2)]!;
@@ -73,40 +69,30 @@ function median(values: number[]): number {
  */
 const HEAP_CEILING = '--max-old-space-size=256';
 
-/** Starts the gateway the way `npm start` runs it (dist/main.js), pointed at the simulator; resolves with its endpoint. */
-function startGateway(sim: Simulator, log: (line: string) => void): Promise<{ child: ChildProcess; endpoint: string }> {
-  const child = spawn(process.execPath, [HEAP_CEILING, 'dist/main.js'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      PORT: '0',
-      // As shipped: the access log at info (its lines are read and dropped here).
-      LOG_LEVEL: 'info',
-      PODERO_API_URL: sim.apiUrl.href,
-      PODERO_ACCESS_TOKEN: TOKEN,
-      PODERO_ORG_ID: sim.seed.orgId,
-      // One load generator is one client address: its per-caller budget would be the bottleneck.
-      RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE: '0',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`the gateway did not start:\n${seen}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      if (seen.length < 50_000) seen += chunk.toString();
-      const endpoint = /"endpoint":"([^"]+)","callerAuth"/.exec(seen)?.[1];
-      if (endpoint) {
-        clearTimeout(timer);
-        child.stdout.off('data', onData);
-        child.stdout.resume(); // keep the pipe drained, or the gateway would block on its log writes
-        resolve({ child, endpoint });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (c: Buffer) => log(c.toString().trim()));
-    child.once('exit', (code) => reject(new Error(`the gateway exited with ${code}:\n${seen}`)));
-  });
+/** Starts the gateway the way `npm start` runs it (dist/main.js), pointed at the simulator; resolves with its endpoint once ready. */
+async function startGateway(sim: Simulator, log: (line: string) => void): Promise<{ child: ChildProcess; endpoint: string }> {
+  const child = track(
+    spawn(process.execPath, [HEAP_CEILING, 'dist/main.js'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: '0',
+        // As shipped: the access log at info (its lines are read and dropped here).
+        LOG_LEVEL: 'info',
+        PODERO_API_URL: sim.apiUrl.href,
+        PODERO_ACCESS_TOKEN: TOKEN,
+        PODERO_ORG_ID: sim.seed.orgId,
+        // One load generator is one client address: its per-caller budget would be the bottleneck.
+        RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE: '0',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  // Keep the pipes drained, or the gateway would block on its log writes.
+  child.stdout.resume();
+  child.stderr.on('data', (chunk: Buffer) => log(chunk.toString().trim()));
+  const [, endpoint] = await waitForOutput(child, /"endpoint":"([^"]+)"[^\n]*"msg":"gateway ready"/, 'the gateway');
+  return { child, endpoint: endpoint! };
 }
 
 export async function runSoak({ reads, concurrency, faultRate = 0.1, slowMs = 2000, maxDurationMs = 10 * 60_000, log = () => {} }: SoakOptions): Promise<SoakResult> {
@@ -134,7 +120,7 @@ export async function runSoak({ reads, concurrency, faultRate = 0.1, slowMs = 20
   // Often enough that even a short run has a few dozen samples per quarter: RSS rises and falls with
   // each garbage collection, and a quarter's median needs many samples to see past that.
   const sampler = setInterval(() => {
-    if (!crashed && child.pid) rssSamples.push({ done, mb: rssMb(child.pid) });
+    if (!crashed && child.pid) rssSamples.push({ done, mb: memoryKb(child.pid).rss / 1024 });
   }, 50);
 
   const worker = async () => {

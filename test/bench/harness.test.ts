@@ -2,7 +2,7 @@
 // both baselines answer the benchmark query with exactly the gateway's JSON. A broken baseline fails
 // here, not after a five-minute `npm run bench`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVERS, checkAnswers, killAll, startServer, startUpstream, stop, type RunningServer, type Upstream } from '../../bench/processes.js';
+import { SERVERS, checkAnswers, killAll, postQuery, startServer, startUpstream, stop, type RunningServer, type Upstream } from '../../bench/processes.js';
 import { BENCH_TOKEN, CHECK_VARIABLES, requestVariables, wallboxPath } from '../../bench/workload.js';
 import { USER_IDS } from '../../src/simulator/seed.js';
 
@@ -24,6 +24,21 @@ describe('benchmark peers', () => {
     const [gateway, ...baselines] = await Promise.all(running.map((r) => checkAnswers(r.url)));
     expect(gateway).toHaveLength(CHECK_VARIABLES.length);
     for (const answers of baselines) expect(answers).toEqual(gateway);
+  });
+
+  it('make the upstream calls bench/README.md says: 2 for the gateway and RESTDataSource, 3 for plain yoga', async () => {
+    // Every route the upstream counted, admin routes aside.
+    const upstreamCalls = async () => {
+      const counts = (await (await fetch(new URL('/_simulator/counts', upstream.url))).json()) as Record<string, number>;
+      return Object.entries(counts).filter(([route]) => !route.includes('/_simulator/')).reduce((sum, [, n]) => sum + n, 0);
+    };
+    const calls: Record<string, number> = {};
+    for (const [k, { server, url }] of running.entries()) {
+      const before = await upstreamCalls();
+      expect((await postQuery(url, requestVariables(1_000_000 + k))).ok).toBe(true);
+      calls[server.name] = (await upstreamCalls()) - before;
+    }
+    expect(calls).toEqual({ gateway: 2, 'plain-yoga': 3, 'apollo-rest': 2 });
   });
 
   it('cover every seeded wallbox kind in the checks, with ids the load never uses', () => {
