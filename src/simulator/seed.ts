@@ -8,6 +8,7 @@ import { seedHeatPumps } from './seed/heat-pumps.js';
 import { seedInverters } from './seed/inverters.js';
 import { ORG_ID, userRecords } from './seed/people.js';
 import { seedWallboxes } from './seed/wallboxes.js';
+import type { ChargingSessions } from './store.js';
 
 export type Json = Record<string, unknown>;
 
@@ -29,9 +30,6 @@ export interface SeedDevice {
   record: Json;
 }
 
-/** A seeded wallbox (the first kind the simulator had; every kind is seeded alike). */
-export type SeedWallbox = SeedDevice;
-
 export interface SeedBuilding {
   orgId: string;
   userId: string;
@@ -47,7 +45,7 @@ export interface Seed {
   electricVehicles: SeedDevice[];
   inverters: SeedDevice[];
   /** EV id -> its completed charging sessions (newest first) and the one under way, if any. */
-  chargingSessions: Record<string, { completed: Json[]; current: Json | null }>;
+  chargingSessions: Record<string, ChargingSessions>;
   /** EV id -> its weekly charge policy; EVs without one have none set. */
   chargePolicies: Record<string, Json>;
 }

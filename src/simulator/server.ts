@@ -11,11 +11,11 @@ import { createSeed, type Json, type Seed } from './seed.js';
 import { API, templatePattern, unprocessable, type Reply, type Route } from './http.js';
 import { isReply, Store, type DeviceKind, type StoredDevice } from './store.js';
 import { tokenRoute, type SimulatorClient } from './oauth.js';
-import { deviceById, renderDevice } from './devices.js';
+import { deviceById, devicePath, renderDevice, type DeviceKindSpec } from './devices.js';
 import { plugIn, unplug, type Charger, type PlugInOptions } from './charging.js';
-import { WALLBOX_CHARGER, wallboxRoutes } from './wallboxes.js';
+import { WALLBOX, WALLBOX_CHARGER, wallboxRoutes } from './wallboxes.js';
 import { heatPumpRoutes } from './heat-pumps.js';
-import { EV_CHARGER, electricVehicleRoutes } from './electric-vehicles.js';
+import { ELECTRIC_VEHICLE, EV_CHARGER, electricVehicleRoutes } from './electric-vehicles.js';
 import { inverterRoutes } from './inverters.js';
 import { buildingRoutes } from './buildings.js';
 import { onboardingRoutes } from './onboarding.js';
@@ -68,7 +68,7 @@ export interface ReceivedRequest {
 }
 
 const MAX_LOGGED_REQUESTS = 1000;
-const WALLBOX_GET = 'GET /org/{org_id}/users/{user_id}/wallboxes/{wallbox_id}';
+const WALLBOX_GET = `GET ${devicePath(WALLBOX)}`;
 
 /** A test hook refused, with the status and body its admin route answers. */
 export class SimulatorHookError extends Error {
@@ -298,6 +298,15 @@ export class Simulator {
         throw error;
       }
     };
+    // A car plugging in and out of a kind's device (`{at_home}` in the body only matters to an EV).
+    const plugging = ({ collection, idParam, kind }: DeviceKindSpec): Route[] => [
+      admin('POST', `/_simulator/${collection}/{${idParam}}/plug-in`, ({ params: [id], body }) =>
+        hook(() => this.#plugged(id!, [kind], (device, charger) => plugIn(this.#store, device, charger, plugInOptions(body)))),
+      ),
+      admin('POST', `/_simulator/${collection}/{${idParam}}/unplug`, ({ params: [id] }) =>
+        hook(() => this.#plugged(id!, [kind], (device, charger) => unplug(this.#store, device, charger))),
+      ),
+    ];
     const apiBase = () => this.apiUrl.href;
     return [
       tokenRoute(this.#store, this.#options.clients, () => this.#options.tokenExpiresInS),
@@ -322,18 +331,8 @@ export class Simulator {
         return problems.length > 0 ? unprocessable(problems) : (this.injectFault(body as Fault), { status: 204 });
       }),
       admin('GET', '/_simulator/status-counts', () => ({ status: 200, body: this.statusCounts() })),
-      admin('POST', '/_simulator/wallboxes/{wallbox_id}/plug-in', ({ params: [id] }) =>
-        hook(() => this.#plugged(id!, ['wallbox'], (device, charger) => plugIn(this.#store, device, charger))),
-      ),
-      admin('POST', '/_simulator/wallboxes/{wallbox_id}/unplug', ({ params: [id] }) =>
-        hook(() => this.#plugged(id!, ['wallbox'], (device, charger) => unplug(this.#store, device, charger))),
-      ),
-      admin('POST', '/_simulator/electric-vehicles/{electric_vehicle_id}/plug-in', ({ params: [id], body }) =>
-        hook(() => this.#plugged(id!, ['electric_vehicle'], (device, charger) => plugIn(this.#store, device, charger, plugInOptions(body)))),
-      ),
-      admin('POST', '/_simulator/electric-vehicles/{electric_vehicle_id}/unplug', ({ params: [id] }) =>
-        hook(() => this.#plugged(id!, ['electric_vehicle'], (device, charger) => unplug(this.#store, device, charger))),
-      ),
+      ...plugging(WALLBOX),
+      ...plugging(ELECTRIC_VEHICLE),
       admin('POST', '/_simulator/claim-tokens/{token}/pair', ({ params: [token], body }) =>
         hook(() => this.pairWallbox(token!, pairedDevice(body)), 201),
       ),

@@ -98,12 +98,9 @@ export class Store {
     for (const [kind, seeded] of kinds) for (const d of seeded) this.devices.set(String(d.record.id), this.#fromSeed(kind, d));
     for (const u of this.seed.users) this.users.set(String(u.record.id), { orgId: u.orgId, record: structuredClone(u.record) });
     for (const b of this.seed.buildings) this.buildings.set(String(b.record.id), structuredClone(b));
-    for (const ev of electricVehicles) {
-      const id = String(ev.record.id);
-      this.sessions.set(id, structuredClone(this.seed.chargingSessions[id] ?? { completed: [], current: null }));
-      const policy = this.seed.chargePolicies[id];
-      if (policy) this.chargePolicies.set(id, structuredClone(policy));
-    }
+    // An EV seeded without sessions gets its empty history on first use (charging-sessions.ts).
+    for (const [id, sessions] of Object.entries(this.seed.chargingSessions)) this.sessions.set(id, structuredClone(sessions));
+    for (const [id, policy] of Object.entries(this.seed.chargePolicies)) this.chargePolicies.set(id, structuredClone(policy));
     this.claimTokens.clear();
     this.tokens.clear();
     this.issued = [];

@@ -1,7 +1,7 @@
 // The user endpoints of the partner API. The list is a bare JSON array with no pagination.
 // https://developers.podero.com/partner-api/reference/users
 // https://developers.podero.com/partner-api/user-journeys/back-office/user-management
-import { apiRoute, notFound, ok, unprocessable, type Route } from './http.js';
+import { apiRoute, ok, unprocessable, type Route } from './http.js';
 import { isoTime, isReply, type Store } from './store.js';
 import { merged, stampChanges } from './update.js';
 import { number, oneOf, string, type Check, type FieldRule, validateBody } from './validate.js';
@@ -48,10 +48,8 @@ export function userRoutes(store: Store): Route[] {
       return ok(users);
     }),
     apiRoute('GET', '/org/{org_id}/users/{user_id}', ({ params: [orgId, userId] }) => {
-      const refused = store.checkOrg(orgId!, { user_id: userId! });
-      if (refused) return refused;
-      const user = store.users.get(userId!.toLowerCase());
-      return user && !user.record.deleted_at ? ok(user.record) : notFound();
+      const user = store.findUser(orgId!, userId!);
+      return isReply(user) ? user : ok(user.record);
     }),
     // A partial update: only the fields sent change (the user-management guide). Client-credential
     // tokens act as an organization admin (https://developers.podero.com/partner-api/overview/introduction), so they may change roles.

@@ -157,6 +157,7 @@ export function retired(deletedAt: string): Json {
  * What an upstream newer than the gateway may send: a status value and an action code the gateway does
  * not know (the action without a link, so it is served as seeded), and the kind's own unknowns.
  */
-export function fromNewerUpstream(action: Json, unknowns: Json): Json {
-  return { connection_status: 'degraded', ...unknowns, actions: [{ resolution_link: null, ...action }], action_needed: true };
+export function fromNewerUpstream({ code, ...actionFields }: Json, unknowns: Json): Json {
+  // `code` first, as a rendered action has it (cues.ts).
+  return { connection_status: 'degraded', ...unknowns, actions: [{ code, resolution_link: null, ...actionFields }], action_needed: true };
 }

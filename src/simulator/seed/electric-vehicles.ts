@@ -5,6 +5,7 @@
 import type { Json, SeedDevice } from '../seed.js';
 import { sessionItem, SESSION_OUTCOMES } from '../charging-sessions.js';
 import { ELECTRIC_VEHICLE } from '../electric-vehicles.js';
+import type { ChargingSessions } from '../store.js';
 import { CLOUD, fromNewerUpstream, lapsed, retired, seedKind } from './devices.js';
 import { anna, giulia, jonas, lukas, oliver, seedFraction, seedId, sofia } from './people.js';
 
@@ -161,7 +162,7 @@ function currentSession(key: string, fields: Json): Json {
 }
 
 /** Completed sessions per EV, and the session under way for each EV that is plugged in. */
-export function seedChargingSessions(): Record<string, { completed: Json[]; current: Json | null }> {
+export function seedChargingSessions(): Record<string, ChargingSessions> {
   return {
     [EV_IDS.full]: {
       completed: completedSessions('anna-id4', 120, '2026-11-25', 77),

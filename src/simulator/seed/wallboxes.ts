@@ -2,7 +2,7 @@
 // just claimed, with pending actions, soft-deleted, and from a newer upstream than the gateway knows.
 import type { SeedDevice } from '../seed.js';
 import { WALLBOX } from '../wallboxes.js';
-import { CLOUD, lapsed, reauthenticate, seedKind } from './devices.js';
+import { CLOUD, fromNewerUpstream, lapsed, reauthenticate, retired, seedKind } from './devices.js';
 import { anna, giulia, jonas, lukas, oliver, seedId, sofia } from './people.js';
 
 const wallboxes = seedKind({
@@ -116,9 +116,7 @@ export function seedWallboxes(): SeedDevice[] {
     }),
     wallboxes.synced('lukas-old-keba', lukas, model('KEBA', 'KeContact P30 c-series', 2019, CLOUD.keba), {
       price_zone: 'DE_LU',
-      deleted_at: '2026-08-30T12:00:00Z',
-      connection_status: 'error',
-      is_smart_optimization_active: false,
+      ...retired('2026-08-30T12:00:00Z'),
       comment: 'Replaced by the Pulsar Plus in August.',
     }),
     wallboxes.synced('giulia-villa', giulia, model('ABB', 'Terra AC W22-T-RD-M-0', 2022, CLOUD.abb), {
@@ -133,15 +131,9 @@ export function seedWallboxes(): SeedDevice[] {
       actual_steering_state: 'paused',
     }),
     wallboxes.synced('giulia-studio', giulia, model('Alfen', 'Eve Single Pro-line', 2024, CLOUD.alfen), {
-      // A record from a newer upstream than the gateway was written for.
-      connection_status: 'degraded',
       steering_status: 'unknown',
       price_zone: 'IT_CALA',
-      is_ocpp_connected: true,
-      mode: 'PLUGGED_IN',
-      boost_state: 'available',
-      actions: [{ code: 'update_firmware', resolution_link: null, firmware_version: '6.4.0' }],
-      action_needed: true,
+      ...fromNewerUpstream({ code: 'update_firmware', firmware_version: '6.4.0' }, { is_ocpp_connected: true, mode: 'PLUGGED_IN', boost_state: 'available' }),
     }),
     wallboxes.synced('sofia-garage', sofia, model('Tesla', 'Wall Connector Gen 3', 2023, CLOUD.tesla), {
       price_zone: 'PT',
