@@ -54,12 +54,12 @@ export function createLoaders(api: ApiSession, options: LoaderOptions): Loaders 
   // Defence in depth: the schema refuses to ask about a user the caller may not act on, before any
   // call; should upstream still answer with someone else's record, it goes no further.
   const visible = <T>(ownerId: (record: T) => string) => (record: T): T => {
-    if (!mayActOnUser(options.caller, ownerId(record))) {
-      throw new UpstreamError('FORBIDDEN', 'The partner API answered with data of a user this caller may not act on');
-    }
+    if (!mayActOnUser(options.caller, ownerId(record))) throw notVisible();
     return record;
   };
-  const byPath = <K, V>(batch: (keys: readonly K[]) => Promise<(V | Error)[]>, pathOf: (key: K) => string) => pathLoader(api, batch, pathOf);
+  // Cached by upstream path (`path?query`), so the session's writes drop what they touch.
+  const byPath = <K, V>(batch: (keys: readonly K[]) => Promise<(V | Error)[]>, pathOf: (key: K) => string) =>
+    new DataLoader(batch, { cacheKeyFn: pathOf, cacheMap: pathKeyed<Promise<V>>(api) });
   // Each loader is made when the request first asks for its kind of resource: most requests need one or two.
   const devices = new Map<DeviceKind, DataLoader<DeviceKey, Device, string>>();
   const lists = new Map<DeviceKind, DataLoader<UserKey, Device[], string>>();
@@ -98,7 +98,8 @@ export function createLoaders(api: ApiSession, options: LoaderOptions): Loaders 
     },
     get user() {
       return (user ??= byPath(
-        async (keys: readonly UserKey[]) => (await loadUsers(api, keys, options.userListThreshold)).map((u) => (u instanceof Error ? u : catching(() => visible<Owner>((o) => o.id)(u)))),
+        async (keys: readonly UserKey[]) =>
+          (await loadUsers(api, keys, options.userListThreshold)).map((u): Owner | Error => (u instanceof Error || mayActOnUser(options.caller, u.id) ? u : notVisible())),
         (k) => userPath(k.orgId, k.userId),
       ));
     },
@@ -109,12 +110,7 @@ export function createLoaders(api: ApiSession, options: LoaderOptions): Loaders 
       ));
     },
     once<T>(pathAndQuery: string, read: () => Promise<T>): Promise<T> {
-      if (!reads) {
-        const made = (reads = new Map<string, Promise<unknown>>());
-        api.onWrite((touched) => {
-          for (const key of [...made.keys()]) if (related(key.split('?', 1)[0]!, touched)) made.delete(key);
-        });
-      }
+      reads ??= pathKeyed(api);
       let promise = reads.get(pathAndQuery) as Promise<T> | undefined;
       if (!promise) reads.set(pathAndQuery, (promise = read()));
       return promise;
@@ -128,21 +124,18 @@ export function createLoaders(api: ApiSession, options: LoaderOptions): Loaders 
   };
 }
 
-/** A DataLoader cached by upstream path (`path?query`), dropping what the session's writes touch. */
-function pathLoader<K, V>(api: ApiSession, batch: (keys: readonly K[]) => Promise<(V | Error)[]>, pathOf: (key: K) => string): DataLoader<K, V, string> {
-  const cache = new Map<string, Promise<V>>();
+/** A per-request map keyed by upstream `path?query`: a write of the session drops the entries it touches. */
+function pathKeyed<V>(api: ApiSession): Map<string, V> {
+  const map = new Map<string, V>();
   api.onWrite((touched) => {
-    for (const key of [...cache.keys()]) if (related(key.split('?', 1)[0]!, touched)) cache.delete(key);
+    // Deleting the entry being visited is safe while iterating a Map.
+    for (const key of map.keys()) if (related(key.split('?', 1)[0]!, touched)) map.delete(key);
   });
-  return new DataLoader(batch, { cacheKeyFn: pathOf, cacheMap: cache });
+  return map;
 }
 
-function catching<T>(run: () => T): T | Error {
-  try {
-    return run();
-  } catch (error) {
-    return asError(error);
-  }
+function notVisible(): UpstreamError {
+  return new UpstreamError('FORBIDDEN', 'The partner API answered with data of a user this caller may not act on');
 }
 
 /**

@@ -4,8 +4,8 @@
 // https://developers.podero.com/api-reference/user-buildings/update-details-of-a-building
 import type { ApiSession } from './client.js';
 import { Fields } from './decode.js';
-import { withFieldNames } from './errors.js';
 import { userPath, uuidSegment } from './paths.js';
+import { writeSettings } from './settings.js';
 import type { UserKey } from './users.js';
 
 export interface Building {
@@ -67,28 +67,18 @@ export function fetchBuilding(api: ApiSession, key: BuildingKey): Promise<Buildi
 
 /** `POST {U}/buildings` (https://developers.podero.com/partner-api/getting-started/add-building). */
 export function createBuilding(api: ApiSession, user: UserKey, settings: BuildingSettings): Promise<Building> {
-  return api
-    .read({ method: 'POST', path: `${userPath(user.orgId, user.userId)}/buildings`, body: toBody(settings), resource: `user ${user.userId.toLowerCase()}` }, (body) =>
-      decodeBuilding(body, null, api),
-    )
-    .catch((error: unknown) => {
-      throw withFieldNames(error, NAMES);
-    });
+  return writeSettings(NAMES, settings, (body) =>
+    api.read({ method: 'POST', path: `${userPath(user.orgId, user.userId)}/buildings`, body, resource: `user ${user.userId.toLowerCase()}` }, (answer) =>
+      decodeBuilding(answer, null, api),
+    ),
+  );
 }
 
 /** `PUT {U}/buildings/{building_id}`: only the fields given are sent. */
 export function updateBuilding(api: ApiSession, key: BuildingKey, settings: BuildingSettings): Promise<Building> {
-  return api
-    .read({ method: 'PUT', path: buildingPath(key), body: toBody(settings), resource: resource(key) }, (body) => decodeBuilding(body, key.id, api))
-    .catch((error: unknown) => {
-      throw withFieldNames(error, NAMES);
-    });
-}
-
-function toBody(settings: BuildingSettings): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(settings)) if (value !== undefined) body[NAMES.get(name)!] = value;
-  return body;
+  return writeSettings(NAMES, settings, (body) =>
+    api.read({ method: 'PUT', path: buildingPath(key), body, resource: resource(key) }, (answer) => decodeBuilding(answer, key.id, api)),
+  );
 }
 
 function decodeBuilding(body: unknown, requestedId: string | null, api: ApiSession): Building {

@@ -284,12 +284,11 @@ export class ApiSession {
         if (generation === reads.generation) await reads.store.set(partition, options.path, query, read, reads.ttlMs);
         return read;
       });
-      flight = { path: options.path, promise };
-      reads.flights.set(key, flight);
-      void promise.then(
-        () => reads.flights.delete(key),
-        () => reads.flights.delete(key),
-      );
+      const made = (flight = { path: options.path, promise });
+      reads.flights.set(key, made);
+      // Only this flight: a write may have dropped it, and a newer one for the same key taken its place.
+      const done = () => reads.flights.get(key) === made && reads.flights.delete(key);
+      void promise.then(done, done);
     }
     const shared = flight.promise;
     return this.#underDeadline(() => this.#waitFor(shared, options));
@@ -342,13 +341,15 @@ export class ApiSession {
     if (options.authenticate === false) return this.#send(options, method, undefined, observer, detached);
     const { credentials } = this.#api;
     const header = credentials.authorization(this.#options.callerAuthorization);
-    // A header at hand is used at once; waiting for a token being fetched is bounded by the deadline.
-    const authorization = typeof header === 'string' ? header : await this.#beforeDeadline(header, options);
+    // A header at hand is used at once; waiting for a token being fetched ends with the request, unless
+    // others may join the call (then the token request's own timeout bounds it).
+    const authorization = typeof header === 'string' ? header : await (detached ? header : this.#waitFor(header, options));
     try {
       return await this.#send(options, method, authorization, observer, detached);
     } catch (error) {
       if (!(error instanceof UpstreamError && error.status === 401 && credentials.renew)) throw error;
-      const renewed = await this.#beforeDeadline(credentials.renew(authorization), options);
+      const renewing = credentials.renew(authorization);
+      const renewed = await (detached ? renewing : this.#waitFor(renewing, options));
       if (renewed === undefined) throw error;
       return this.#send(options, method, renewed, observer, detached);
     }
@@ -361,21 +362,6 @@ export class ApiSession {
   /** Whether lines at `level` are written: asked of the process's logger, so no request logger is made to find out. */
   #logs(level: 'debug' | 'warn'): boolean {
     return this.#api.logger.isLevelEnabled(level);
-  }
-
-  /** A wait (for an access token) bounded by the request's deadline. */
-  async #beforeDeadline<T>(waiting: Promise<T>, options: CallOptions): Promise<T> {
-    const remaining = this.#deadline - Date.now();
-    if (remaining === Infinity) return waiting;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(ended('deadline', options.resource)), Math.max(0, remaining));
-    });
-    try {
-      return await Promise.race([waiting, late]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   async #send(options: CallOptions, method: Method, authorization: string | undefined, observer: CallObserver, detached: boolean): Promise<SendResult> {

@@ -145,3 +145,21 @@ export class Fields {
     return null;
   }
 }
+
+/**
+ * One of upstream's lists: a bare JSON array with no paging, named `<noun>s` in reports. One item that
+ * does not decode must not hide every other: it is left out, and reported.
+ */
+export function decodeList<T>(body: unknown, noun: string, report: ReportUnknown, decode: (item: unknown, where: string) => T): T[] {
+  if (!Array.isArray(body)) throw new UpstreamError('UPSTREAM_ERROR', `The partner API answered the ${noun} list with something other than a JSON array`);
+  const items: T[] = [];
+  for (const [index, item] of body.entries()) {
+    const where = `${noun}s[${index}]`;
+    try {
+      items.push(decode(item, where));
+    } catch (error) {
+      report(`${where} (left out)`, error instanceof Error ? error.message : 'unreadable');
+    }
+  }
+  return items;
+}

@@ -11,9 +11,9 @@
 // decoder and its own writable settings. The REST names (snake_case) map to the gateway's (camelCase;
 // a bare UUID reference gets an `Id` suffix) here and in the kinds' files, nowhere else.
 import type { ApiSession } from './client.js';
-import { Fields, type ReportUnknown } from './decode.js';
-import { UpstreamError, withFieldNames } from './errors.js';
+import { Fields, decodeList, type ReportUnknown } from './decode.js';
 import { userPath, uuidSegment } from './paths.js';
+import { writeSettings, type SettingNames } from './settings.js';
 import { decodeOwner, type Owner, type UserKey } from './users.js';
 
 export const DEVICE_STATUSES = ['ok', 'warning', 'error', 'unknown'] as const;
@@ -191,18 +191,9 @@ export function fetchDevice<Own>(api: ApiSession, spec: DeviceSpec<Own>, key: De
  * malformed item is left out (and reported), not the whole list.
  */
 export function listDevices<Own>(api: ApiSession, spec: DeviceSpec<Own>, user: UserKey): Promise<Device<Own>[]> {
-  return api.read({ path: deviceListPath(spec, user), resource: `the ${spec.noun}s of user ${user.userId.toLowerCase()}` }, (body) => {
-    if (!Array.isArray(body)) throw new UpstreamError('UPSTREAM_ERROR', `The partner API answered the ${spec.noun} list with something other than a JSON array`);
-    const devices: Device<Own>[] = [];
-    for (const [index, item] of body.entries()) {
-      try {
-        devices.push(decodeDevice(spec, item, null, user.orgId, api.reportUnknown, `${spec.noun}s[${index}]`));
-      } catch (error) {
-        api.reportUnknown(`${spec.noun}s[${index}] (left out)`, error instanceof Error ? error.message : 'unreadable');
-      }
-    }
-    return devices;
-  });
+  return api.read({ path: deviceListPath(spec, user), resource: `the ${spec.noun}s of user ${user.userId.toLowerCase()}` }, (body) =>
+    decodeList(body, spec.noun, api.reportUnknown, (item, where) => decodeDevice(spec, item, null, user.orgId, api.reportUnknown, where)),
+  );
 }
 
 /**
@@ -210,28 +201,20 @@ export function listDevices<Own>(api: ApiSession, spec: DeviceSpec<Own>, user: U
  * absent setting is not sent). Answers the updated device. Upstream's field-level validation messages
  * come back on the error, named by gateway field.
  */
-export async function updateDevice<Own, Settings>(
+export function updateDevice<Own, Settings>(
   api: ApiSession,
   spec: DeviceSpec<Own, Settings>,
   key: DeviceKey,
   settings: Settings & CommonSettings,
 ): Promise<Device<Own>> {
-  const names = settingNames(spec);
-  const body: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(settings as Record<string, unknown>)) {
-    if (value === undefined) continue;
-    body[names.get(name) ?? name] = value instanceof Date ? value.toISOString() : value;
-  }
-  return api
-    .read({ method: 'PUT', path: devicePath(spec, key), body, resource: deviceResource(spec, key) }, (answer) =>
+  return writeSettings(settingNames(spec), settings as object, (body) =>
+    api.read({ method: 'PUT', path: devicePath(spec, key), body, resource: deviceResource(spec, key) }, (answer) =>
       decodeDevice(spec, answer, key.id.toLowerCase(), key.orgId, api.reportUnknown),
-    )
-    .catch((error: unknown) => {
-      throw withFieldNames(error, names);
-    });
+    ),
+  );
 }
 
-function settingNames(spec: DeviceSpec): Map<string, string> {
+function settingNames(spec: DeviceSpec): SettingNames {
   return new Map(Object.entries({ ...(spec.settings as Record<string, string>), ...COMMON_SETTING_FIELDS }));
 }
 

@@ -67,19 +67,3 @@ export function codeForStatus(status: number): UpstreamErrorCode {
       return 'UPSTREAM_ERROR';
   }
 }
-
-/** Upstream's validation messages (`detail[].loc = ["body", "<field>"]`), named by the gateway's input fields. */
-export function withFieldNames(error: unknown, names: Map<string, string>): unknown {
-  if (!(error instanceof UpstreamError) || !Array.isArray(error.detail)) return error;
-  const gatewayName = new Map([...names].map(([gateway, upstream]) => [upstream, gateway]));
-  const fields = (error.detail as { loc?: unknown[]; msg?: string }[])
-    .filter((d) => typeof d.msg === 'string')
-    .map((d) => {
-      const upstream = d.loc?.at(-1);
-      const field = typeof upstream === 'string' ? (gatewayName.get(upstream) ?? upstream) : undefined;
-      return { ...(field ? { field } : {}), message: d.msg! };
-    });
-  if (fields.length === 0) return error;
-  const summary = fields.map((f) => (f.field ? `${f.field}: ${f.message}` : f.message)).join('; ');
-  return new UpstreamError(error.code, `${error.message}: ${summary}`, { status: error.status, detail: error.detail, fields, cause: error });
-}

@@ -5,7 +5,7 @@
 import type { ApiSession } from './client.js';
 import { Fields } from './decode.js';
 import type { PriceZone } from './devices.js';
-import { withFieldNames } from './errors.js';
+import { writeSettings } from './settings.js';
 
 export const ONBOARDING_LANGUAGES = ['sv', 'de', 'en', 'hu', 'it', 'et', 'pl', 'ro'] as const;
 export type OnboardingLanguage = (typeof ONBOARDING_LANGUAGES)[number];
@@ -48,12 +48,9 @@ const NAMES = new Map(
 
 /** `POST /device-onboarding`: a Connect UI URL, valid until the end of the following day. */
 export function createOnboardingSession(api: ApiSession, request: OnboardingRequest): Promise<OnboardingSession> {
-  const body: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(request)) if (value !== undefined) body[NAMES.get(name)!] = value;
-  body.device_type = ONBOARDING_DEVICE_TYPES[request.deviceType];
-  body.user_id = request.userId.toLowerCase();
-  return api
-    .read({ method: 'POST', path: '/device-onboarding', body, resource: `user ${request.userId.toLowerCase()} (or the building named)` }, (answer) => {
+  const userId = request.userId.toLowerCase();
+  return writeSettings(NAMES, { ...request, userId, deviceType: ONBOARDING_DEVICE_TYPES[request.deviceType] }, (body) =>
+    api.read({ method: 'POST', path: '/device-onboarding', body, resource: `user ${userId} (or the building named)` }, (answer) => {
       const f = Fields.of(answer, 'onboarding session', api.reportUnknown);
       return {
         id: f.required(f.uuid('id'), 'id'),
@@ -61,8 +58,6 @@ export function createOnboardingSession(api: ApiSession, request: OnboardingRequ
         expirationDate: f.string('expiration_date'),
         objectId: f.uuid('object_id'),
       };
-    })
-    .catch((error: unknown) => {
-      throw withFieldNames(error, NAMES);
-    });
+    }),
+  );
 }

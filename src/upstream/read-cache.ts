@@ -84,7 +84,7 @@ export class SharedReads {
 
   async invalidate(path: string): Promise<void> {
     this.#generation++;
-    for (const [key, flight] of this.flights) if (path === EVERYTHING || related(flight.path, path)) this.flights.delete(key);
+    for (const [key, flight] of this.flights) if (related(flight.path, path)) this.flights.delete(key);
     await this.store.invalidate(path);
   }
 }

@@ -3,9 +3,9 @@
 // fields (`external_id`); the user endpoints answer the whole user (`external_user_id`, role, address,
 // coordinates). Both decode to Owner: `details` holds what only the user endpoints answer.
 import type { ApiSession } from './client.js';
-import { Fields } from './decode.js';
-import { UpstreamError, withFieldNames } from './errors.js';
+import { Fields, decodeList } from './decode.js';
 import { userPath, usersPath } from './paths.js';
+import { writeSettings } from './settings.js';
 
 /** `role`; a role added upstream later is served as null (and reported). */
 export const USER_ROLES = ['admin', 'staff', 'user'] as const;
@@ -53,22 +53,9 @@ export function fetchUser(api: ApiSession, key: UserKey): Promise<Owner> {
 
 /** `GET /org/{org_id}/users`: every user of the organization (with `includeDeleted`, the deleted ones too), as one bare array. */
 export function fetchUsers(api: ApiSession, orgId: string, includeDeleted = false): Promise<Owner[]> {
-  const path = usersPath(orgId);
   return api.read(
-    { path, query: includeDeleted ? { include_deleted: 'true' } : undefined, resource: `the users of organization ${orgId.toLowerCase()}` },
-    (body) => {
-      if (!Array.isArray(body)) throw new UpstreamError('UPSTREAM_ERROR', 'The partner API answered the user list with something other than a JSON array');
-      const owners: Owner[] = [];
-      for (const [index, item] of body.entries()) {
-        try {
-          owners.push(decodeUser(Fields.of(item, `users[${index}]`, api.reportUnknown), orgId));
-        } catch (error) {
-          // One malformed entry must not hide every other user: it is left out, and reported.
-          api.reportUnknown(`users[${index}] (left out)`, error instanceof Error ? error.message : 'unreadable');
-        }
-      }
-      return owners;
-    },
+    { path: usersPath(orgId), query: includeDeleted ? { include_deleted: 'true' } : undefined, resource: `the users of organization ${orgId.toLowerCase()}` },
+    (body) => decodeList(body, 'user', api.reportUnknown, (item, where) => decodeUser(Fields.of(item, where, api.reportUnknown), orgId)),
   );
 }
 
@@ -103,22 +90,18 @@ const USER_SETTING_FIELDS: Record<keyof UserSettings, string> = {
   latitude: 'latitude',
   longitude: 'longitude',
 };
+const USER_SETTING_NAMES = new Map(Object.entries(USER_SETTING_FIELDS));
 
 /**
  * `PUT /org/{org_id}/users/{user_id}`, a partial update: only the fields given are sent
  * (https://developers.podero.com/partner-api/user-journeys/back-office/user-management).
  */
 export function updateUser(api: ApiSession, key: UserKey, settings: UserSettings): Promise<Owner> {
-  const names = new Map(Object.entries(USER_SETTING_FIELDS));
-  const body: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(settings)) if (value !== undefined) body[names.get(name)!] = value;
-  return api
-    .read({ method: 'PUT', path: userPath(key.orgId, key.userId), body, resource: `user ${key.userId.toLowerCase()}` }, (answer) =>
+  return writeSettings(USER_SETTING_NAMES, settings, (body) =>
+    api.read({ method: 'PUT', path: userPath(key.orgId, key.userId), body, resource: `user ${key.userId.toLowerCase()}` }, (answer) =>
       decodeUser(Fields.of(answer, 'user', api.reportUnknown), key.orgId),
-    )
-    .catch((error: unknown) => {
-      throw withFieldNames(error, names);
-    });
+    ),
+  );
 }
 
 /** The owner embedded in a device (`external_id`), or the first five fields of a user. */
@@ -138,16 +121,16 @@ export function decodeOwner(f: Fields, externalIdField: 'external_id' | 'externa
 function decodeUser(f: Fields, orgId: string): Owner {
   const owner = decodeOwner(f, 'external_user_id', orgId);
   owner.details = {
-      role: f.oneOf('role', USER_ROLES),
-      streetAndNumber: f.string('street_and_number'),
-      streetAddInfo: f.string('street_add_info'),
-      zipCode: f.text('zip_code'),
-      town: f.string('town'),
-      country: f.string('country'),
-      latitude: f.number('latitude'),
-      longitude: f.number('longitude'),
-      locationLastUpdated: f.dateTime('location_last_updated'),
-      deletedAt: f.dateTime('deleted_at'),
+    role: f.oneOf('role', USER_ROLES),
+    streetAndNumber: f.string('street_and_number'),
+    streetAddInfo: f.string('street_add_info'),
+    zipCode: f.text('zip_code'),
+    town: f.string('town'),
+    country: f.string('country'),
+    latitude: f.number('latitude'),
+    longitude: f.number('longitude'),
+    locationLastUpdated: f.dateTime('location_last_updated'),
+    deletedAt: f.dateTime('deleted_at'),
   };
   return owner;
 }

@@ -8,11 +8,8 @@ import {
   decodeConsumption,
   devicePath,
   deviceResource,
-  fetchDevice,
-  updateDevice,
   type ChargingFields,
   type ChargingSettings,
-  type CommonSettings,
   type ConsumptionFields,
   type Device,
   type DeviceKey,
@@ -33,14 +30,14 @@ export interface WallboxFields extends ChargingFields, ConsumptionFields {
 
 export type Wallbox = Device<WallboxFields>;
 
-/** The writable settings of a wallbox, by the name of the `Wallbox` field each one changes. */
-export interface WallboxSettings extends ChargingSettings, CommonSettings {
+/** A wallbox's own settings, by the name of the `Wallbox` field each one changes. */
+export interface WallboxSettings extends ChargingSettings {
   chargePowerMaxW?: number;
   chargeDeadlineAt?: Date | null;
   isOverChargeAllowed?: boolean | null;
 }
 
-export const WALLBOX: DeviceSpec<WallboxFields, Omit<WallboxSettings, keyof CommonSettings>> = {
+export const WALLBOX: DeviceSpec<WallboxFields, WallboxSettings> = {
   kind: 'wallbox',
   collection: 'wallboxes',
   noun: 'wallbox',
@@ -66,14 +63,6 @@ export const WALLBOX: DeviceSpec<WallboxFields, Omit<WallboxSettings, keyof Comm
 
 /** Identifies one wallbox read. */
 export type WallboxKey = DeviceKey;
-
-export function fetchWallbox(api: ApiSession, key: WallboxKey): Promise<Wallbox> {
-  return fetchDevice(api, WALLBOX, key);
-}
-
-export function updateWallbox(api: ApiSession, key: WallboxKey, settings: WallboxSettings): Promise<Wallbox> {
-  return updateDevice(api, WALLBOX, key, settings);
-}
 
 export interface ClaimToken {
   token: string;
@@ -109,12 +98,8 @@ export async function startWallboxAuthSession(
   urls: { successUrl?: string | undefined; cancelUrl?: string | undefined },
 ): Promise<AuthSession> {
   const body = { ...(urls.successUrl === undefined ? {} : { success_url: urls.successUrl }), ...(urls.cancelUrl === undefined ? {} : { cancel_url: urls.cancelUrl }) };
-  return api.read({ method: 'POST', path: `${wallboxPath(key)}/auth_session`, body, resource: deviceResource(WALLBOX, key) }, (answer) => {
+  return api.read({ method: 'POST', path: `${devicePath(WALLBOX, key)}/auth_session`, body, resource: deviceResource(WALLBOX, key) }, (answer) => {
     const f = Fields.of(answer, 'authentication session', api.reportUnknown);
     return { authenticationUrl: f.string('authentication_url'), deviceId: f.uuid('device_id'), sessionId: f.string('session_id') };
   });
-}
-
-export function wallboxPath(key: Pick<WallboxKey, 'orgId' | 'userId' | 'id'>): string {
-  return devicePath(WALLBOX, key);
 }

@@ -24,10 +24,11 @@ it('is off by default: every request reads upstream', async () => {
 
 describe('with PODERO_CACHE_TTL_MS', () => {
   it('serves identical reads of other requests within the TTL from one call, then reads again', async () => {
-    const cached = await gateway({ cacheTtlMs: 300 });
+    // A TTL long enough for five requests on a loaded 2-core machine (300 ms was not), short enough to wait out.
+    const cached = await gateway({ cacheTtlMs: 1500 });
     for (let i = 0; i < 5; i++) expect((await cached.graphql(READ)).body.data.wallbox.id).toBe(WALLBOX_IDS.full);
     expect(sim.count(WALLBOX_GET)).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await new Promise((resolve) => setTimeout(resolve, 1600));
     await cached.graphql(READ);
     expect(sim.count(WALLBOX_GET)).toBe(2);
   });
