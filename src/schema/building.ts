@@ -4,7 +4,7 @@
 import { builder } from './builder.js';
 import { DeviceRef } from './device.js';
 import { InputProblems, orgIdOf, userIdOf } from './input.js';
-import { userInputFields, userScopes } from './scopes.js';
+import { ownerScopes, userInputFields, userScopes } from './scopes.js';
 import { createBuilding, updateBuilding, type Building, type BuildingSettings } from '../upstream/buildings.js';
 
 export const BuildingRef = builder.objectRef<Building>('Building').implement({
@@ -33,7 +33,7 @@ builder.interfaceField(DeviceRef, 'building', (t) =>
     type: BuildingRef,
     nullable: true,
     description: 'The building the device is installed in (see buildingId); null when it is in none. One upstream call per building and request.',
-    authScopes: (device, _args, ctx) => userScopes({ orgId: device.orgId, userId: device.owner.id }, ctx),
+    authScopes: (device, _args, ctx) => ownerScopes(device.owner, ctx),
     resolve: (device, _args, ctx) =>
       device.buildingId === null ? null : ctx.loaders.building.load({ orgId: device.orgId, userId: device.owner.id, id: device.buildingId }),
   }),
@@ -58,30 +58,14 @@ function buildingFields(t: PothosSchemaTypes.InputFieldBuilder<typeof builder ex
 }
 
 const PROPERTY_TYPES = ['Detached', 'Semi-detached', 'Bungalow', 'Terraced', 'End-terrace', 'Flat'];
-const LENGTHS: [keyof BuildingSettings, number][] = [
-  ['name', 100],
-  ['occupantType', 50],
-  ['spaceHeating', 50],
-  ['waterHeating', 50],
-  ['streetAndNumber', 100],
-  ['streetAddInfo', 100],
-  ['zipCode', 20],
-  ['town', 100],
-];
-
 /** What upstream documents about a building's fields (https://developers.podero.com/api-reference/user-buildings/update-details-of-a-building). */
-function checkBuilding(settings: BuildingSettings, problems: InputProblems): BuildingSettings {
-  if ('name' in settings && settings.name === null) problems.add('name', 'cannot be null');
-  for (const [name, max] of LENGTHS) {
-    const value = settings[name];
-    if (typeof value === 'string' && value.length > max) problems.add(name, `must be at most ${max} characters`);
-  }
+function buildingProblems(settings: BuildingSettings): InputProblems {
+  const problems = new InputProblems(settings)
+    .notNull(['name'])
+    .maxLength({ name: 100, occupantType: 50, spaceHeating: 50, waterHeating: 50, streetAndNumber: 100, streetAddInfo: 100, zipCode: 20, town: 100 })
+    .notNegative(['propertySizeM2', 'propertyAge', 'numOccupants']);
   if (typeof settings.propertyType === 'string' && !PROPERTY_TYPES.includes(settings.propertyType)) problems.add('propertyType', `must be one of ${PROPERTY_TYPES.join(', ')}`);
-  for (const name of ['propertySizeM2', 'propertyAge', 'numOccupants'] as const) {
-    const value = settings[name];
-    if (typeof value === 'number' && value < 0) problems.add(name, 'must not be negative');
-  }
-  return settings;
+  return problems;
 }
 
 const CreateBuildingInput = builder.inputType('CreateBuildingInput', {
@@ -112,9 +96,7 @@ builder.mutationField('createBuilding', (t) =>
     authScopes: (_root, { input }, ctx) => userScopes(input, ctx),
     resolve: (_root, { input }, ctx) => {
       const { orgId, userId, ...settings } = input;
-      const problems = new InputProblems();
-      checkBuilding(settings, problems);
-      problems.throwIfAny();
+      buildingProblems(settings).throwIfAny();
       return createBuilding(ctx.api, { orgId: orgIdOf(orgId, ctx), userId: userIdOf(userId, ctx) }, settings);
     },
   }),
@@ -129,10 +111,7 @@ builder.mutationField('updateBuilding', (t) =>
     authScopes: (_root, { input }, ctx) => userScopes(input, ctx),
     resolve: async (_root, { input }, ctx) => {
       const { orgId, userId, id, ...settings } = input;
-      const problems = new InputProblems();
-      checkBuilding(settings, problems);
-      if (Object.keys(settings).length === 0) problems.add('input', 'set at least one field to change');
-      problems.throwIfAny();
+      buildingProblems(settings).notEmpty('field').throwIfAny();
       const key = { orgId: orgIdOf(orgId, ctx), userId: userIdOf(userId, ctx), id };
       const updated = await updateBuilding(ctx.api, key, settings);
       ctx.loaders.building.prime(key, updated);

@@ -3,10 +3,10 @@
 import type { ObjectRef } from '@pothos/core';
 import { builder } from './builder.js';
 import { BoostRejectionReasonEnum, BoostStateEnum } from './enums.js';
-import { checkOrdered, checkPercent, deviceKey } from './device.js';
+import { deviceKey } from './device.js';
 import type { InputProblems } from './input.js';
 import { deviceArgs, userScopes } from './scopes.js';
-import { boostDevice, cancelDeviceBoost, type BoostRejectionReason, type BoostState, type ChargingFields, type ChargingSettings, type Device, type DeviceKey, type DeviceSpec } from '../upstream/devices.js';
+import { boostDevice, cancelDeviceBoost, type BoostRejectionReason, type BoostState, type ChargingFields, type Device, type DeviceKey, type DeviceSpec } from '../upstream/devices.js';
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 type FieldBuilder = PothosSchemaTypes.ObjectFieldBuilder<Types, ChargingFields>;
@@ -41,9 +41,8 @@ export function chargingSettingFields(t: PothosSchemaTypes.InputFieldBuilder<Typ
   };
 }
 
-export function checkChargingSettings(settings: ChargingSettings, problems: InputProblems): void {
-  checkPercent(problems, settings as Record<string, unknown>, ['chargeTargetMin', 'chargeTargetMax', 'minimumChargeLimit']);
-  checkOrdered(problems, settings as Record<string, unknown>, [['chargeTargetMin', 'chargeTargetMax']]);
+export function checkChargingSettings(problems: InputProblems): void {
+  problems.percent(['chargeTargetMin', 'chargeTargetMax', 'minimumChargeLimit']).ordered([['chargeTargetMin', 'chargeTargetMax']]);
 }
 
 // ---- boost ----------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import { DeviceModelRef } from './device-model.js';
 import { OwnerRef } from './owner.js';
 import { ActionRef } from './action.js';
 import { InputProblems, orgIdOf, userIdOf } from './input.js';
-import { authorize, deviceArgs, userInputFields, userScopes } from './scopes.js';
+import { authorize, deviceArgs, ownerScopes, userInputFields, userScopes } from './scopes.js';
 import { uuidFrom } from './uuid.js';
 import type { Context } from '../context.js';
 import { updateDevice, type CommonSettings, type Device, type DeviceKey, type DeviceKind, type DeviceSpec } from '../upstream/devices.js';
@@ -21,6 +21,11 @@ type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T
 /** Which device the arguments name (`orgId` falls back to PODERO_ORG_ID, `userId` to an end user's own). */
 export function deviceKey(args: { orgId?: string | null; userId?: string | null; id: string; includeDeleted?: boolean | null }, ctx: Context): DeviceKey {
   return { orgId: orgIdOf(args.orgId, ctx), userId: userIdOf(args.userId, ctx), id: args.id, includeDeleted: args.includeDeleted ?? false };
+}
+
+/** The device itself as a read: where a field below it (sessions, statistics, building) starts from. */
+export function keyOf(device: Device): DeviceKey {
+  return { orgId: device.orgId, userId: device.owner.id, id: device.id, includeDeleted: false };
 }
 
 /** The GraphQL type of each kind, filled in by deviceKind. */
@@ -200,11 +205,6 @@ export function deviceKind<Own, Settings>(options: DeviceKindOptions<Own, Settin
 /** The kinds listed on Owner, for `Owner.devices`. */
 const LISTED: DeviceSpec[] = [];
 
-/** The scopes of a field about an owner (in the organization the owner was read in). */
-function ownerScopes(owner: { orgId: string; id: string }, ctx: Context) {
-  return userScopes({ orgId: owner.orgId, userId: owner.id }, ctx);
-}
-
 builder.objectField(OwnerRef, 'devices', (t) =>
   t.field({
     type: [DeviceRef],
@@ -228,13 +228,9 @@ export async function applyDeviceSettings<Own, Settings>(ctx: Context, spec: Dev
 
 /** Everything upstream documents about the common settings, and the kind's own checks, before any call. */
 function checkSettings<Settings>(settings: Record<string, unknown>, own: DeviceKindOptions<unknown, Settings>['settings']): Settings & CommonSettings {
-  const problems = new InputProblems();
-  for (const name of [...(own.notNull ?? []), ...COMMON_NOT_NULL]) if (name in settings && settings[name] === null) problems.add(name, 'cannot be null');
-  if (typeof settings.comment === 'string' && settings.comment.length > 300) problems.add('comment', 'must be at most 300 characters');
-  if (typeof settings.externalDeviceId === 'string' && settings.externalDeviceId.length > 255) problems.add('externalDeviceId', 'must be at most 255 characters');
+  const problems = new InputProblems(settings).notNull([...(own.notNull ?? []), ...COMMON_NOT_NULL]).maxLength({ comment: 300, externalDeviceId: 255 });
   own.check?.(settings as Settings, problems);
-  if (Object.keys(settings).length === 0) problems.add('input', 'set at least one setting to change');
-  problems.throwIfAny();
+  problems.notEmpty('setting').throwIfAny();
   return settings as Settings & CommonSettings;
 }
 
@@ -258,21 +254,4 @@ function commonSettingFields(t: PothosSchemaTypes.InputFieldBuilder<Types, 'Inpu
     externalDeviceId: t.string({ description: "The partner's own id for the device, at most 255 characters." }),
     buildingId: t.field({ type: 'UUID', description: 'Building the device is installed in.' }),
   };
-}
-
-/** Percent settings: 0 to 100. */
-export function checkPercent(problems: InputProblems, settings: Record<string, unknown>, names: readonly string[]): void {
-  for (const name of names) {
-    const value = settings[name];
-    if (typeof value === 'number' && (value < 0 || value > 100)) problems.add(name, 'must be a percentage from 0 to 100');
-  }
-}
-
-/** Pairs that must stay ordered, checked when both are in the input (with one, upstream compares with the stored other). */
-export function checkOrdered(problems: InputProblems, settings: Record<string, unknown>, pairs: readonly (readonly [string, string])[]): void {
-  const rank = (value: unknown) => (value instanceof Date ? value.getTime() : value);
-  for (const [low, high] of pairs) {
-    const [a, b] = [rank(settings[low]), rank(settings[high])];
-    if (typeof a === 'number' && typeof b === 'number' && a > b) problems.add(low, `must not be above ${high}`);
-  }
 }

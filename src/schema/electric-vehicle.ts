@@ -4,11 +4,10 @@
 import { builder } from './builder.js';
 import { boostMutations, checkChargingSettings, chargingFields, chargingSettingFields } from './charging.js';
 import { connectionOf, offsetAfter, pageSize } from './connection.js';
-import { deviceKind } from './device.js';
+import { deviceKind, keyOf } from './device.js';
 import { InputProblems } from './input.js';
-import { userScopes } from './scopes.js';
-import type { Context } from '../context.js';
-import { devicePath, type Device, type DeviceKey } from '../upstream/devices.js';
+import { ownerScopes } from './scopes.js';
+import { devicePath, type Device } from '../upstream/devices.js';
 import {
   ELECTRIC_VEHICLE,
   WEEKDAYS,
@@ -42,7 +41,7 @@ export const ElectricVehicleRef = deviceKind({
       chargeDeadlineAt: t.string({ description: 'Local time of day ("HH:MM", 24 h) by which the charge target must be reached.' }),
     }),
     check: (settings, problems) => {
-      checkChargingSettings(settings, problems);
+      checkChargingSettings(problems);
       if (typeof settings.chargeDeadlineAt === 'string' && !TIME_OF_DAY.test(settings.chargeDeadlineAt)) problems.add('chargeDeadlineAt', 'must be a time of day "HH:MM" (00:00 to 23:59)');
     },
   },
@@ -98,14 +97,8 @@ const ChargingSessionConnection = connectionOf('ChargingSession', ChargingSessio
 
 /** The EV's upstream path: what its reads are remembered by, within the request. */
 function evPath(ev: Device): string {
-  return devicePath(ELECTRIC_VEHICLE, evKey(ev));
+  return devicePath(ELECTRIC_VEHICLE, keyOf(ev));
 }
-
-function evKey(ev: Device): DeviceKey {
-  return { orgId: ev.orgId, userId: ev.owner.id, id: ev.id, includeDeleted: false };
-}
-
-const evScopes = (ev: Device, ctx: Context) => userScopes({ orgId: ev.orgId, userId: ev.owner.id }, ctx);
 
 builder.objectField(ElectricVehicleRef, 'sessions', (t) =>
   t.field({
@@ -117,7 +110,7 @@ builder.objectField(ElectricVehicleRef, 'sessions', (t) =>
       first: t.arg.int({ defaultValue: 50, description: 'Page size, 0 to 200.' }),
       after: t.arg.string({ description: 'Continue after this cursor (an edge\'s `cursor` or `pageInfo.endCursor`).' }),
     },
-    authScopes: (ev, _args, ctx) => evScopes(ev, ctx),
+    authScopes: (ev, _args, ctx) => ownerScopes(ev.owner, ctx),
     resolve: async (ev, args, ctx) => {
       const limit = pageSize(args.first, 50, 200);
       const offset = offsetAfter(args.after);
@@ -128,7 +121,7 @@ builder.objectField(ElectricVehicleRef, 'sessions', (t) =>
       // Upstream takes 1..200: a page of 0 still reads the total, with one item that is not served.
       const range = { from: day(args.from), to: day(args.to), limit: Math.max(limit, 1), offset };
       const page = await ctx.loaders.once(`${evPath(ev)}/sessions?${new URLSearchParams(Object.entries(range).map(([k, v]) => [k, String(v)]))}`, () =>
-        fetchChargingSessions(ctx.api, evKey(ev), range),
+        fetchChargingSessions(ctx.api, keyOf(ev), range),
       );
       return { items: page.items.slice(0, limit), offset, totalCount: page.total };
     },
@@ -140,8 +133,8 @@ builder.objectField(ElectricVehicleRef, 'currentSession', (t) =>
     type: ChargingSessionRef,
     nullable: true,
     description: 'The charging session under way; null when the vehicle is not in one.',
-    authScopes: (ev, _args, ctx) => evScopes(ev, ctx),
-    resolve: (ev, _args, ctx) => ctx.loaders.once(`${evPath(ev)}/sessions/current`, () => fetchCurrentSession(ctx.api, evKey(ev))),
+    authScopes: (ev, _args, ctx) => ownerScopes(ev.owner, ctx),
+    resolve: (ev, _args, ctx) => ctx.loaders.once(`${evPath(ev)}/sessions/current`, () => fetchCurrentSession(ctx.api, keyOf(ev))),
   }),
 );
 
@@ -173,7 +166,7 @@ builder.objectField(ElectricVehicleRef, 'chargePolicy', (t) =>
     type: ChargePolicyRef,
     nullable: true,
     description: 'The weekly charge policy; null when none is set.',
-    authScopes: (ev, _args, ctx) => evScopes(ev, ctx),
-    resolve: (ev, _args, ctx) => ctx.loaders.once(`${evPath(ev)}/charge-policy`, () => fetchChargePolicy(ctx.api, evKey(ev))),
+    authScopes: (ev, _args, ctx) => ownerScopes(ev.owner, ctx),
+    resolve: (ev, _args, ctx) => ctx.loaders.once(`${evPath(ev)}/charge-policy`, () => fetchChargePolicy(ctx.api, keyOf(ev))),
   }),
 );

@@ -4,10 +4,10 @@
 // https://developers.podero.com/partner-api/reference/heat-pumps/state
 import { builder } from './builder.js';
 import { consumptionFields } from './consumption.js';
-import { checkOrdered, deviceKind } from './device.js';
+import { deviceKind, keyOf } from './device.js';
 import { OptimizationLevelEnum } from './enums.js';
 import { InputProblems } from './input.js';
-import { userScopes } from './scopes.js';
+import { ownerScopes } from './scopes.js';
 import { devicePath } from '../upstream/devices.js';
 import { HEAT_PUMP, STATISTICS_KEYWORDS, STATISTICS_RESOLUTIONS, fetchHeatPumpStatistics, type StatisticsPeriod, type StatisticsResolution } from '../upstream/heat-pumps.js';
 
@@ -69,8 +69,7 @@ export const HeatPumpRef = deviceKind({
     notNull: ['isForecastingEnabled', 'isHotWaterHeatingEnabled', 'isSpaceHeatingEnabled', 'isPoolHeatingEnabled', 'isSpaceCoolingEnabled', 'isHeatingPolicyEnabled', 'isAwayModeEnabled'],
     check: (settings, problems) => {
       if ((settings.optimizationLevel as string | null | undefined) === 'unknown') problems.add('optimizationLevel', 'UNKNOWN is only ever read: write LOW, MID or MAX');
-      if (typeof settings.heatingPolicyName === 'string' && settings.heatingPolicyName.length > 100) problems.add('heatingPolicyName', 'must be at most 100 characters');
-      checkOrdered(problems, settings as Record<string, unknown>, [
+      problems.maxLength({ heatingPolicyName: 100 }).ordered([
         ['minimumTemperatureLimit', 'maximumTemperatureLimit'],
         ['awayModeStart', 'awayModeEnd'],
       ]);
@@ -123,7 +122,7 @@ builder.objectField(HeatPumpRef, 'statistics', (t) =>
       resolutions: t.arg({ type: [StatisticsResolutionEnum], defaultValue: ['DAY'], description: 'The period lengths (at least one; each asked for once).' }),
       keywords: t.arg({ type: [StatisticsKeywordEnum], required: false, description: 'The figures to compute; all when not given.' }),
     },
-    authScopes: (hp, _args, ctx) => userScopes({ orgId: hp.orgId, userId: hp.owner.id }, ctx),
+    authScopes: (hp, _args, ctx) => ownerScopes(hp.owner, ctx),
     resolve: (hp, args, ctx) => {
       const resolutions: StatisticsResolution[] = [...new Set(args.resolutions ?? ['DAY' as const])];
       const keywords = args.keywords ? [...new Set(args.keywords)] : null;
@@ -131,7 +130,7 @@ builder.objectField(HeatPumpRef, 'statistics', (t) =>
       if (resolutions.length === 0) problems.add('resolutions', 'name at least one resolution');
       if (keywords?.length === 0) problems.add('keywords', 'name at least one keyword, or leave it out for all');
       problems.throwIfAny();
-      const key = { orgId: hp.orgId, userId: hp.owner.id, id: hp.id, includeDeleted: false };
+      const key = keyOf(hp);
       return ctx.loaders.once(`${devicePath(HEAT_PUMP, key)}/statistics?resolution=${resolutions.join(',')}&keywords=${keywords?.join(',') ?? ''}`, () =>
         fetchHeatPumpStatistics(ctx.api, key, resolutions, keywords),
       );

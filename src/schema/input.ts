@@ -12,12 +12,63 @@ export interface FieldProblem {
 /**
  * Collects every problem of one input, then fails once with all of them: BAD_USER_INPUT with
  * `extensions.fields` ([{ field, message }], the same shape upstream's validation messages take).
+ * The rules the partner API documents for its write bodies are methods here, checked against the
+ * input's `values`; a rule skips a field the input does not set.
  */
 export class InputProblems {
   readonly #problems: FieldProblem[] = [];
 
+  constructor(private readonly values: Readonly<Record<string, unknown>> = {}) {}
+
   add(field: string, message: string): void {
     this.#problems.push({ field, message });
+  }
+
+  /** Fields whose value upstream never lacks: an explicit null is not a value they can take. */
+  notNull(names: readonly string[]): this {
+    for (const name of names) if (name in this.values && this.values[name] === null) this.add(name, 'cannot be null');
+    return this;
+  }
+
+  /** Text fields and the most characters upstream takes for each. */
+  maxLength(limits: Readonly<Record<string, number>>): this {
+    for (const [name, max] of Object.entries(limits)) {
+      const value = this.values[name];
+      if (typeof value === 'string' && value.length > max) this.add(name, `must be at most ${max} characters`);
+    }
+    return this;
+  }
+
+  percent(names: readonly string[]): this {
+    for (const name of names) {
+      const value = this.values[name];
+      if (typeof value === 'number' && (value < 0 || value > 100)) this.add(name, 'must be a percentage from 0 to 100');
+    }
+    return this;
+  }
+
+  notNegative(names: readonly string[]): this {
+    for (const name of names) {
+      const value = this.values[name];
+      if (typeof value === 'number' && value < 0) this.add(name, 'must not be negative');
+    }
+    return this;
+  }
+
+  /** Pairs that must stay ordered, checked when both are in the input (with one, upstream compares with the stored other). */
+  ordered(pairs: readonly (readonly [string, string])[]): this {
+    const rank = (value: unknown) => (value instanceof Date ? value.getTime() : value);
+    for (const [low, high] of pairs) {
+      const [a, b] = [rank(this.values[low]), rank(this.values[high])];
+      if (typeof a === 'number' && typeof b === 'number' && a > b) this.add(low, `must not be above ${high}`);
+    }
+    return this;
+  }
+
+  /** An update must change something. */
+  notEmpty(what: string): this {
+    if (Object.keys(this.values).length === 0) this.add('input', `set at least one ${what} to change`);
+    return this;
   }
 
   throwIfAny(): void {

@@ -1,7 +1,7 @@
 // Inverter: a Device (device.ts) with its PV rating, battery configuration and live power flows.
 // https://developers.podero.com/partner-api/reference/inverters/attributes
 // https://developers.podero.com/partner-api/reference/inverters/state
-import { checkOrdered, checkPercent, deviceKind } from './device.js';
+import { deviceKind } from './device.js';
 import { INVERTER } from '../upstream/inverters.js';
 
 export const InverterRef = deviceKind({
@@ -36,13 +36,10 @@ export const InverterRef = deviceKind({
     }),
     notNull: ['isBatteryConnected'],
     check: (settings, problems) => {
-      const values = settings as Record<string, unknown>;
-      checkPercent(problems, values, ['minBatteryCharge', 'maxBatteryCharge']);
-      checkOrdered(problems, values, [['minBatteryCharge', 'maxBatteryCharge']]);
-      for (const name of ['solarPowerRatingKw', 'batteryCapacityKwh'] as const) {
-        const value = settings[name];
-        if (typeof value === 'number' && value < 0) problems.add(name, 'must not be negative');
-      }
+      problems
+        .percent(['minBatteryCharge', 'maxBatteryCharge'])
+        .ordered([['minBatteryCharge', 'maxBatteryCharge']])
+        .notNegative(['solarPowerRatingKw', 'batteryCapacityKwh']);
       // "Required when a battery is connected" (the attributes page): checked when this write connects
       // one; with the capacity stored upstream already, upstream decides.
       if (settings.isBatteryConnected === true && settings.batteryCapacityKwh === null) problems.add('batteryCapacityKwh', 'is required when isBatteryConnected is true');

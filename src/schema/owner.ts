@@ -141,15 +141,6 @@ const UpdateUserInput = builder.inputType('UpdateUserInput', {
   }),
 });
 
-const LENGTHS: [keyof UserSettings, number][] = [
-  ['externalId', 255],
-  ['firstName', 150],
-  ['lastName', 150],
-  ['streetAndNumber', 100],
-  ['streetAddInfo', 100],
-  ['zipCode', 20],
-  ['town', 100],
-];
 
 builder.mutationField('updateUser', (t) =>
   t.field({
@@ -166,18 +157,14 @@ builder.mutationField('updateUser', (t) =>
     },
     resolve: async (_root, { input }, ctx) => {
       const { orgId, id, ...settings } = input;
-      const problems = new InputProblems();
-      for (const name of ['role', 'email'] as const) if (name in settings && settings[name] === null) problems.add(name, 'cannot be null');
-      for (const [name, max] of LENGTHS) {
-        const value = settings[name];
-        if (typeof value === 'string' && value.length > max) problems.add(name, `must be at most ${max} characters`);
-      }
+      const problems = new InputProblems(settings)
+        .notNull(['role', 'email'])
+        .maxLength({ externalId: 255, firstName: 150, lastName: 150, streetAndNumber: 100, streetAddInfo: 100, zipCode: 20, town: 100 });
       if (typeof settings.email === 'string' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(settings.email)) problems.add('email', 'must be an e-mail address');
       if (typeof settings.country === 'string' && !/^[A-Za-z]{2}$/.test(settings.country)) problems.add('country', 'must be an ISO 3166-1 alpha-2 code');
       if (typeof settings.latitude === 'number' && Math.abs(settings.latitude) > 90) problems.add('latitude', 'must be from -90 to 90');
       if (typeof settings.longitude === 'number' && Math.abs(settings.longitude) > 180) problems.add('longitude', 'must be from -180 to 180');
-      if (Object.keys(settings).length === 0) problems.add('input', 'set at least one field to change');
-      problems.throwIfAny();
+      problems.notEmpty('field').throwIfAny();
       const key = { orgId: orgIdOf(orgId, ctx), userId: userIdOf(id, ctx, 'id') };
       const updated = await updateUser(ctx.api, key, settings as UserSettings);
       ctx.loaders.user.prime(key, updated);

@@ -43,6 +43,11 @@ export function userScopes(args: { orgId?: string | null | undefined; userId?: s
   return { $all: { organization: orgIdOf(args.orgId, ctx), user: userIdOf(args.userId, ctx) } };
 }
 
+/** The scopes of a field below an owner, or below one of their devices: that user, in the organization they were read in. */
+export function ownerScopes(owner: { orgId: string; id: string }, ctx: Context) {
+  return userScopes({ orgId: owner.orgId, userId: owner.id }, ctx);
+}
+
 /**
  * The same check for code outside a field's options, such as an entity reference: runs the scopes now
  * and throws FORBIDDEN when they fail.

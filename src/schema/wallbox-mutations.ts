@@ -6,8 +6,8 @@
 // of the same operation keep their results. With non-null fields, one failure would null the whole
 // `data` and hide writes that did happen upstream.
 import { builder } from './builder.js';
-import { WallboxRef, wallboxKey } from './wallbox.js';
-import { applyDeviceSettings } from './device.js';
+import { WallboxRef } from './wallbox.js';
+import { applyDeviceSettings, deviceKey } from './device.js';
 import { boostMutations } from './charging.js';
 import { InputProblems, checkReturnUrl, orgIdOf, userIdOf } from './input.js';
 import { deviceArgs, userArgs, userScopes } from './scopes.js';
@@ -26,7 +26,7 @@ builder.mutationField('pauseWallboxPower', (t) =>
       const problems = new InputProblems();
       if (args.until.getTime() <= Date.now()) problems.add('until', 'must be in the future');
       problems.throwIfAny();
-      return applyDeviceSettings(ctx, WALLBOX, wallboxKey(args, ctx), { pausePowerUntil: args.until });
+      return applyDeviceSettings(ctx, WALLBOX, deviceKey(args, ctx), { pausePowerUntil: args.until });
     },
   }),
 );
@@ -38,7 +38,7 @@ builder.mutationField('resumeWallboxPower', (t) =>
     description: 'Ends a power pause now (updateWallbox with pausePowerUntil: null).',
     args: deviceArgs,
     authScopes: (_root, args, ctx) => userScopes(args, ctx),
-    resolve: (_root, args, ctx) => applyDeviceSettings(ctx, WALLBOX, wallboxKey(args, ctx), { pausePowerUntil: null }),
+    resolve: (_root, args, ctx) => applyDeviceSettings(ctx, WALLBOX, deviceKey(args, ctx), { pausePowerUntil: null }),
   }),
 );
 
@@ -108,7 +108,7 @@ builder.mutationField('reauthenticateWallbox', (t) =>
       checkReturnUrl(problems, 'successUrl', args.successUrl);
       checkReturnUrl(problems, 'cancelUrl', args.cancelUrl);
       problems.throwIfAny();
-      return startWallboxAuthSession(ctx.api, wallboxKey(args, ctx), { successUrl: args.successUrl ?? undefined, cancelUrl: args.cancelUrl ?? undefined });
+      return startWallboxAuthSession(ctx.api, deviceKey(args, ctx), { successUrl: args.successUrl ?? undefined, cancelUrl: args.cancelUrl ?? undefined });
     },
   }),
 );

@@ -4,14 +4,8 @@
 // snake_case -> camelCase mapping happens once, in src/upstream/.
 import { checkChargingSettings, chargingFields, chargingSettingFields } from './charging.js';
 import { consumptionFields } from './consumption.js';
-import { deviceKey, deviceKind } from './device.js';
-import type { Context } from '../context.js';
-import { WALLBOX, type WallboxKey } from '../upstream/wallboxes.js';
-
-/** Which wallbox the arguments name (`orgId` falls back to PODERO_ORG_ID, `userId` to an end user's own). */
-export function wallboxKey(args: { orgId?: string | null; userId?: string | null; id: string; includeDeleted?: boolean | null }, ctx: Context): WallboxKey {
-  return deviceKey(args, ctx);
-}
+import { deviceKind } from './device.js';
+import { WALLBOX } from '../upstream/wallboxes.js';
 
 export const WallboxRef = deviceKind({
   spec: WALLBOX,
@@ -38,7 +32,7 @@ export const WallboxRef = deviceKind({
     }),
     notNull: ['chargePowerMaxW'],
     check: (settings, problems) => {
-      checkChargingSettings(settings, problems);
+      checkChargingSettings(problems);
       if (typeof settings.chargePowerMaxW === 'number' && settings.chargePowerMaxW <= 0) problems.add('chargePowerMaxW', 'must be more than 0 watts');
     },
   },

@@ -3,27 +3,18 @@
 // drain itself (requests still served during SHUTDOWN_DELAY_MS, the one in flight finished, exit 0),
 // and /metrics on its own port.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
 import { TEST_CLIENT, startTestSimulator } from '../helpers/stack.js';
 import { waitForOutput } from '../helpers/main-process.js';
+import { freePort } from '../helpers/ports.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const READ = `{ wallbox(userId: "${USER_IDS.anna}", id: "${WALLBOX_IDS.full}") { id } }`;
 
 function npmStart(env: Record<string, string>): ChildProcessWithoutNullStreams {
   return spawn('npm', ['start', '--silent'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', LOG_LEVEL: 'info', ...env } });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const exited = (child: ChildProcessWithoutNullStreams) =>

@@ -13,24 +13,37 @@ export function startMain(env: Record<string, string>): ChildProcessWithoutNullS
   });
 }
 
-/** Resolves with the first match of `pattern` in the child's stdout + stderr; rejects on timeout or exit. */
+/**
+ * Resolves with the first match of `pattern` in the child's stdout + stderr; rejects on timeout or exit.
+ * Stops listening either way, so a long-lived child's output is not kept and searched again for ever.
+ */
 export function waitForOutput(child: ChildProcessWithoutNullStreams, pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output so far:\n${seen}`)), timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      child.stdout.off('data', onData);
+      child.stderr.off('data', onData);
+      child.off('exit', onExit);
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`timed out waiting for ${pattern}; output so far:\n${seen}`));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       seen += chunk.toString();
       const match = seen.match(pattern);
       if (match) {
-        clearTimeout(timer);
+        done();
         resolve(match);
       }
     };
+    const onExit = (code: number | null) => {
+      done();
+      reject(new Error(`exited with ${code} before ${pattern}; output:\n${seen}`));
+    };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before ${pattern}; output:\n${seen}`));
-    });
+    child.once('exit', onExit);
   });
 }

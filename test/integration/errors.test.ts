@@ -1,10 +1,10 @@
 // Every error code the gateway promises, provoked for real: bad input (with no upstream call), each
 // upstream failure injected into the simulator, and the gateway's own limits.
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { createServer } from 'node:net';
 import type { Simulator } from '../../src/simulator/server.js';
 import { USER_IDS, WALLBOX_IDS, createSeed } from '../../src/simulator/seed.js';
 import { apiCalls, WALLBOX_GET, startGateway, startStack, type GraphQLResponse, type RunningGateway } from '../helpers/stack.js';
+import { freePort } from '../helpers/ports.js';
 
 const ANNA = USER_IDS.anna!;
 const QUERY = `query ($userId: UUID!, $id: UUID!) { wallbox(userId: $userId, id: $id) { id chargeRateW } }`;
@@ -198,13 +198,4 @@ describe('limits', () => {
 /** The seeded fully populated wallbox, as upstream JSON. */
 function sampleWallbox(): Record<string, unknown> {
   return createSeed().wallboxes.find((w) => w.record.id === WALLBOX_IDS.full)!.record;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
