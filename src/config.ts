@@ -136,11 +136,12 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v));
 
 function integer(min: number, max: number, fallback: number) {
+  const expected = `an integer from ${min} to ${max}`;
   return z
     .string()
     .optional()
     .transform((v) => (v === undefined || v.trim() === '' ? fallback : Number(v)))
-    .pipe(z.number({ error: `an integer from ${min} to ${max}` }).int(`an integer from ${min} to ${max}`).min(min, `an integer from ${min} to ${max}`).max(max, `an integer from ${min} to ${max}`));
+    .pipe(z.number({ error: expected }).int(expected).min(min, expected).max(max, expected));
 }
 
 function flag(fallback: boolean) {
@@ -238,7 +239,9 @@ const Env = z.object({
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = Env.safeParse(env);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: expected ${issue.message}`);
-  problems.push(...credentialProblems(env), ...authProblems(env));
+  // Blank is unset, as optionalText reads it.
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  problems.push(...credentialProblems(set), ...authProblems(set));
   if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   const e = parsed.data;
 
@@ -292,8 +295,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /** Which credential variables go together: checked on presence alone, so every problem is listed at once. */
-function credentialProblems(env: Record<string, string | undefined>): string[] {
-  const set = (name: string) => (env[name] ?? '').trim() !== '';
+function credentialProblems(set: (name: string) => boolean): string[] {
   const problems: string[] = [];
   if (!set('PODERO_API_URL')) {
     // Credentials without an API URL are a mistake, not a request for demo data.
@@ -313,8 +315,7 @@ function credentialProblems(env: Record<string, string | undefined>): string[] {
 }
 
 /** Which caller-authentication variables go together, and what they rule out. */
-function authProblems(env: Record<string, string | undefined>): string[] {
-  const set = (name: string) => (env[name] ?? '').trim() !== '';
+function authProblems(set: (name: string) => boolean): string[] {
   const problems: string[] = [];
   if (!set('AUTH_JWKS_URL')) {
     for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_USER_CLAIM', 'AUTH_EXTERNAL_USER_CLAIM', 'AUTH_ROLE_CLAIM']) {

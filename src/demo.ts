@@ -20,16 +20,17 @@ export interface Demo {
 export async function startDemo(): Promise<Demo> {
   const simulator = await startSimulator();
   const apiUrl = simulator.apiUrl;
+  const query = demoQuery();
   return {
     simulator,
     apiUrl,
     auth: { mode: 'client-credentials', ...DEMO_CLIENT, tokenUrl: simulator.tokenUrl },
     orgId: simulator.seed.orgId,
-    examples: [demoQuery(), demoMutation(), demoDevices()],
+    examples: [query, demoMutation(), demoDevices()],
     banner: (endpoint) =>
       `\nPodero GraphQL gateway, demo mode (embedded partner API simulator at ${apiUrl.href}; seeded data, nothing leaves this machine)\n\n` +
       `  GraphiQL   ${endpoint}   (open it in a browser: the example query below, an example mutation and a user's devices are loaded)\n\n` +
-      `${demoQuery()
+      `${query
         .split('\n')
         .map((line) => `  ${line}`)
         .join('\n')}\n\n` +
@@ -39,7 +40,7 @@ export async function startDemo(): Promise<Demo> {
 }
 
 /** A seeded wallbox: Anna Berger's Easee, every field populated. */
-export function demoQuery(): string {
+function demoQuery(): string {
   return `# A wallbox from the simulator's seeded data (demo mode).
 query Wallbox {
   wallbox(userId: "${USER_IDS.anna}", id: "${WALLBOX_IDS.full}") ${SELECTION}
@@ -48,7 +49,7 @@ query Wallbox {
 }
 
 /** A mutation for the demo's second tab: settings on a plugged-in, idle wallbox, then a boost. */
-export function demoMutation(): string {
+function demoMutation(): string {
   const wallbox = `userId: "${USER_IDS.anna}", id: "${WALLBOX_IDS.annaCarport}"`;
   return `# Change settings of a seeded wallbox, then start a boost ("charge now") on it.
 # The simulator keeps the change: run the query tab again to see it.
@@ -73,7 +74,7 @@ mutation ChargeNow {
  * The third tab: a user and everything they have, as a frontend's "my home" page asks for it. With caller
  * authentication on, an end user asks the same with `me` instead of `user(id:)`.
  */
-export function demoDevices(): string {
+function demoDevices(): string {
   return `# A user and their devices of every kind: one call for the user, one per device list.
 # (Signed in as an end user, ask for \`me { ... }\` instead: no id needed.)
 query MyHome {

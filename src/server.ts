@@ -32,8 +32,9 @@ export interface GatewayServerOptions {
 
 export function createGatewayServer({ gateway, lifecycle, metrics }: GatewayServerOptions): Server {
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?', 1)[0];
+    // GraphQL's POSTs, most of the traffic, go straight to yoga.
     if (req.method === 'GET' || req.method === 'HEAD') {
+      const path = pathOf(req);
       if (path === '/health') return json(res, 200, { status: 'ok' });
       if (path === '/ready') return lifecycle.phase === 'ready' ? json(res, 200, { status: 'ready' }) : json(res, 503, { status: lifecycle.phase });
       if (path === '/metrics' && metrics) return void serveMetrics(metrics, res);
@@ -50,9 +51,13 @@ export function createGatewayServer({ gateway, lifecycle, metrics }: GatewayServ
 /** A server of its own for /metrics (METRICS_PORT), kept off the public GraphQL port. */
 export function createMetricsServer(metrics: Metrics): Server {
   return createServer((req, res) => {
-    if ((req.url ?? '/').split('?', 1)[0] === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) return void serveMetrics(metrics, res);
+    if ((req.method === 'GET' || req.method === 'HEAD') && pathOf(req) === '/metrics') return void serveMetrics(metrics, res);
     json(res, 404, { status: 'not found' });
   });
+}
+
+function pathOf(req: IncomingMessage): string {
+  return (req.url ?? '/').split('?', 1)[0]!;
 }
 
 async function serveMetrics(metrics: Metrics, res: ServerResponse): Promise<void> {

@@ -141,13 +141,12 @@ export class Metrics implements RequestObserver {
     const operationName = this.#names.label(request.operationName);
     const operationType = request.operationType ?? 'unknown';
     const operation = `${operationName}\u0000${operationType}`;
-    const observe = (metric: Histogram<string>, key: string, labels: () => Record<string, string | number>, value: number) => {
-      this.#child(metric, key, labels).observe(value);
-    };
-    observe(this.#httpDuration, `${request.method}\u0000${request.status}\u0000${operation}`, () => ({ method: request.method, statusCode: request.status, operationName, operationType }), request.durationS);
+    const http = `${request.method}\u0000${request.status}\u0000${operation}`;
+    this.#child(this.#httpDuration, http, () => ({ method: request.method, statusCode: request.status, operationName, operationType })).observe(request.durationS);
     if (request.executeS !== undefined) {
-      observe(this.#executeDuration, operation, () => ({ operationName, operationType }), request.executeS);
-      observe(this.#requestDuration, operation, () => ({ operationName, operationType }), request.durationS);
+      const labels = () => ({ operationName, operationType });
+      this.#child(this.#executeDuration, operation, labels).observe(request.executeS);
+      this.#child(this.#requestDuration, operation, labels).observe(request.durationS);
     }
     for (const { phase, code } of request.errors) {
       const label = /^[A-Z_]{1,40}$/.test(code) ? code : 'unknown';

@@ -92,7 +92,7 @@ export function useTracing(tracer: Tracer): Plugin {
       },
       parse: phase('graphql.parse'),
       validate: phase('graphql.validate'),
-      execute: (_payload, wrapped) => tracer.startActiveSpan('graphql.execute', (span) => ended(span, wrapped)),
+      execute: phase('graphql.execute'),
     },
     onExecute({ args }) {
       const request = (args.contextValue as { request?: Request }).request;

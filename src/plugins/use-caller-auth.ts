@@ -51,7 +51,7 @@ function unavailable(): GraphQLError {
 }
 
 /** `{ _service { sdl } }`, optionally named and with `__typename`s: nothing else, no variables or directives. */
-export function selectsOnlyServiceSdl(query: unknown): boolean {
+function selectsOnlyServiceSdl(query: unknown): boolean {
   if (typeof query !== 'string' || query.length > 1000) return false;
   let document;
   try {

@@ -19,9 +19,10 @@
 // A compiled query is kept as long as its parsed document is (use-operation-limits.ts caches those,
 // bounded in bytes), so compiled functions are bounded by the same budget. graphql-jit is loaded on the
 // first compilation, not at start-up.
-import { Kind, OperationTypeNode, getOperationAST, type DocumentNode, type ExecutionArgs, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
+import { OperationTypeNode, getOperationAST, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
+import { rootFields } from './root-fields.js';
 
 type PromiseOrValue<T> = Promise<T> | T;
 type CompiledQuery = (root: unknown, context: unknown, variables: unknown) => PromiseOrValue<ExecutionResult>;
@@ -64,17 +65,18 @@ export function useCompiledExecution(logger: Logger): Plugin {
       }
       // Compiled in the background from the second use on; until it is ready, interpreted.
       if (entry.uses < 2 || entry.compiled || entry.ready === null) return;
-      if (!compilable(args.document, args.operationName)) {
+      const operation = getOperationAST(args.document, args.operationName);
+      if (operation?.operation !== OperationTypeNode.QUERY || rootFields(args.document, operation).some((f) => INTERPRETED_ROOT_FIELDS.has(f.name.value))) {
         entry.ready = null;
-      } else {
-        const operation = getOperationAST(args.document, args.operationName)?.name?.value ?? null;
-        entry.compiled = compile(args).then(({ compiled, reason }) => {
-          entry.ready = compiled ?? null;
-          if (compiled) logger.debug({ operation }, 'operation compiled');
-          else logger.info({ operation, reason }, 'operation runs interpreted: graphql-jit cannot compile it');
-          return compiled;
-        });
+        return;
       }
+      const name = operation.name?.value ?? null;
+      entry.compiled = compile(args).then(({ compiled, reason }) => {
+        entry.ready = compiled ?? null;
+        if (compiled) logger.debug({ operation: name }, 'operation compiled');
+        else logger.info({ operation: name, reason }, 'operation runs interpreted: graphql-jit cannot compile it');
+        return compiled;
+      });
     },
   };
 }
@@ -88,30 +90,4 @@ async function compile(args: ExecutionArgs): Promise<{ compiled?: CompiledQuery;
   } catch (error) {
     return { reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown' };
   }
-}
-
-function compilable(document: DocumentNode, operationName: string | null | undefined): boolean {
-  const operation = document.definitions.find(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName),
-  );
-  if (operation?.operation !== OperationTypeNode.QUERY) return false;
-  // `_entities` and introspection are root fields: the root selection and the fragments spread into it
-  // are all that is looked at.
-  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
-  const pending = [operation.selectionSet];
-  const seen = new Set<string>();
-  while (pending.length > 0) {
-    for (const selection of pending.pop()!.selections) {
-      if (selection.kind === Kind.FIELD) {
-        if (INTERPRETED_ROOT_FIELDS.has(selection.name.value)) return false;
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        pending.push(selection.selectionSet);
-      } else if (!seen.has(selection.name.value)) {
-        seen.add(selection.name.value);
-        const fragment = fragments.get(selection.name.value);
-        if (fragment) pending.push(fragment.selectionSet);
-      }
-    }
-  }
-  return true;
 }

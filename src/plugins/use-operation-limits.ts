@@ -21,13 +21,13 @@ import {
   Source,
   TokenKind,
   ValuesOfCorrectTypeRule,
+  getOperationAST,
   specifiedRules,
   valueFromASTUntyped,
   type DocumentNode,
   type ExecutionArgs,
   type GraphQLSchema,
   type OperationDefinitionNode,
-  type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
   type ValueNode,
@@ -41,6 +41,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import type { Limits } from '../config.js';
 import { requestError } from './errors.js';
+import { rootFields } from './root-fields.js';
 
 export interface OperationLimitsOptions {
   limits: Limits;
@@ -232,11 +233,13 @@ export function entityLimit(
   variables: Record<string, unknown> | null | undefined,
   limit: number,
 ): GraphQLError | undefined {
-  const operation = document.definitions.find(
-    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (operationName == null || d.name?.value === operationName),
-  );
-  if (!operation || operation.operation !== OperationTypeNode.QUERY) return undefined;
-  const lists = entitiesArguments(document, operation.selectionSet).map((node) => representations(node, operation, variables ?? {}));
+  const operation = getOperationAST(document, operationName);
+  if (operation?.operation !== OperationTypeNode.QUERY) return undefined;
+  const lists = rootFields(document, operation).flatMap((field) => {
+    const argument = field.name.value === '_entities' ? field.arguments?.find((a) => a.name.value === 'representations') : undefined;
+    return argument ? [representations(argument.value, operation, variables ?? {})] : [];
+  });
+  if (lists.length === 0) return undefined;
   const total = lists.reduce((sum, list) => sum + (list?.length ?? 0), 0);
   if (total > limit) return requestError('MAX_ENTITIES_LIMIT', `The operation asks for ${total} entity representations; at most ${limit} are allowed`);
   const entityTypes = new Set(entityTypeNames(schema));
@@ -258,29 +261,6 @@ export function entityLimit(
 function entityTypeNames(schema: GraphQLSchema): string[] {
   const union = schema.getType('_Entity');
   return union && 'getTypes' in union ? union.getTypes().map((t) => t.name) : [];
-}
-
-/** The `representations` argument of every `_entities` field at the root, through fragments. */
-function entitiesArguments(document: DocumentNode, root: SelectionSetNode): ValueNode[] {
-  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
-  const found: ValueNode[] = [];
-  const seen = new Set<string>();
-  const pending: SelectionSetNode[] = [root];
-  while (pending.length > 0) {
-    for (const selection of pending.pop()!.selections) {
-      if (selection.kind === Kind.FIELD) {
-        const argument = selection.name.value === '_entities' ? selection.arguments?.find((a) => a.name.value === 'representations') : undefined;
-        if (argument) found.push(argument.value);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        pending.push(selection.selectionSet);
-      } else if (!seen.has(selection.name.value)) {
-        seen.add(selection.name.value);
-        const fragment = fragments.get(selection.name.value);
-        if (fragment) pending.push(fragment.selectionSet);
-      }
-    }
-  }
-  return found;
 }
 
 /**

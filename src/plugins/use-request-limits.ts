@@ -12,11 +12,11 @@
 // and the upstream client serialises JSONObject arguments with JSON.stringify, which overflows the
 // stack on deep input. Depth is checked here with an explicit stack, so nothing recursive ever sees it.
 import type { Plugin } from 'graphql-yoga';
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { requestError } from './errors.js';
 
 /** Deeper than any variable the schema takes (a representation is 3 levels, a JSON payload a handful). */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 /** Only a single non-negative integer is a valid Content-Length (as yoga checks it). */
 const CONTENT_LENGTH = /^\d+$/;
@@ -26,7 +26,7 @@ export function useRequestLimits({ maxBodyBytes }: { maxBodyBytes: number }): Pl
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
       const length = request.headers.get('content-length');
       if (length !== null) {
-        if (!CONTENT_LENGTH.test(length)) throw httpError('BAD_REQUEST', 'Content-Length header is invalid.', 400);
+        if (!CONTENT_LENGTH.test(length)) throw requestError('BAD_REQUEST', 'Content-Length header is invalid.');
         if (Number(length) > maxBodyBytes) throw tooLarge();
       }
       if (!requestParser) return;
@@ -55,12 +55,8 @@ export function useRequestLimits({ maxBodyBytes }: { maxBodyBytes: number }): Pl
   };
 }
 
-function httpError(code: string, message: string, status: number): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, http: { status } } });
-}
-
 function tooLarge(): GraphQLError {
-  return httpError('REQUEST_ENTITY_TOO_LARGE', 'Request body too large', 413);
+  return requestError('REQUEST_ENTITY_TOO_LARGE', 'Request body too large', 413);
 }
 
 /** The request with a body that fails with 413 once more than `limit` bytes of it have been read. */

@@ -107,11 +107,14 @@ export function useRequestObservation({ logger, metrics }: { logger: Logger; met
   };
 }
 
+/** Codes of requests refused before their document was read: a malformed request, or no caller identity (use-caller-auth.ts). */
+const REQUEST_CODES = new Set(['BAD_REQUEST', 'UNAUTHENTICATED', 'AUTHENTICATION_UNAVAILABLE']);
+
 /** Where an error arose: in execution once it started; before it, by what the code says. */
 function phaseOf(entry: Entry, code: unknown): RequestObservation['errors'][number]['phase'] {
   if (entry.executeStarted !== undefined) return 'execute';
   if (code === 'GRAPHQL_PARSE_FAILED') return 'parse';
-  return typeof code === 'string' && code !== 'UNAUTHENTICATED' && code !== 'BAD_REQUEST' ? 'validate' : 'request';
+  return typeof code === 'string' && !REQUEST_CODES.has(code) ? 'validate' : 'request';
 }
 
 /** The path of an absolute URL, without parsing it into a URL object. */

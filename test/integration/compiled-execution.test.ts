@@ -106,6 +106,8 @@ it('never compiles federation _entities, introspection or _service', async () =>
     Entities: `query Entities { _entities(representations: [{ __typename: "Wallbox", id: "${WALLBOX_IDS.full}", owner: { id: "${USER_IDS.anna}" } }]) { ... on Wallbox { id } } }`,
     Introspection: 'query Introspection { __schema { queryType { name } } }',
     Service: 'query Service { _service { sdl } }',
+    // The same root fields spread from a fragment.
+    Fragment: 'query Fragment { ...Sdl } fragment Sdl on Query { _service { sdl } }',
   };
   for (const [name, query] of Object.entries(operations)) {
     for (let i = 0; i < 5; i++) expect((await gateway.graphql(query)).body.errors, name).toBeUndefined();

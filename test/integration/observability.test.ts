@@ -3,6 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
 import type { Simulator } from '../../src/simulator/server.js';
+import { IdentityProvider } from '../helpers/identity-provider.js';
 import { WALLBOX_GET, startGateway, startTestSimulator, type RunningGateway } from '../helpers/stack.js';
 
 const ANNA = USER_IDS.anna!;
@@ -59,6 +60,23 @@ describe('GET /metrics', () => {
     expect(sample(text, 'graphql_envelop_phase_execute_count{operationName="Pause",operationType="mutation"}')).toBe(1);
     expect(sample(text, 'graphql_yoga_http_duration_count{method="POST",statusCode="200",operationName="Pause",operationType="mutation"}')).toBe(1);
     expect(sample(text, 'graphql_envelop_error_result{operationName="Status",operationType="query",phase="execute",code="NOT_FOUND"}')).toBe(1);
+  });
+
+  it('counts a request refused before its document was read under phase "request": a 401, and a 503 while the identity provider is down', async () => {
+    const idp = await IdentityProvider.start();
+    const guarded = await startGateway(sim, { withMetrics: true, callerAuth: idp.auth() });
+    try {
+      expect((await guarded.graphql('{ __typename }')).status).toBe(401);
+      idp.failWith = 503;
+      const token = await idp.token();
+      expect((await guarded.graphql('{ __typename }', undefined, { authorization: `Bearer ${token}` })).status).toBe(503);
+      const text = await scrape(guarded);
+      expect(sample(text, 'graphql_envelop_error_result{operationName="anonymous",operationType="unknown",phase="request",code="UNAUTHENTICATED"}')).toBe(1);
+      expect(sample(text, 'graphql_envelop_error_result{operationName="anonymous",operationType="unknown",phase="request",code="AUTHENTICATION_UNAVAILABLE"}')).toBe(1);
+    } finally {
+      await guarded.close();
+      await idp.close();
+    }
   });
 
   it('has the process metrics, and no id, token or user in any label', async () => {
