@@ -4,7 +4,8 @@
 //
 // The body size is checked here rather than by yoga's `maxRequestBodySize`, which pipes every body
 // through a TransformStream into a new Request — an AbortController, a stream pipeline and a
-// DOMException per request, about a tenth of a small request's CPU. A body with a Content-Length is
+// DOMException per request (part of the hot-path lever in the README's "Performance and scale-out"
+// table, measured with bench/ab.ts). A body with a Content-Length is
 // refused on that header alone (node's HTTP parser never delivers more bytes than it announces); only
 // a chunked body, whose size is known at its end, is counted as it is read.
 //

@@ -26,8 +26,9 @@ export type EndReason = 'caller-left' | 'deadline';
 
 /**
  * Ends one GraphQL request's calls (and its waits) at once. A plain EventEmitter rather than an
- * AbortController: AbortSignal.timeout and AbortSignal.any per call cost about a tenth of a small
- * request's CPU; a request makes one of these, and a call only listens to it while it runs.
+ * AbortController: AbortSignal.timeout and AbortSignal.any would make a timer and two signals per call;
+ * a request makes one of these, and a call only listens to it while it runs (part of the hot-path
+ * lever in the README's "Performance and scale-out" table, measured with bench/ab.ts).
  */
 export class RequestEnd extends EventEmitter {
   reason: EndReason | undefined;
@@ -81,7 +82,8 @@ export interface SendResult {
  * Through undici's `dispatch` with a handler of its own rather than `request`: answers are small JSON
  * documents read whole, so the body is collected as it arrives instead of going through a Readable
  * stream, and the call is ended (timeout, or its request's end) through the dispatch controller
- * instead of a signal — together about a fifth less CPU per call.
+ * instead of a signal (the README's "Performance and scale-out" table has what it gained, measured
+ * with bench/ab.ts).
  * https://github.com/nodejs/undici/blob/main/docs/docs/api/Dispatcher.md
  */
 export function send(dispatcher: Dispatcher, options: SendOptions): Promise<SendResult> {
