@@ -23,12 +23,6 @@ export interface Loaders {
   /** The organization's users (one list call), by org and whether deleted users are included. */
   users: DataLoader<{ orgId: string; includeDeleted: boolean }, Owner[], string>;
   building: DataLoader<BuildingKey, Building, string>;
-  /**
-   * A read with no batch form (an EV's sessions or charge policy, a heat pump's statistics), made once
-   * per request however often the operation asks for it: keyed by its upstream `path?query`, dropped
-   * by a write that touches the path like every loader's entries.
-   */
-  once<T>(pathAndQuery: string, read: () => Promise<T>): Promise<T>;
 }
 
 export interface LoaderOptions {
@@ -66,7 +60,6 @@ export function createLoaders(api: ApiSession, options: LoaderOptions): Loaders 
   let user: Loaders['user'] | undefined;
   let users: Loaders['users'] | undefined;
   let building: Loaders['building'] | undefined;
-  let reads: Map<string, Promise<unknown>> | undefined;
   const device = <Own>(spec: DeviceSpec<Own>) => {
     let loader = devices.get(spec.kind);
     if (!loader) {
@@ -108,12 +101,6 @@ export function createLoaders(api: ApiSession, options: LoaderOptions): Loaders 
         perKey((key: { orgId: string; includeDeleted: boolean }) => fetchUsers(api, key.orgId, key.includeDeleted).then((list) => list.map(visible<Owner>((o) => o.id)))),
         (k) => `${usersPath(k.orgId)}${k.includeDeleted ? '?include_deleted=true' : ''}`,
       ));
-    },
-    once<T>(pathAndQuery: string, read: () => Promise<T>): Promise<T> {
-      reads ??= pathKeyed(api);
-      let promise = reads.get(pathAndQuery) as Promise<T> | undefined;
-      if (!promise) reads.set(pathAndQuery, (promise = read()));
-      return promise;
     },
     get building() {
       return (building ??= byPath(

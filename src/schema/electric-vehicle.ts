@@ -7,7 +7,6 @@ import { connectionOf, offsetAfter, pageSize } from './connection.js';
 import { deviceKind, keyOf } from './device.js';
 import { InputProblems } from './input.js';
 import { ownerScopes } from './scopes.js';
-import { devicePath, type Device } from '../upstream/devices.js';
 import {
   ELECTRIC_VEHICLE,
   WEEKDAYS,
@@ -95,11 +94,6 @@ const ChargingSessionRef = builder.objectRef<ChargingSession>('ChargingSession')
 
 const ChargingSessionConnection = connectionOf('ChargingSession', ChargingSessionRef, 'Completed charging sessions, newest first, a page at a time.');
 
-/** The EV's upstream path: what its reads are remembered by, within the request. */
-function evPath(ev: Device): string {
-  return devicePath(ELECTRIC_VEHICLE, keyOf(ev));
-}
-
 builder.objectField(ElectricVehicleRef, 'sessions', (t) =>
   t.field({
     type: ChargingSessionConnection,
@@ -119,10 +113,7 @@ builder.objectField(ElectricVehicleRef, 'sessions', (t) =>
       problems.throwIfAny();
       const day = (d: Date) => d.toISOString().slice(0, 10);
       // Upstream takes 1..200: a page of 0 still reads the total, with one item that is not served.
-      const range = { from: day(args.from), to: day(args.to), limit: Math.max(limit, 1), offset };
-      const page = await ctx.loaders.once(`${evPath(ev)}/sessions?${new URLSearchParams(Object.entries(range).map(([k, v]) => [k, String(v)]))}`, () =>
-        fetchChargingSessions(ctx.api, keyOf(ev), range),
-      );
+      const page = await fetchChargingSessions(ctx.api, keyOf(ev), { from: day(args.from), to: day(args.to), limit: Math.max(limit, 1), offset });
       return { items: page.items.slice(0, limit), offset, totalCount: page.total };
     },
   }),
@@ -134,7 +125,7 @@ builder.objectField(ElectricVehicleRef, 'currentSession', (t) =>
     nullable: true,
     description: 'The charging session under way; null when the vehicle is not in one.',
     authScopes: (ev, _args, ctx) => ownerScopes(ev.owner, ctx),
-    resolve: (ev, _args, ctx) => ctx.loaders.once(`${evPath(ev)}/sessions/current`, () => fetchCurrentSession(ctx.api, keyOf(ev))),
+    resolve: (ev, _args, ctx) => fetchCurrentSession(ctx.api, keyOf(ev)),
   }),
 );
 
@@ -167,6 +158,6 @@ builder.objectField(ElectricVehicleRef, 'chargePolicy', (t) =>
     nullable: true,
     description: 'The weekly charge policy; null when none is set.',
     authScopes: (ev, _args, ctx) => ownerScopes(ev.owner, ctx),
-    resolve: (ev, _args, ctx) => ctx.loaders.once(`${evPath(ev)}/charge-policy`, () => fetchChargePolicy(ctx.api, keyOf(ev))),
+    resolve: (ev, _args, ctx) => fetchChargePolicy(ctx.api, keyOf(ev)),
   }),
 );

@@ -8,7 +8,6 @@ import { deviceKind, keyOf } from './device.js';
 import { OptimizationLevelEnum } from './enums.js';
 import { InputProblems } from './input.js';
 import { ownerScopes } from './scopes.js';
-import { devicePath } from '../upstream/devices.js';
 import { HEAT_PUMP, STATISTICS_KEYWORDS, STATISTICS_RESOLUTIONS, fetchHeatPumpStatistics, type StatisticsPeriod, type StatisticsResolution } from '../upstream/heat-pumps.js';
 
 const celsius = (what: string) => ({ nullable: true as const, description: `${what}, in °C.` });
@@ -130,10 +129,7 @@ builder.objectField(HeatPumpRef, 'statistics', (t) =>
       if (resolutions.length === 0) problems.add('resolutions', 'name at least one resolution');
       if (keywords?.length === 0) problems.add('keywords', 'name at least one keyword, or leave it out for all');
       problems.throwIfAny();
-      const key = keyOf(hp);
-      return ctx.loaders.once(`${devicePath(HEAT_PUMP, key)}/statistics?resolution=${resolutions.join(',')}&keywords=${keywords?.join(',') ?? ''}`, () =>
-        fetchHeatPumpStatistics(ctx.api, key, resolutions, keywords),
-      );
+      return fetchHeatPumpStatistics(ctx.api, keyOf(hp), resolutions, keywords);
     },
   }),
 );

@@ -14,7 +14,7 @@ import { UpstreamError } from './errors.js';
 import { routeTemplate } from './paths.js';
 import { backoffMs, isRetryable, type PartnerBreaker, type RetryPolicy } from './resilience.js';
 import type { CallObserver, UpstreamTelemetry } from './telemetry.js';
-import { EVERYTHING, type CachedRead, type SharedReads } from './read-cache.js';
+import { EVERYTHING, related, type CachedRead, type SharedReads } from './read-cache.js';
 import { RequestEnd, ended, send, type Method, type SendResult } from './transport.js';
 
 export type { Method, SendResult };
@@ -130,6 +130,12 @@ export class ApiSession {
   /** Calls and waits the deadline applies to, under way now; the deadline timer runs while there are any. */
   #underWay = 0;
   #deadlineTimer: NodeJS.Timeout | undefined;
+  /**
+   * This request's reads by `path?query`: the same GET asked for twice in one request (aliases,
+   * fragments, a field of a list item and of the detail) is one call, whichever code asks. A write
+   * drops what it touched, so a read after it is fresh.
+   */
+  #reads: Map<string, Promise<SendResult>> | undefined;
   /** Where decoders report values they do not understand. */
   readonly reportUnknown: ReportUnknown;
 
@@ -177,15 +183,25 @@ export class ApiSession {
   /**
    * Sends one call: counted against the request's budget and the caller's, then attempted through the
    * circuit breaker, and — a GET only — attempted again after a retryable failure (resilience.ts).
-   * With the read cache on, a GET is first looked up, or joins an identical one in flight.
+   * A GET this request already made is answered by that call; with the read cache on, a new one is
+   * first looked up, or joins an identical one in flight.
    */
   exchange(options: CallOptions): Promise<SendResult> {
     const method = options.method ?? 'GET';
-    if (method === 'GET' && this.#api.reads && options.authenticate !== false) {
+    if (method !== 'GET') return this.#underDeadline(() => this.#call(options, method, false));
+    const key = options.query ? `${options.path}?${new URLSearchParams(options.query).toString()}` : options.path;
+    const reads = (this.#reads ??= new Map<string, Promise<SendResult>>());
+    let read = reads.get(key);
+    if (!read) reads.set(key, (read = this.#get(options)));
+    return read;
+  }
+
+  #get(options: CallOptions): Promise<SendResult> {
+    if (this.#api.reads && options.authenticate !== false) {
       const partition = this.#api.credentials.partition(this.#options.callerAuthorization);
       if (partition !== undefined) return this.#sharedRead(this.#api.reads, partition, options);
     }
-    return this.#underDeadline(() => this.#call(options, method, false));
+    return this.#underDeadline(() => this.#call(options, 'GET', false));
   }
 
   async #call(options: CallOptions, method: Method, detached: boolean): Promise<SendResult> {
@@ -262,6 +278,7 @@ export class ApiSession {
   }
 
   async #wrote(touched: string): Promise<void> {
+    if (this.#reads) for (const key of this.#reads.keys()) if (related(key.split('?', 1)[0]!, touched)) this.#reads.delete(key);
     for (const listener of this.#writeListeners) listener(touched);
     await this.#api.reads?.invalidate(touched).catch((error: unknown) => this.#logger.warn({ err: error }, 'could not drop cached reads after a write'));
   }
