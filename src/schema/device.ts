@@ -12,6 +12,7 @@ import { OwnerRef } from './owner.js';
 import { ActionRef } from './action.js';
 import { InputProblems, orgIdOf, userIdOf } from './input.js';
 import { authorize, deviceArgs, ownerScopes, userInputFields, userScopes } from './scopes.js';
+import { checkReferences } from './references.js';
 import { uuidFrom } from './uuid.js';
 import type { Context } from '../context.js';
 import { updateDevice, type CommonSettings, type Device, type DeviceKey, type DeviceKind, type DeviceSpec } from '../upstream/devices.js';
@@ -218,8 +219,12 @@ builder.objectField(OwnerRef, 'devices', (t) =>
   }),
 );
 
-/** Applies settings; later reads in the same operation are served the device upstream answered with. */
+/**
+ * Applies settings; later reads in the same operation are served the device upstream answered with.
+ * Every settings write of every kind passes here, so a building it names is checked here, once.
+ */
 export async function applyDeviceSettings<Own, Settings>(ctx: Context, spec: DeviceSpec<Own, Settings>, key: DeviceKey, settings: Settings & CommonSettings): Promise<Device<Own>> {
+  await checkReferences(ctx, key, { buildingId: settings.buildingId });
   // The write drops the device from the request's loaders (ApiSession.onWrite); its answer takes the place.
   const updated = await updateDevice(ctx.api, spec, key, settings);
   ctx.loaders.device(spec).prime(key, updated);

@@ -5,6 +5,7 @@ import { builder } from './builder.js';
 import { PriceZoneEnum } from './enums.js';
 import { InputProblems, checkReturnUrl, orgIdOf, userIdOf } from './input.js';
 import { userInputFields, userScopes } from './scopes.js';
+import { checkReferences } from './references.js';
 import { ONBOARDING_DEVICE_TYPES, ONBOARDING_LANGUAGES, createOnboardingSession, type OnboardingSession } from '../upstream/onboarding.js';
 
 const OnboardingDeviceTypeEnum = builder.enumType('OnboardingDeviceType', {
@@ -49,17 +50,19 @@ builder.mutationField('createOnboardingSession', (t) =>
     description: 'Starts connecting a new device of any kind for a user: answers the Connect UI URL to send them to, valid until the end of the following day.',
     args: { input: t.arg({ type: CreateOnboardingSessionInput, required: true }) },
     authScopes: (_root, { input }, ctx) => userScopes(input, ctx),
-    resolve: (_root, { input }, ctx) => {
+    resolve: async (_root, { input }, ctx) => {
       const problems = new InputProblems();
       checkReturnUrl(problems, 'successUrl', input.successUrl);
       checkReturnUrl(problems, 'cancelUrl', input.cancelUrl);
       // The path names no organization: the partner API uses its credentials'. With caller
       // authentication the scope check above refused any other; without it, so is one here.
       if (input.orgId && ctx.defaultOrgId && input.orgId !== ctx.defaultOrgId) problems.add('orgId', "must be the gateway's organization (PODERO_ORG_ID): the partner API creates onboarding sessions in its credentials' organization");
-      orgIdOf(input.orgId, ctx);
+      const orgId = orgIdOf(input.orgId, ctx);
       problems.throwIfAny();
+      const userId = userIdOf(input.userId, ctx);
+      await checkReferences(ctx, { orgId, userId }, { buildingId: input.buildingId });
       return createOnboardingSession(ctx.api, {
-        userId: userIdOf(input.userId, ctx),
+        userId,
         deviceType: input.deviceType,
         language: input.language,
         priceZoneDefault: input.priceZoneDefault,

@@ -2,16 +2,18 @@
 // names a user is probed with someone else's (Jonas's) and must answer FORBIDDEN without an upstream
 // call, while the other fields of the operation still resolve. The walk covers the schema's root fields
 // themselves, so a field added without a probe (or without a scope) fails here. Staff act on everyone;
-// entities are checked one by one; what upstream answers about someone else never comes back.
-import { GraphQLObjectType } from 'graphql';
+// entities are checked one by one; what upstream answers about someone else never comes back. Ids
+// inside a write's input that name another resource of a user are checked too: the walk covers every
+// id field of every mutation's input, so one added without a check (and a probe) fails here.
+import { GraphQLObjectType, getNamedType, isInputObjectType, type GraphQLInputType } from 'graphql';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.js';
-import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
+import { BUILDING_IDS, EV_IDS, HEAT_PUMP_IDS, INVERTER_IDS, USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
 import { ExternalUsers } from '../../src/caller/external-users.js';
 import { createLogger } from '../../src/logger.js';
 import { createPartnerApi } from '../../src/upstream/index.js';
 import { IdentityProvider } from '../helpers/identity-provider.js';
-import { apiCalls, TEST_CLIENT, WALLBOX_GET, startGateway, startStack, type GraphQLResponse, type RunningGateway } from '../helpers/stack.js';
+import { apiCalls, TEST_CLIENT, TOKEN_POST, WALLBOX_GET, startGateway, startStack, type GraphQLResponse, type RunningGateway } from '../helpers/stack.js';
 
 const ANNA = USER_IDS.anna!;
 const JONAS = USER_IDS.jonas!;
@@ -22,6 +24,7 @@ const OTHER_ORG = '00000000-0000-4000-8000-000000000000';
 const SOME_DEVICE = '00000000-0000-4000-8000-00000000d0d0';
 const USER_LIST = 'GET /org/{org_id}/users';
 const USER_GET = 'GET /org/{org_id}/users/{user_id}';
+const BUILDING_GET = 'GET /org/{org_id}/users/{user_id}/buildings/{building_id}';
 
 const idp = await IdentityProvider.start();
 const { sim, gateway, close } = await startStack({ callerAuth: idp.auth() });
@@ -131,6 +134,165 @@ describe('every root field', () => {
     expect(body.data).toEqual({ mine: { id: ANNAS }, theirs: null, me: { firstName: 'Anna' } });
     expect(codes({ body } as GraphQLResponse)).toEqual({ theirs: 'FORBIDDEN' });
     expect(sim.count(WALLBOX_GET)).toBe(1);
+  });
+});
+
+// ---- ids inside a write's input ---------------------------------------------------------------------------
+
+type Reference =
+  /**
+   * Names a resource of the write's own user, checked under that user's path before the write
+   * (src/schema/references.ts). `query` sets it from `$ref`; the probes send another user's id, one
+   * of the user's own, and null. `device`: a device whose building the probes change (set back after).
+   */
+  | { names: 'a resource of the user'; query: string; check: string; foreign: string; own: string; device?: string }
+  /** Authorized by the secret given with it (upstream's rule, see startAction), not by a user. */
+  | { names: 'a secret' }
+  /** Not a reference: the partner's own label, which upstream stores as text and never resolves. */
+  | { names: 'nothing' };
+
+const ANNAS_HOME = BUILDING_IDS.anna;
+const ANNAS_HOLIDAY_HOME = BUILDING_IDS.annaHolidayHome;
+const JONASS_HOME = BUILDING_IDS.jonas;
+const deviceBuilding = (field: string, device: string): Reference => ({
+  names: 'a resource of the user',
+  query: `mutation ($ref: UUID) { ${field}(input: { id: "${device}", buildingId: $ref }) { buildingId } }`,
+  check: BUILDING_GET,
+  foreign: JONASS_HOME,
+  own: ANNAS_HOLIDAY_HOME,
+  device,
+});
+
+/** Every id field in the input of a mutation, as `Mutation.field argument.path`. */
+const REFERENCES: Record<string, Reference> = {
+  'Mutation.updateWallbox input.buildingId': deviceBuilding('updateWallbox', ANNAS),
+  'Mutation.updateHeatPump input.buildingId': deviceBuilding('updateHeatPump', HEAT_PUMP_IDS.full),
+  'Mutation.updateElectricVehicle input.buildingId': deviceBuilding('updateElectricVehicle', EV_IDS.full),
+  'Mutation.updateInverter input.buildingId': deviceBuilding('updateInverter', INVERTER_IDS.full),
+  'Mutation.createOnboardingSession input.buildingId': {
+    names: 'a resource of the user',
+    query:
+      'mutation ($ref: UUID) { createOnboardingSession(input: { deviceType: HEAT_PUMP, language: DE, priceZoneDefault: AT, successUrl: "https://app.example/ok", cancelUrl: "https://app.example/no", buildingId: $ref }) { url } }',
+    check: BUILDING_GET,
+    foreign: JONASS_HOME,
+    own: ANNAS_HOME,
+  },
+  'Mutation.startAction input.cueId': { names: 'a secret' },
+  'Mutation.reportActionOutcome input.cueId': { names: 'a secret' },
+  'Mutation.updateWallbox input.externalDeviceId': { names: 'nothing' },
+  'Mutation.updateHeatPump input.externalDeviceId': { names: 'nothing' },
+  'Mutation.updateElectricVehicle input.externalDeviceId': { names: 'nothing' },
+  'Mutation.updateInverter input.externalDeviceId': { names: 'nothing' },
+  'Mutation.updateUser input.externalId': { names: 'nothing' },
+};
+
+/**
+ * Every argument of a mutation, and every field of its input objects at any depth, that holds an id:
+ * of type UUID or ID, or named `…Id`/`…Ids`. The write's own target (`orgId`, `userId`, `id` as
+ * arguments or as fields of `input`) is scoped by the root-field probes above and left out.
+ */
+function idFieldsOfMutations(): string[] {
+  const found: string[] = [];
+  const walk = (mutation: string, path: string[], type: GraphQLInputType, seen: ReadonlySet<string>) => {
+    const name = path.at(-1)!;
+    const named = getNamedType(type);
+    const target = ['orgId', 'userId', 'id'].includes(name) && (path.length === 1 || (path.length === 2 && path[0] === 'input'));
+    if (!target && (['UUID', 'ID'].includes(named.name) || /Ids?$/.test(name))) found.push(`Mutation.${mutation} ${path.join('.')}`);
+    if (isInputObjectType(named) && !seen.has(named.name)) {
+      for (const field of Object.values(named.getFields())) walk(mutation, [...path, field.name], field.type, new Set([...seen, named.name]));
+    }
+  };
+  for (const mutation of Object.values(schema.getMutationType()!.getFields())) {
+    for (const arg of mutation.args) walk(mutation.name, [arg.name], arg.type, new Set());
+  }
+  return found;
+}
+
+/** What the simulator received since the last reset, token requests aside, by route. */
+const routes = () => sim.received().flatMap((r) => (r.route === TOKEN_POST ? [] : [r.route]));
+const writes = () => routes().filter((route) => !route.startsWith('GET '));
+
+describe('ids inside a write\'s input', () => {
+  it('every id field of every mutation input is in the table of references (a new one needs a check and a probe)', () => {
+    expect(idFieldsOfMutations().sort()).toEqual(Object.keys(REFERENCES).sort());
+  });
+
+  const checked = Object.entries(REFERENCES).flatMap(([name, ref]) => (ref.names === 'a resource of the user' ? [[name, ref] as const] : []));
+  const fieldOf = (name: string) => name.split(' ')[0]!.split('.')[1]!;
+  const inputField = (name: string) => name.split('.').at(-1)!;
+  /** Sets the probed device's reference back to what it is now (other tests read the seed). */
+  const setBackLater = (ref: Extract<Reference, { names: 'a resource of the user' }>) => {
+    const now = ref.device === undefined ? undefined : (sim.deviceRecord(ref.device)!.building as string | null);
+    return async () => {
+      if (now === undefined) return;
+      const { body } = await as(anna(), ref.query, { ref: now });
+      expect(body.errors).toBeUndefined();
+    };
+  };
+
+  it.each(checked)('%s: another user\'s is BAD_USER_INPUT naming the field, read under the user\'s own path, with nothing written', async (name, ref) => {
+    const { status, body } = await as(anna(), ref.query, { ref: ref.foreign });
+    expect(status).toBe(200);
+    expect(body.data).toEqual({ [fieldOf(name)]: null });
+    expect(body.errors).toEqual([
+      expect.objectContaining({ path: [fieldOf(name)], extensions: { code: 'BAD_USER_INPUT', fields: [{ field: inputField(name), message: expect.stringMatching(/^names no \w+ of this user$/) }] } }),
+    ]);
+    expect(routes()).toEqual([ref.check]);
+    expect(sim.received(ref.check)[0]!.path).toContain(`/users/${ANNA}/`);
+    expect(writes()).toEqual([]);
+  });
+
+  it.each(checked)('%s: the user\'s own is checked, then written; null is written without a check', async (name, ref) => {
+    const setBack = setBackLater(ref);
+    try {
+      const own = await as(anna(), ref.query, { ref: ref.own });
+      expect(own.body.errors).toBeUndefined();
+      expect(own.body.data[fieldOf(name)]).not.toBeNull();
+      if (ref.device) expect(own.body.data[fieldOf(name)]).toEqual({ [inputField(name)]: ref.own });
+      expect(routes().filter((route) => route === ref.check)).toHaveLength(1);
+      expect(writes()).toHaveLength(1);
+
+      sim.resetCounts();
+      const cleared = await as(anna(), ref.query, { ref: null });
+      expect(cleared.body.errors).toBeUndefined();
+      if (ref.device) expect(cleared.body.data[fieldOf(name)]).toEqual({ [inputField(name)]: null });
+      expect(routes()).not.toContain(ref.check);
+      expect(writes()).toHaveLength(1);
+    } finally {
+      await setBack();
+    }
+  });
+
+  it('staff are checked too: a building of one user on a device of another is wrong whoever sets it', async () => {
+    const { body } = await as(staff(), `mutation { updateWallbox(input: { userId: "${ANNA}", id: "${ANNAS}", buildingId: "${JONASS_HOME}" }) { id } }`);
+    expect(body.errors).toEqual([expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'buildingId', message: 'names no building of this user' }] } })]);
+    expect(routes()).toEqual([BUILDING_GET]);
+  });
+
+  it('a reference is not checked until the input\'s own problems are fixed: those fail with no upstream call', async () => {
+    const { body } = await as(anna(), `mutation { updateWallbox(input: { id: "${ANNAS}", buildingId: "${JONASS_HOME}", comment: "${'x'.repeat(301)}" }) { id } }`);
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [{ field: 'comment' }] });
+    expect(apiCalls(sim)).toBe(0);
+  });
+
+  it.each([
+    ['503', 'UPSTREAM_UNAVAILABLE', { status: 503 }],
+    ['no answer', 'UPSTREAM_TIMEOUT', { hang: true }],
+  ] as const)('a check that meets %s fails the write with %s, and nothing is written', async (_label, code, fault) => {
+    const once = await startGateway(sim, { callerAuth: idp.auth(), retries: 0, timeoutMs: 300 });
+    try {
+      sim.injectFault({ route: BUILDING_GET, ...fault });
+      for (const [name, ref] of checked) {
+        sim.resetCounts();
+        const { body } = await as(anna(), ref.query, { ref: ref.own }, once);
+        expect(body.data, name).toEqual({ [fieldOf(name)]: null });
+        expect(body.errors?.[0]?.extensions.code, name).toBe(code);
+        expect(routes(), name).toEqual([ref.check]);
+      }
+    } finally {
+      sim.clearFaults();
+      await once.close();
+    }
   });
 });
 

@@ -3,7 +3,7 @@
 // with their codes, never a retry after upstream may have acted, and read-after-write in one operation.
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/simulator/server.js';
-import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
+import { BUILDING_IDS, USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
 import { apiCalls, WALLBOX_GET, startGateway, startStack } from '../helpers/stack.js';
 
 const ANNA = USER_IDS.anna!;
@@ -78,7 +78,7 @@ describe('updateWallbox', () => {
       priceZone: 'AT_HOURLY',
       comment: null,
       externalDeviceId: 'CRM-77',
-      buildingId: '3c90c3cc-0d44-4b50-8888-8dd25736052a',
+      buildingId: BUILDING_IDS.annaHolidayHome,
     };
     const { body } = await gateway.graphql(UPDATE, { input });
     expect(body.errors).toBeUndefined();
@@ -97,9 +97,9 @@ describe('updateWallbox', () => {
       price_zone: 'AT_HOURLY',
       comment: null,
       external_device_id: 'CRM-77',
-      building_id: '3c90c3cc-0d44-4b50-8888-8dd25736052a',
+      building_id: BUILDING_IDS.annaHolidayHome,
     });
-    expect(sim.wallboxRecord(WALLBOX_IDS.annaHourly)).toMatchObject({ charge_power_max_w: 3700, building: '3c90c3cc-0d44-4b50-8888-8dd25736052a' });
+    expect(sim.wallboxRecord(WALLBOX_IDS.annaHourly)).toMatchObject({ charge_power_max_w: 3700, building: BUILDING_IDS.annaHolidayHome });
   });
 
   const invalid: [string, Record<string, unknown>, string[]][] = [
