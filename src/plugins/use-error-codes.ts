@@ -68,16 +68,67 @@ function bounded(result: ExecutionResult, maxErrors: number, development: boolea
   return { ...result, errors };
 }
 
-/** Shortens long quoted values, drops schema hints outside development, and caps the length. */
+/** Shortens caller values, drops schema hints outside development, and caps the length, in one pass. */
 function present(error: GraphQLError, development: boolean): GraphQLError {
-  let message = error.message.replace(/"(?:[^"\\]|\\.)*"/g, (quoted) =>
-    quoted.length - 2 > MAX_QUOTED_CHARS ? `"${quoted.slice(1, MAX_QUOTED_CHARS + 1)}…" (${quoted.length - 2} characters)` : quoted,
-  );
-  // "Did you mean ...?" maps the schema for someone who has introspection switched off.
-  if (!development) message = message.replace(/ ?Did you mean [^?]*\?/g, '');
-  if (message.length > MAX_MESSAGE_CHARS) message = `${message.slice(0, MAX_MESSAGE_CHARS)}…`;
+  const message = boundedMessage(error.message, development);
   if (message !== error.message) error.message = message;
   return error;
+}
+
+const HINT = 'Did you mean ';
+
+/**
+ * A message as the caller may see it, built in one left-to-right pass that stops once MAX_MESSAGE_CHARS
+ * are written: a message can echo a value of hundreds of KB, and any processing of the whole of it
+ * (a regular expression over it once took 10-16 s on a crafted value) would be the caller's to
+ * command. Quoted values over MAX_QUOTED_CHARS are cut (their length is still told: finding their end
+ * is a linear scan), and so is any unquoted run without a space (an object key or a literal that
+ * graphql-js prints without quotes). "Did you mean ...?" maps the schema for someone who has
+ * introspection switched off, so it goes outside development; a hint inside quotes is caller text and
+ * stays, cut like any other.
+ */
+export function boundedMessage(message: string, development: boolean): string {
+  let out = '';
+  let nextQuestionMark = -2; // -2: not looked for yet; -1: none left
+  let i = 0;
+  while (i < message.length && out.length < MAX_MESSAGE_CHARS) {
+    const char = message[i]!;
+    if (char === '"') {
+      const end = closingQuote(message, i);
+      const length = end - i - 1;
+      out += length > MAX_QUOTED_CHARS ? `"${message.slice(i + 1, i + 1 + MAX_QUOTED_CHARS)}…" (${length} characters)` : message.slice(i, end + 1);
+      i = end + 1;
+    } else if (!development && message.startsWith(HINT, char === ' ' ? i + 1 : i)) {
+      // Up to and including the next "?", found once for all hints (a message of repeated hints stays linear).
+      if (nextQuestionMark !== -1 && nextQuestionMark < i) nextQuestionMark = message.indexOf('?', i);
+      if (nextQuestionMark === -1) {
+        out += char;
+        i++;
+      } else i = nextQuestionMark + 1;
+    } else if (char === ' ' || char === '\n') {
+      out += char;
+      i++;
+    } else {
+      // A run up to the next space, quote or line: shown up to MAX_QUOTED_CHARS.
+      let end = i;
+      while (end < message.length && end - i <= MAX_QUOTED_CHARS && !' "\n'.includes(message[end]!)) end++;
+      if (end - i > MAX_QUOTED_CHARS) {
+        out += `${message.slice(i, i + MAX_QUOTED_CHARS)}…`;
+        while (end < message.length && !' "\n'.includes(message[end]!)) end++;
+      } else out += message.slice(i, end);
+      i = end;
+    }
+  }
+  return i < message.length || out.length > MAX_MESSAGE_CHARS ? `${out.slice(0, MAX_MESSAGE_CHARS)}…` : out;
+}
+
+/** Index of the quote that closes the one at `open` (backslash escapes skipped), or the message's end. */
+function closingQuote(message: string, open: number): number {
+  for (let j = open + 1; j < message.length; j++) {
+    if (message[j] === '\\') j++;
+    else if (message[j] === '"') return j;
+  }
+  return message.length;
 }
 
 /**
@@ -109,9 +160,20 @@ function withUpstreamCode(error: GraphQLError, upstream: UpstreamError): GraphQL
   return error;
 }
 
-/** Errors yoga raises without a code: a request it refused (a 4xx) is the caller's to fix. */
+/**
+ * Errors yoga raises without a code: a request it refused (a 4xx) is the caller's to fix. Yoga also
+ * attaches the parser's own error to some (`originalError`: a body that is not JSON gets V8's message,
+ * which quotes the body, up to MAX_REQUEST_BYTES of it); its message already says what is wrong, so
+ * it is dropped. (Yoga read its presence as "not a GraphQL error, answer 4xx to every client"; that is
+ * said with `spec: false` instead, as for every other refused request.)
+ */
 function withFallbackCode(error: GraphQLError): GraphQLError {
   const extensions = error.extensions as Record<string, unknown>;
+  if (extensions.originalError !== undefined) {
+    delete extensions.originalError;
+    const http = extensions.http as { spec?: boolean } | undefined;
+    if (http) http.spec = false;
+  }
   if (extensions.code !== undefined) return error;
   const { status } = (extensions.http ?? {}) as { status?: number };
   extensions.code = status !== undefined && status >= 400 && status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';

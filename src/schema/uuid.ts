@@ -1,14 +1,18 @@
 // The UUID scalar, and the one rule for reading an id: graphql-scalars' UUID, brought into one
 // canonical form (lower case, no braces), so that the same id written two ways is one DataLoader key
 // and one upstream call, and only canonical ids ever reach upstream.
-import { GraphQLError, GraphQLScalarType } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { UUIDResolver } from 'graphql-scalars';
 import { isUuid } from '../upstream/paths.js';
 import { invalidInput } from './input.js';
 
+/** The longest spelling of a UUID accepted: 36 characters, in braces. Anything longer is not looked at. */
+const MAX_UUID_CHARS = 38;
+
 function canonical(value: unknown): string | undefined {
-  const text = typeof value === 'string' ? value.replace(/^\{(.*)\}$/, '$1').toLowerCase() : value;
-  return isUuid(text) ? text : undefined;
+  if (typeof value !== 'string' || value.length > MAX_UUID_CHARS) return undefined;
+  const text = value.startsWith('{') && value.endsWith('}') ? value.slice(1, -1) : value;
+  return isUuid(text) ? text.toLowerCase() : undefined;
 }
 
 export const UUIDScalar = new GraphQLScalarType({
@@ -20,8 +24,9 @@ export const UUIDScalar = new GraphQLScalarType({
     if (id === undefined) throw new GraphQLError('Value is not a valid UUID');
     return id;
   },
-  parseLiteral(ast, variables) {
-    const id = canonical(UUIDResolver.parseLiteral(ast, variables));
+  parseLiteral(ast) {
+    // Not through UUIDResolver.parseLiteral either: its error appends the whole literal, unquoted.
+    const id = ast.kind === Kind.STRING ? canonical(ast.value) : undefined;
     if (id === undefined) throw new GraphQLError('Value is not a valid UUID');
     return id;
   },

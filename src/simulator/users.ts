@@ -10,7 +10,7 @@ export const ROLES = ['admin', 'staff', 'user'] as const;
 
 const text = (maxLength: number): FieldRule => ({ check: string(maxLength), nullable: true });
 
-const email: Check = (value) => string(254)(value) ?? (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value as string) ? undefined : { type: 'value_error', msg: 'value is not a valid email address' });
+const email: Check = (value) => string(254)(value) ?? (/^[^@\s]+@[^@\s.]+\.[^@\s]+$/.test(value as string) ? undefined : { type: 'value_error', msg: 'value is not a valid email address' });
 
 /** Documented as an integer, yet postcodes such as "722 12" or "CB2 1RX" are text: both are taken, and stored as text. */
 const zipCode: Check = (value) => (Number.isInteger(value) ? undefined : string(20)(value));

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { maskedErrors } from '../../src/plugins/use-error-codes.js';
+import { boundedMessage, maskedErrors } from '../../src/plugins/use-error-codes.js';
 
 const mask = (error: unknown) => {
   if (typeof maskedErrors !== 'object' || !maskedErrors.maskError) throw new Error('no maskError');
@@ -37,5 +37,43 @@ describe('upstream errors', () => {
     const coded = mask(located);
     expect(coded).toBe(located);
     expect(coded.extensions).toEqual({ code: 'NOT_FOUND', upstream: { status: 404, detail: 'Not Found' } });
+  });
+});
+
+describe('messages as the caller sees them (boundedMessage)', () => {
+  const hint = 'Did you mean ';
+  it('cuts quoted values to 64 characters and tells their length', () => {
+    expect(boundedMessage(`Unknown field "${'x'.repeat(1000)}".`, false)).toBe(`Unknown field "${'x'.repeat(64)}…" (1000 characters).`);
+    expect(boundedMessage('Unknown field "short".', false)).toBe('Unknown field "short".');
+    expect(boundedMessage('Escaped "a\\"b" kept', false)).toBe('Escaped "a\\"b" kept');
+  });
+
+  it('cuts an unquoted run of caller text (an object key, an unquoted literal) to 64 characters', () => {
+    expect(boundedMessage(`found { ${'k'.repeat(5000)}: 1 }`, false)).toBe(`found { ${'k'.repeat(64)}… 1 }`);
+  });
+
+  it('drops "Did you mean" hints outside development, and keeps them in development', () => {
+    const message = 'Cannot query field "walbox" on type "Query". Did you mean "wallbox" or "inverter"?';
+    expect(boundedMessage(message, false)).toBe('Cannot query field "walbox" on type "Query".');
+    expect(boundedMessage(message, true)).toBe(message);
+  });
+
+  it('is linear in a crafted message: 250 KB of repeated hints, quoted, unquoted and without a "?"', () => {
+    const many = hint.repeat(20_000); // 260,000 characters
+    for (const message of [`Value "${many}" is bad`, `Value ${many}`, `Expected UUID, found ${many.replaceAll(' ', '')}`, `${many}?`, `"${'\\"'.repeat(100_000)}`]) {
+      for (const development of [false, true]) {
+        const bounded = boundedMessage(message, development);
+        expect(bounded.length).toBeLessThanOrEqual(1001);
+      }
+    }
+    // A message made of nothing but hints and one "?" at its end is a single hint: removed whole.
+    expect(boundedMessage(`Bad.${` ${hint}x`.repeat(50_000)}?`, false)).toBe('Bad.');
+  });
+
+  it('caps every message at 1000 characters', () => {
+    const long = 'word '.repeat(1000);
+    const bounded = boundedMessage(long, false);
+    expect(bounded).toHaveLength(1001);
+    expect(bounded.endsWith('…')).toBe(true);
   });
 });
