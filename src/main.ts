@@ -67,13 +67,13 @@ const yoga = createGateway({
   redis,
 });
 
-const server = createGatewayServer({ gateway: yoga.requestListener, lifecycle, metrics: config.metricsPort === undefined ? metrics : undefined });
+const server = createGatewayServer({ gateway: yoga.requestListener, lifecycle, metrics: config.metricsPort === undefined ? metrics : undefined, logger });
 const servers: Server[] = [server];
 await listen(server, config.port);
 const { port } = server.address() as AddressInfo;
 const endpoint = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/graphql`;
 if (config.metricsPort !== undefined) {
-  const metricsServer = createMetricsServer(metrics);
+  const metricsServer = createMetricsServer(metrics, logger);
   await listen(metricsServer, config.metricsPort);
   servers.push(metricsServer);
 }

@@ -8,7 +8,12 @@
 //
 // The probes are answered before yoga sees the request: they are cheap, never logged per request, and
 // never a GraphQL body.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+//
+// A malformed request (a Host header or request target that forms no URL, a request line or header
+// Node's parser refuses) is answered here with the coded JSON error every other refusal carries,
+// never with a stack trace or Node's bare status line, and the connection is closed.
+import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from './logger.js';
 import type { Metrics } from './observability/metrics.js';
@@ -28,10 +33,14 @@ export interface GatewayServerOptions {
   lifecycle: Lifecycle;
   /** Serve /metrics here (false when METRICS_PORT gives it a port of its own). */
   metrics: Metrics | undefined;
+  /** Where refused malformed requests are logged (they never reach yoga's access log). */
+  logger?: Logger | undefined;
 }
 
-export function createGatewayServer({ gateway, lifecycle, metrics }: GatewayServerOptions): Server {
-  const server = createServer((req, res) => {
+export function createGatewayServer({ gateway, lifecycle, metrics, logger }: GatewayServerOptions): Server {
+  const server = createServer(SERVER_OPTIONS, (req, res) => {
+    const problem = malformed(req);
+    if (problem !== undefined) return refuse(res, problem, logger);
     // GraphQL's POSTs, most of the traffic, go straight to yoga.
     if (req.method === 'GET' || req.method === 'HEAD') {
       const path = pathOf(req);
@@ -45,15 +54,139 @@ export function createGatewayServer({ gateway, lifecycle, metrics }: GatewayServ
   });
   // Longer than common load balancer idle timeouts, so the balancer closes idle connections first.
   server.keepAliveTimeout = 65_000;
-  return server;
+  return answerMalformed(server, logger);
 }
 
 /** A server of its own for /metrics (METRICS_PORT), kept off the public GraphQL port. */
-export function createMetricsServer(metrics: Metrics): Server {
-  return createServer((req, res) => {
+export function createMetricsServer(metrics: Metrics, logger?: Logger): Server {
+  const server = createServer(SERVER_OPTIONS, (req, res) => {
+    const problem = malformed(req);
+    if (problem !== undefined) return refuse(res, problem, logger);
     if ((req.method === 'GET' || req.method === 'HEAD') && pathOf(req) === '/metrics') return void serveMetrics(metrics, res);
     json(res, 404, { status: 'not found' });
   });
+  return answerMalformed(server, logger);
+}
+
+// Node's own missing-Host check answers a bare 400; `malformed` makes the same check with a body.
+const SERVER_OPTIONS = { requireHostHeader: false };
+
+/** uri-host [":" port] (RFC 3986 §3.2.2): a bracketed IP literal or a reg-name; URL.canParse checks the rest. */
+const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(?::[0-9]*)?$/;
+
+interface Problem {
+  status: number;
+  code: 'BAD_REQUEST' | 'REQUEST_ENTITY_TOO_LARGE';
+  message: string;
+  /** For the log line: which check refused it (never the caller's text). */
+  reason: string;
+}
+
+const badRequest = (reason: string, message: string): Problem => ({ status: 400, code: 'BAD_REQUEST', message, reason });
+
+/**
+ * What is wrong with a request's Host header or target, if anything. Yoga's node adapter builds the
+ * request's URL by appending the target to the Host header, and answers a string that does not parse
+ * with HTTP 500 and a stack trace (`buildFullUrl` in
+ * https://github.com/ardatan/whatwg-node/blob/master/packages/server/src/utils.ts), so that same
+ * string is tried here first. On every request, so cheap: a scan of the raw header names, one regular
+ * expression and one URL.canParse (no URL object is built).
+ */
+function malformed(req: IncomingMessage): Problem | undefined {
+  const host = req.headers.host;
+  const target = req.url ?? '';
+  if (!host) {
+    // RFC 9112 §3.2: HTTP/1.1 requires a Host header (https://www.rfc-editor.org/rfc/rfc9112#section-3.2).
+    if (req.httpVersionMajor !== 1 || req.httpVersionMinor !== 0) return badRequest('no-host', 'The request has no Host header');
+    // HTTP/1.0 may omit it. Yoga's adapter would then build the URL from the socket's local address,
+    // which for an IPv6 address forms no URL; the host it picks when in doubt is used instead.
+    req.headers.host = 'localhost';
+  } else {
+    // RFC 9112 §3.2: more than one Host header is refused as well.
+    let hosts = 0;
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      const name = req.rawHeaders[i]!;
+      if (name.length === 4 && name.toLowerCase() === 'host' && ++hosts > 1) return badRequest('host', 'The request has more than one Host header');
+    }
+    if (!HOST.test(host)) return badRequest('host', 'The Host header is not a host name or address with an optional port');
+  }
+  // Only origin-form (a path): absolute-form and `*` would be appended to the host as they are.
+  if (target.charCodeAt(0) !== 0x2f /* / */) return badRequest('target', 'The request target is not a path');
+  if (!URL.canParse(`http://${req.headers.host}${target}`)) {
+    return URL.canParse(`http://${req.headers.host}/`)
+      ? badRequest('target', 'The request target is not a valid path')
+      : badRequest('host', 'The Host header is not a host name or address with an optional port');
+  }
+  return undefined;
+}
+
+function refuse(res: ServerResponse, problem: Problem, logger: Logger | undefined): void {
+  logger?.info({ status: problem.status, code: problem.code, reason: problem.reason }, 'malformed request refused');
+  // The body is not read: the connection closes after the answer instead.
+  const body = errorBody(problem);
+  res
+    .writeHead(problem.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', connection: 'close' })
+    .end(body);
+}
+
+function errorBody({ message, code }: Problem): string {
+  return JSON.stringify({ errors: [{ message, extensions: { code } }] });
+}
+
+/** What Node's parser refuses, by llhttp's error code (https://github.com/nodejs/llhttp/blob/main/src/llhttp/constants.ts); the rest is "malformed". */
+const PARSER_PROBLEMS: Record<string, Problem> = {
+  HPE_INVALID_METHOD: badRequest('method', 'The request method is not a valid HTTP method'),
+  HPE_INVALID_URL: badRequest('target', 'The request target is not a valid path'),
+  HPE_INVALID_VERSION: badRequest('version', 'The request is not HTTP/1.0 or HTTP/1.1'),
+  HPE_INVALID_HEADER_TOKEN: badRequest('header', 'A request header is malformed'),
+  HPE_INVALID_CONTENT_LENGTH: badRequest('header', 'The Content-Length header is malformed'),
+  HPE_UNEXPECTED_CONTENT_LENGTH: badRequest('header', 'The request has both Content-Length and Transfer-Encoding'),
+  HPE_INVALID_TRANSFER_ENCODING: badRequest('header', 'The Transfer-Encoding header is malformed'),
+  HPE_INVALID_CHUNK_SIZE: badRequest('body', 'The chunked request body is malformed'),
+  HPE_HEADER_OVERFLOW: { status: 431, code: 'BAD_REQUEST', message: 'The request headers are too large', reason: 'header-size' },
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: { status: 413, code: 'REQUEST_ENTITY_TOO_LARGE', message: 'The chunk extensions are too large', reason: 'body' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'BAD_REQUEST', message: 'The request did not arrive in time', reason: 'timeout' },
+};
+const MALFORMED = badRequest('malformed', 'The HTTP request is malformed');
+
+/**
+ * Requests Node's parser refuses (`clientError`, https://nodejs.org/api/http.html#event-clienterror),
+ * and expectations it cannot meet (`checkExpectation`), answered as the request handler answers the
+ * rest. Like Node's default (`socketOnError` in https://github.com/nodejs/node/blob/v20.x/lib/_http_server.js),
+ * an answer is written only while nothing of another response is on the socket, and the socket is then closed.
+ */
+/** A whole HTTP response written to a socket no ServerResponse owns, which is then closed. */
+function answerOnSocket(socket: Duplex, problem: Problem): void {
+  const body = errorBody(problem);
+  const head = [
+    `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}`,
+    'content-type: application/json',
+    'cache-control: no-store',
+    `content-length: ${Buffer.byteLength(body)}`,
+    'connection: close',
+  ];
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`, () => socket.destroy());
+}
+
+function answerMalformed(server: Server, logger: Logger | undefined): Server {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // `_httpMessage`: the response in flight on this socket, as Node's default handler checks it.
+    const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) return void socket.destroy();
+    const problem = PARSER_PROBLEMS[error.code ?? ''] ?? MALFORMED;
+    logger?.info({ status: problem.status, code: problem.code, reason: problem.reason, parser: error.code }, 'malformed request refused');
+    answerOnSocket(socket, problem);
+  });
+  // CONNECT asks for a tunnel; without a listener Node closes the socket without a word.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    const problem: Problem = { status: 405, code: 'BAD_REQUEST', message: 'CONNECT is not offered: GraphQL only supports GET and POST requests', reason: 'method' };
+    logger?.info({ status: problem.status, code: problem.code, reason: problem.reason }, 'malformed request refused');
+    answerOnSocket(socket, problem);
+  });
+  server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
+    refuse(res, { status: 417, code: 'BAD_REQUEST', message: 'The only expectation supported is 100-continue', reason: 'expect' }, logger);
+  });
+  return server;
 }
 
 function pathOf(req: IncomingMessage): string {
