@@ -6,7 +6,7 @@ import type { PartnerApi } from '../upstream/client.js';
 import { isUuid } from '../upstream/paths.js';
 import type { Caller } from './caller.js';
 import { ExternalUsers } from './external-users.js';
-import { AuthenticationError, claim, createTokenVerifier, roleOf, type TokenVerifierOptions, type VerifyToken } from './token.js';
+import { AuthenticationError, claim, createTokenVerifier, roleOf, subjectOf, type TokenVerifierOptions, type VerifyToken } from './token.js';
 
 /** Longer than any identity provider's access token; a longer header is not parsed. */
 const MAX_TOKEN_CHARS = 8192;
@@ -50,7 +50,8 @@ export class CallerIdentity {
     const token = header.length <= MAX_TOKEN_CHARS ? BEARER.exec(header)?.[1] : undefined;
     if (!token) throw new AuthenticationError('invalid', header === '' ? 'no Authorization header' : 'not a bearer token');
     const payload = await verify(token);
-    const subject = String(payload.sub);
+    // Checked here too, not only by the verifier: a verifier passed in (tests, another provider) may not.
+    const subject = subjectOf(payload);
     const role = roleOf(claim(payload, auth.roleClaim));
     const userId = auth.externalUserClaim ? await this.#externalUser(claim(payload, auth.externalUserClaim), externalUsers) : poderoUser(claim(payload, auth.userClaim));
     return role === 'user' ? { kind: 'end-user', subject, userId } : { kind: 'staff', subject, role, userId };

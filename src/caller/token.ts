@@ -1,10 +1,11 @@
 // Verifying a caller's JWT against the identity provider's keys (jose), and reading who it names.
 //
 // Only asymmetric signatures are accepted (RS256, PS256, ES256, EdDSA): `alg: none` and HMAC would let
-// anyone who knows a shared secret, or nobody at all, mint tokens. `exp` and `sub` are required, `nbf`
-// is honoured when present, 30 s of clock skew tolerated. The key set is fetched once, cached for ten
-// minutes, and fetched again when a token names a key it does not hold (at most once per cooldown,
-// 30 s), so a rotated key works within a minute without a restart.
+// anyone who knows a shared secret, or nobody at all, mint tokens. `exp` and `sub` are required (`sub`
+// a non-blank string, see `subjectOf`), `nbf` is honoured when present, 30 s of clock skew tolerated.
+// The key set is fetched once, cached for ten minutes, and fetched again when a token names a key it
+// does not hold (at most once per cooldown, 30 s), so a rotated key works within a minute without a
+// restart.
 // https://github.com/panva/jose/blob/main/docs/jwks/remote/functions/createRemoteJWKSet.md
 // jose is loaded when caller authentication is configured, not by every gateway that starts.
 //
@@ -101,21 +102,40 @@ function verifierWith(
   };
 
   return async (token) => {
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(token, keys, {
+      ({ payload } = await jwtVerify(token, keys, {
         issuer: auth.issuer,
         audience: auth.audience,
         algorithms: ALGORITHMS,
         clockTolerance: CLOCK_SKEW_S,
         requiredClaims: ['exp', 'sub'],
-      });
-      return payload;
+      }));
     } catch (error) {
       if (error instanceof KeysUnavailable) throw new AuthenticationError('unavailable', error.message, { cause: error.cause });
       // Which check failed is for the logs (at debug), never for the caller.
       throw new AuthenticationError('invalid', error instanceof errors.JOSEError ? error.code : 'unreadable token', { cause: error });
     }
+    // jose checks that `sub` is present, not what it holds; a token that names nobody is not remembered.
+    subjectOf(payload);
+    return payload;
   };
+}
+
+/** OpenID Connect's limit on a subject (https://openid.net/specs/openid-connect-core-1_0.html#IDToken). */
+const MAX_SUBJECT_CHARS = 255;
+
+/**
+ * Who a verified token names: its `sub`, a string (RFC 7519 §4.1.2,
+ * https://www.rfc-editor.org/rfc/rfc7519#section-4.1.2) that is not blank. Budgets and log lines are
+ * keyed on it, so a token whose `sub` is missing, empty, blank, a number, an object or a list is
+ * invalid like any other: turned into a string, it would name "", "42" or "[object Object]", a
+ * caller shared by everyone whose token says the same.
+ */
+export function subjectOf(payload: JWTPayload): string {
+  const { sub } = payload as { sub?: unknown };
+  if (typeof sub !== 'string' || sub.trim() === '' || sub.length > MAX_SUBJECT_CHARS) throw new AuthenticationError('invalid', 'malformed subject claim');
+  return sub;
 }
 
 /**

@@ -86,6 +86,22 @@ describe('every way a request can fail to authenticate: 401, the same message, n
     ['alg: none', () => Promise.resolve(bearer(unsignedToken({ podero_user_id: ANNA })))],
     ['HMAC (HS256) with a guessable secret', async () => bearer(await idp.hmacToken({ podero_user_id: ANNA }))],
     ['a user claim that is not a UUID', async () => bearer(await idp.token({ claims: { podero_user_id: '../admin' } }))],
+    // `sub` keys the caller's budget and log lines: anything but a non-blank string names nobody.
+    ...([
+      ['empty', ''],
+      ['blank', ' \t '],
+      ['a number', 42],
+      ['zero', 0],
+      ['an object', { id: 'auth0|user-1' }],
+      ['an array', ['auth0|user-1']],
+      ['null', null],
+      ['true', true],
+      ['over 255 characters', 's'.repeat(256)],
+    ] as const).map(([what, sub]): [string, () => Promise<Record<string, string>>] => [
+      `a sub that is ${what}`,
+      async () => bearer(await idp.token({ claims: { sub, podero_user_id: ANNA } })),
+    ]),
+    ['an admin token whose sub is an object', async () => bearer(await idp.token({ claims: { sub: {}, podero_role: 'admin' } }))],
     ['a token whose signature was altered', async () => {
       const token = await annasToken();
       return bearer(`${token.slice(0, -4)}${token.slice(-4) === 'AAAA' ? 'BBBB' : 'AAAA'}`);
