@@ -54,7 +54,10 @@ export interface Config {
   development: boolean;
   /** Caller authentication with JWTs from the partner's identity provider; absent: callers are not authenticated. */
   auth: CallerAuth | undefined;
-  /** Upstream calls one caller may cause per minute (a token bucket); 0: no limit. */
+  /**
+   * Upstream calls one caller may cause per minute (a token bucket); 0: no limit. Unset: 600 with
+   * caller authentication, none without (see DEFAULT_UPSTREAM_CALLS_PER_MINUTE).
+   */
   upstreamCallsPerMinute: number;
 }
 
@@ -93,6 +96,8 @@ export interface Limits {
   directives: number;
   /** Entity representations in one `_entities` request (the sum over its `_entities` fields). */
   entities: number;
+  /** What an operation may cost to execute: fields after fragment expansion, lists weighted (src/plugins/operation-cost.ts). */
+  cost: number;
   /** Errors in one response; the rest are summarised in one last error. */
   errors: number;
 }
@@ -117,6 +122,11 @@ const API_PATH = '/api/partners/v2.0';
  * - directives 50: @include/@skip on every field of a large form.
  * - entities 1000: a router sends one representation per entity in a list; lists of a few hundred are normal.
  * - errors 100: graphql-js stops validating at 100 errors too.
+ * - cost 100,000: the costliest operation the gateway ships is GraphiQL's full introspection query
+ *   (51,853; the README's, the demo's and the Apollo Client example's are 2-157, a router's entity
+ *   batch ~130), so introspection passes with a margin of 1.9 and an app's operations with one of
+ *   over 600; the hostile-input cases of fragments that multiply through `owner { devices { ... } }`
+ *   cost 800,000 and more at three levels. (test/unit/operation-cost.test.ts measures these.)
  */
 export const DEFAULT_LIMITS: Limits = {
   requestBytes: 256 * 1024,
@@ -126,7 +136,17 @@ export const DEFAULT_LIMITS: Limits = {
   directives: 50,
   entities: 1000,
   errors: 100,
+  cost: 100_000,
 };
+/**
+ * RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE when it is unset and callers are authenticated: each signed-in
+ * caller (the token's user, else its subject) gets 600 calls a minute. Without caller authentication
+ * the only key is the client address, and a federation router or a backend in front of the gateway
+ * sends every one of its users from one address: a default budget would cut them all off at once, so
+ * there is none unless the variable sets one.
+ */
+export const DEFAULT_UPSTREAM_CALLS_PER_MINUTE = 600;
+
 const API_URL_EXPECTED = `an https URL of the API base, ending in ${API_PATH} (http only on this machine; no credentials, query or fragment)`;
 
 const optionalText = z
@@ -135,13 +155,18 @@ const optionalText = z
   .optional()
   .transform((v) => (v === '' ? undefined : v));
 
-function integer(min: number, max: number, fallback: number) {
+/** An integer; undefined when unset or blank, for a default that depends on other settings. */
+function optionalInteger(min: number, max: number) {
   const expected = `an integer from ${min} to ${max}`;
   return z
     .string()
     .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? fallback : Number(v)))
-    .pipe(z.number({ error: expected }).int(expected).min(min, expected).max(max, expected));
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : Number(v)))
+    .pipe(z.number({ error: expected }).int(expected).min(min, expected).max(max, expected).optional());
+}
+
+function integer(min: number, max: number, fallback: number) {
+  return optionalInteger(min, max).transform((v) => v ?? fallback);
 }
 
 function flag(fallback: boolean) {
@@ -223,6 +248,7 @@ const Env = z.object({
   MAX_DIRECTIVES: integer(0, 100_000, DEFAULT_LIMITS.directives),
   MAX_ENTITIES: integer(1, 1_000_000, DEFAULT_LIMITS.entities),
   MAX_ERRORS: integer(1, 100_000, DEFAULT_LIMITS.errors),
+  MAX_COST: integer(1, 1_000_000_000, DEFAULT_LIMITS.cost),
   GRAPHIQL: flag(true),
   INTROSPECTION: flag(true),
   NODE_ENV: optionalText,
@@ -233,7 +259,7 @@ const Env = z.object({
   AUTH_EXTERNAL_USER_CLAIM: optionalText,
   AUTH_ROLE_CLAIM: optionalText.transform((v) => v ?? 'podero_role'),
   AUTH_PUBLIC_SERVICE_SDL: flag(true),
-  RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE: integer(0, 1_000_000, 600),
+  RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE: optionalInteger(0, 1_000_000),
 });
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -274,6 +300,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       directives: e.MAX_DIRECTIVES,
       entities: e.MAX_ENTITIES,
       errors: e.MAX_ERRORS,
+      cost: e.MAX_COST,
     },
     graphiql: e.GRAPHIQL,
     introspection: e.INTROSPECTION,
@@ -290,7 +317,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             roleClaim: e.AUTH_ROLE_CLAIM,
             publicServiceSdl: e.AUTH_PUBLIC_SERVICE_SDL,
           },
-    upstreamCallsPerMinute: e.RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE,
+    upstreamCallsPerMinute: e.RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE ?? (e.AUTH_JWKS_URL === undefined ? 0 : DEFAULT_UPSTREAM_CALLS_PER_MINUTE),
   };
 }
 

@@ -5,7 +5,7 @@
 // What runs compiled, and what does not:
 // - a document seen for the first time runs interpreted: compiling costs many executions' worth of
 //   CPU, which a document used once (or a flood of distinct ones) would only pay for; its second use
-//   compiles it, in the background, and uses after that run compiled;
+//   compiles it and runs compiled, and so do the uses after it;
 // - only queries: a mutation is rare and waits on upstream writes anyway, and is never run twice (below);
 // - not `_entities`: graphql-jit resolves unions differently from graphql-js and fails where a union's
 //   type is found by a resolver the schema was built with (an open issue,
@@ -16,29 +16,62 @@
 //   Its reads come from the request's loaders, which keep failures too: no upstream call is made twice.
 //   So every answer, compiled or not, is exactly graphql-js's (test/integration/compiled-execution.test.ts).
 //
-// A compiled query is kept as long as its parsed document is (use-operation-limits.ts caches those,
-// bounded in bytes), so compiled functions are bounded by the same budget. graphql-jit is loaded on the
-// first compilation, not at start-up.
+// What is compiled, and how much of it is kept, is bounded, since graphql-jit's output grows with the
+// operation as executed, not as written: it generates code for every field after fragment expansion,
+// once per concrete type of an abstract field. 40 aliases walking `owner { devices { ...F } }` through
+// three levels of fragments are a 3.5 KB document and 34,000 compiled fields; compiling it blocked the
+// event loop for seconds and took gigabytes. So:
+// - an operation is compiled only when it has at most MAX_COMPILED_FIELDS expanded fields
+//   (operation-cost.ts counts them); larger ones always run interpreted;
+// - compiled operations are kept in a cache bounded in bytes (COMPILED_CACHE_BYTES, each weighed by its
+//   fields); one that is evicted runs interpreted until it is used twice again.
+// graphql-jit is loaded when the first operation is used a second time, not at start-up; until it has
+// loaded, operations run interpreted.
 import { OperationTypeNode, getOperationAST, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from '../logger.js';
+import { operationCost } from './operation-cost.js';
 import { rootFields } from './root-fields.js';
 
 type PromiseOrValue<T> = Promise<T> | T;
 type CompiledQuery = (root: unknown, context: unknown, variables: unknown) => PromiseOrValue<ExecutionResult>;
+type Jit = typeof import('graphql-jit');
 
 /** Root fields whose operations always run interpreted. */
 const INTERPRETED_ROOT_FIELDS = new Set(['_entities', '_service', '__schema', '__type']);
 
+/**
+ * Expanded fields an operation may have to be compiled. Measured with graphql-jit 0.8 on this schema:
+ * compiling costs ~30-40 us and ~3 KB of heap per field, so 500 fields take ~20 ms (the 50 ms a compile
+ * may block the event loop, with room for a busy machine) and ~1.5 MB. The largest operation the gateway
+ * ships (the demo's device tab) has 57.
+ */
+export const MAX_COMPILED_FIELDS = 500;
+/** Heap the compiled operations kept may take, estimated per operation as below. */
+const COMPILED_CACHE_BYTES = 16 * 1024 * 1024;
+/** Measured as above: ~90-110 KB for a compiled operation of 20-60 fields, ~3 KB per field for large ones. */
+const compiledBytes = (fields: number) => 64 * 1024 + 4 * 1024 * fields;
+
 /** Per document (and operation name): how often it ran, and its compiled form once there is one. */
 interface Entry {
   uses: number;
-  compiled?: Promise<CompiledQuery | undefined>;
-  ready?: CompiledQuery | null;
+  /** Compiled, and in the cache; null: runs interpreted for good. */
+  compiled?: CompiledQuery | null;
 }
 
 export function useCompiledExecution(logger: Logger): Plugin {
   const entries = new WeakMap<DocumentNode, Map<string, Entry>>();
+  // Keyed by entry, so that an eviction sends that operation back to counting its uses.
+  const kept = new LRUCache<Entry, CompiledQuery, number>({
+    maxSize: COMPILED_CACHE_BYTES,
+    dispose: (_compiled, entry) => {
+      entry.compiled = undefined;
+      entry.uses = 0;
+    },
+  });
+  let jit: Jit | undefined;
+  let loading: Promise<void> | undefined;
 
   const entryOf = (document: DocumentNode, operationName: string): Entry => {
     let byName = entries.get(document);
@@ -48,46 +81,61 @@ export function useCompiledExecution(logger: Logger): Plugin {
     return entry;
   };
 
+  /** The operation's name and expanded fields when it may be compiled; null when it runs interpreted for good. */
+  const compilable = (args: ExecutionArgs): { name: string | null; fields: number } | null => {
+    const operation = getOperationAST(args.document, args.operationName);
+    if (operation?.operation !== OperationTypeNode.QUERY || rootFields(args.document, operation).some((f) => INTERPRETED_ROOT_FIELDS.has(f.name.value))) {
+      return null;
+    }
+    const name = operation.name?.value.slice(0, 64) ?? null;
+    const { fields } = operationCost(args.schema, args.document, operation);
+    if (fields <= MAX_COMPILED_FIELDS) return { name, fields };
+    logger.debug({ operation: name, fields }, 'operation runs interpreted: too large to compile');
+    return null;
+  };
+
+  /** Compiles the operation and keeps it; null when graphql-jit cannot. */
+  const compile = (args: ExecutionArgs, entry: Entry, { name, fields }: { name: string | null; fields: number }, { compileQuery, isCompiledQuery }: Jit): CompiledQuery | null => {
+    const started = performance.now();
+    let reason: string;
+    try {
+      const result = compileQuery(args.schema, args.document, args.operationName ?? undefined);
+      if (isCompiledQuery(result)) {
+        const compiled = result.query as CompiledQuery;
+        kept.set(entry, compiled, { size: compiledBytes(fields) });
+        logger.debug({ operation: name, fields, ms: Math.round(performance.now() - started) }, 'operation compiled');
+        return compiled;
+      }
+      reason = result.errors?.[0]?.message ?? 'unknown';
+    } catch (error) {
+      reason = error instanceof Error ? error.message : 'unknown';
+    }
+    logger.info({ operation: name, reason: reason.slice(0, 200) }, 'operation runs interpreted: graphql-jit cannot compile it');
+    return null;
+  };
+
   return {
     onExecute({ args: executionArgs, executeFn, setExecuteFn }) {
       const args = executionArgs as ExecutionArgs;
       const entry = entryOf(args.document, args.operationName ?? '');
-      entry.uses++;
-      if (entry.ready) {
-        const compiled = entry.ready;
-        const interpreted = executeFn as (args: ExecutionArgs) => PromiseOrValue<ExecutionResult>;
-        setExecuteFn((run: ExecutionArgs) => {
-          const result = compiled(run.rootValue, run.contextValue, run.variableValues ?? {});
-          const answer = (settled: ExecutionResult) => (settled.errors?.length ? interpreted(run) : settled);
-          return result instanceof Promise ? result.then(answer) : answer(result);
-        });
-        return;
+      if (entry.compiled === null || ++entry.uses < 2) return;
+      if (entry.compiled) {
+        kept.get(entry); // most recently used
+      } else {
+        const operation = compilable(args);
+        if (operation === null) return void (entry.compiled = null);
+        // Loaded on the first operation worth compiling; until then, interpreted.
+        if (!jit) return void (loading ??= import('graphql-jit').then((loaded) => void (jit = loaded)));
+        entry.compiled = compile(args, entry, operation, jit);
+        if (!entry.compiled) return;
       }
-      // Compiled in the background from the second use on; until it is ready, interpreted.
-      if (entry.uses < 2 || entry.compiled || entry.ready === null) return;
-      const operation = getOperationAST(args.document, args.operationName);
-      if (operation?.operation !== OperationTypeNode.QUERY || rootFields(args.document, operation).some((f) => INTERPRETED_ROOT_FIELDS.has(f.name.value))) {
-        entry.ready = null;
-        return;
-      }
-      const name = operation.name?.value ?? null;
-      entry.compiled = compile(args).then(({ compiled, reason }) => {
-        entry.ready = compiled ?? null;
-        if (compiled) logger.debug({ operation: name }, 'operation compiled');
-        else logger.info({ operation: name, reason }, 'operation runs interpreted: graphql-jit cannot compile it');
-        return compiled;
+      const compiled = entry.compiled;
+      const interpreted = executeFn as (args: ExecutionArgs) => PromiseOrValue<ExecutionResult>;
+      setExecuteFn((run: ExecutionArgs) => {
+        const result = compiled(run.rootValue, run.contextValue, run.variableValues ?? {});
+        const answer = (settled: ExecutionResult) => (settled.errors?.length ? interpreted(run) : settled);
+        return result instanceof Promise ? result.then(answer) : answer(result);
       });
     },
   };
-}
-
-async function compile(args: ExecutionArgs): Promise<{ compiled?: CompiledQuery; reason?: string }> {
-  try {
-    const { compileQuery, isCompiledQuery } = await import('graphql-jit');
-    const result = compileQuery(args.schema, args.document, args.operationName ?? undefined);
-    if (isCompiledQuery(result)) return { compiled: result.query as CompiledQuery };
-    return { reason: result.errors?.[0]?.message.slice(0, 200) ?? 'unknown' };
-  } catch (error) {
-    return { reason: error instanceof Error ? error.message.slice(0, 200) : 'unknown' };
-  }
 }

@@ -6,9 +6,11 @@
 //      overflows the stack at ~1,500 levels);
 //   2. parsing, through a cache bounded in bytes (an AST weighs ~300 bytes per token) instead of
 //      entries: yoga's cache holds 1024 documents of any size, which let ~23 hostile requests fill the heap;
-//   3. validation in two stages: the limit rules (depth, aliases, directives, the operation types
-//      offered, introspection) alone, and only a document that passes them meets graphql-js's full rule
-//      set, whose OverlappingFieldsCanBeMerged is quadratic in the number of aliases;
+//   3. validation in three stages: the limit rules (depth, aliases, directives, the operation types
+//      offered, introspection) alone; only a document that passes them meets graphql-js's full rule
+//      set, whose OverlappingFieldsCanBeMerged is quadratic in the number of aliases; and only a valid
+//      document is measured for what it will cost to execute (operation-cost.ts), fragments expanded:
+//      a few KB of fragments that multiply each other would otherwise run, and be compiled, in full;
 //   4. before execution (onExecute): the entity representations of `_entities`, which live in the
 //      variables and so cannot be counted earlier.
 // Every refusal is a coded error with HTTP 400 (src/plugins/errors.ts) and happens before any upstream call.
@@ -41,6 +43,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import type { Limits } from '../config.js';
 import { requestError } from './errors.js';
+import { LIST_FACTOR, operationCost } from './operation-cost.js';
 import { rootFields } from './root-fields.js';
 
 export interface OperationLimitsOptions {
@@ -103,7 +106,7 @@ export function useOperationLimits({ limits, introspection, documentCacheBytes =
       setValidationFn((schema: GraphQLSchema, document: DocumentNode, rules?: readonly ValidationRule[]) => {
         const known = validations.get(document);
         if (known) return known;
-        const errors = validateInStages(validate, schema, document, limitRules, rules ?? specifiedRules);
+        const errors = validateInStages(validate, schema, document, limitRules, rules ?? specifiedRules, limits);
         validations.set(document, errors);
         return errors;
       });
@@ -188,13 +191,14 @@ function validateInStages(
   document: DocumentNode,
   limitRules: readonly ValidationRule[],
   rules: readonly ValidationRule[],
+  limits: Pick<Limits, 'cost'>,
 ): readonly GraphQLError[] {
   try {
     const refused = validate(schema, document, limitRules);
     // The limit rules code their own errors; graphql-js's introspection rule is the one that does not.
     if (refused.length > 0) return refused.map((e) => withCode(e, 'INTROSPECTION_DISABLED', { status: 400, spec: false }));
     const errors = validate(schema, document, rules);
-    if (errors.length === 0) return errors;
+    if (errors.length === 0) return costLimit(schema, document, limits.cost);
     // A literal of the wrong shape (`id: "abc"` for a UUID) fails ValuesOfCorrectTypeRule: that is bad
     // input, not a broken document. Only when validation fails is the rule run on its own, to tell them apart.
     const valueErrors = new Set(validate(schema, document, [ValuesOfCorrectTypeRule]).map((e) => e.message));
@@ -205,6 +209,24 @@ function validateInStages(
     if (error instanceof RangeError) return [requestError('GRAPHQL_VALIDATION_FAILED', 'The document is too complex to validate')];
     throw error;
   }
+}
+
+/** Every operation of a valid document within the cost limit; the costliest one over it is named. */
+function costLimit(schema: GraphQLSchema, document: DocumentNode, limit: number): readonly GraphQLError[] {
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    const { cost } = operationCost(schema, document, definition);
+    if (cost > limit) {
+      const name = definition.name ? `Operation ${definition.name.value.slice(0, 64)}` : 'The operation';
+      return [
+        requestError(
+          'MAX_COST_LIMIT',
+          `${name} costs ${cost >= 1e15 ? 'more than 10^15' : cost}; at most ${limit} is allowed (a field costs 1, and ${LIST_FACTOR} times that inside a list)`,
+        ),
+      ];
+    }
+  }
+  return [];
 }
 
 /**

@@ -7,6 +7,10 @@ import { getNamedType, isInterfaceType, isObjectType, isUnionType, type GraphQLN
 import { schema } from '../../src/schema/index.js';
 import type { Simulator } from '../../src/simulator/server.js';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
+import { multiplying } from '../../bench/hostile-cases.js';
+import { operationCost } from '../../src/plugins/operation-cost.js';
+import { MAX_COMPILED_FIELDS } from '../../src/plugins/use-compiled-execution.js';
+import { getOperationAST, parse } from 'graphql';
 import { startStack, type GraphQLResponse, type RunningGateway } from '../helpers/stack.js';
 
 let sim: Simulator;
@@ -111,7 +115,23 @@ it('never compiles federation _entities, introspection or _service', async () =>
   };
   for (const [name, query] of Object.entries(operations)) {
     for (let i = 0; i < 5; i++) expect((await gateway.graphql(query)).body.errors, name).toBeUndefined();
-    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(gateway.logs.some((line) => line.includes('"operation compiled"') && line.includes(`"operation":"${name}"`)), name).toBe(false);
   }
+});
+
+it('never compiles an operation with more expanded fields than MAX_COMPILED_FIELDS, however often it comes', async () => {
+  // Three aliases walking a user's devices through two levels of fragments: few tokens, within the cost
+  // limit, but every field once per device kind at each level.
+  const query = multiplying(2, 3, 'Large');
+  const document = parse(query);
+  expect(operationCost(schema, document, getOperationAST(document)!).fields).toBeGreaterThan(MAX_COMPILED_FIELDS);
+  const answers = new Set<string>();
+  for (let i = 0; i < 5; i++) {
+    const { body, text } = await gateway.graphql(query);
+    expect(body.errors).toBeUndefined();
+    answers.add(text);
+  }
+  expect(answers.size).toBe(1);
+  expect(gateway.logs.some((line) => line.includes('"operation compiled"') && line.includes('"operation":"QLarge"'))).toBe(false);
+  expect(gateway.logs.some((line) => line.includes('too large to compile') && line.includes('"operation":"QLarge"'))).toBe(true);
 });

@@ -5,6 +5,7 @@ import { getIntrospectionQuery } from 'graphql';
 import { request as httpRequest } from 'node:http';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
+import { multiplying } from '../../bench/hostile-cases.js';
 import { apiCalls, startStack, type GraphQLResponse, type RunningGateway } from '../helpers/stack.js';
 
 const ANNA = USER_IDS.anna!;
@@ -81,6 +82,22 @@ describe('limits before execution', () => {
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
     expect(body.data.__schema.queryType.name).toBe('Query');
+  });
+
+  it('refuses fragments that multiply past MAX_COST (MAX_COST_LIMIT), on every use, and runs one within it', async () => {
+    const attack = multiplying(3);
+    for (let use = 0; use < 2; use++) {
+      const refused = await gateway.graphql(attack);
+      expectRefused(refused, 'MAX_COST_LIMIT');
+      expect(refused.body.errors![0]!.message).toBe('Operation Q costs 803680; at most 100000 is allowed (a field costs 1, and 10 times that inside a list)');
+    }
+    // Within the limit (79,680), it runs.
+    const within = await gateway.graphql(multiplying(2));
+    expect(within.body.errors).toBeUndefined();
+    expect(within.body.data.a39.devices.length).toBeGreaterThan(0);
+    const strict = await gatewayWith({ limits: { cost: 50 } });
+    sim.resetCounts();
+    expectRefused(await strict.graphql(`{ me: user(id: "${ANNA}") { devices { id connectionStatus createdAt deviceModel { manufacturer } } } }`), 'MAX_COST_LIMIT');
   });
 
   it('takes every limit from configuration', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, DEFAULT_UPSTREAM_CALLS_PER_MINUTE, loadConfig } from '../../src/config.js';
 
 const API = 'https://sandbox-app.podero.com/api/partners/v2.0';
 
@@ -23,12 +23,13 @@ describe('loadConfig', () => {
       cacheTtlMs: 0,
       redisUrl: undefined,
       corsOrigins: [],
-      limits: { requestBytes: 262_144, tokens: 3000, depth: 15, aliases: 50, directives: 50, entities: 1000, errors: 100 },
+      limits: { requestBytes: 262_144, tokens: 3000, depth: 15, aliases: 50, directives: 50, entities: 1000, errors: 100, cost: 100_000 },
       graphiql: true,
       introspection: true,
       development: false,
       auth: undefined,
-      upstreamCallsPerMinute: 600,
+      // No caller authentication: no budget unless one is set (see the budget tests below).
+      upstreamCallsPerMinute: 0,
     });
   });
 
@@ -41,11 +42,12 @@ describe('loadConfig', () => {
       MAX_DIRECTIVES: '5',
       MAX_ENTITIES: '20',
       MAX_ERRORS: '10',
+      MAX_COST: '5000',
       GRAPHIQL: 'false',
       INTROSPECTION: '0',
       NODE_ENV: 'development',
     });
-    expect(config.limits).toEqual({ requestBytes: 1_048_576, tokens: 500, depth: 8, aliases: 0, directives: 5, entities: 20, errors: 10 });
+    expect(config.limits).toEqual({ requestBytes: 1_048_576, tokens: 500, depth: 8, aliases: 0, directives: 5, entities: 20, errors: 10, cost: 5000 });
     expect([config.graphiql, config.introspection, config.development]).toEqual([false, false, true]);
     expect(() => loadConfig({ MAX_DEPTH: '0', GRAPHIQL: 'yes', MAX_TOKENS: 'many' })).toThrow(/MAX_TOKENS: expected[\s\S]*MAX_DEPTH: expected an integer from 1 to 200[\s\S]*GRAPHIQL: expected true or false/);
   });
@@ -140,6 +142,37 @@ describe('caller authentication (AUTH_*)', () => {
       publicServiceSdl: false,
     });
     expect(config.upstreamCallsPerMinute).toBe(0);
+  });
+
+  describe('the per-caller budget of upstream calls (RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE)', () => {
+    it('is 600 a minute per signed-in caller by default, and none without caller authentication', () => {
+      expect(DEFAULT_UPSTREAM_CALLS_PER_MINUTE).toBe(600);
+      expect(loadConfig({ ...remote, ...auth }).upstreamCallsPerMinute).toBe(600);
+      expect(loadConfig({ ...auth }).upstreamCallsPerMinute).toBe(600);
+      expect(loadConfig({ ...remote }).upstreamCallsPerMinute).toBe(0);
+      expect(loadConfig({}).upstreamCallsPerMinute).toBe(0);
+      // Blank is unset, as for every variable.
+      expect(loadConfig({ ...remote, ...auth, RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE: ' ' }).upstreamCallsPerMinute).toBe(600);
+      expect(loadConfig({ ...remote, RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE: '' }).upstreamCallsPerMinute).toBe(0);
+    });
+
+    it('is what the variable says when it is set, with or without caller authentication', () => {
+      expect(loadConfig({ ...remote, ...auth, RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE: '120' }).upstreamCallsPerMinute).toBe(120);
+      expect(loadConfig({ ...remote, ...auth, RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE: '0' }).upstreamCallsPerMinute).toBe(0);
+      // A per-address budget without caller authentication, when an operator asks for one.
+      expect(loadConfig({ ...remote, RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE: '600' }).upstreamCallsPerMinute).toBe(600);
+      expect(loadConfig({ RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE: '1000000' }).upstreamCallsPerMinute).toBe(1_000_000);
+    });
+
+    it('names a bad value, among the others, in both cases', () => {
+      for (const env of [{ ...remote, ...auth }, { ...remote }]) {
+        for (const bad of ['-1', '1.5', 'lots', '1000001']) {
+          expect(() => loadConfig({ ...env, RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE: bad, MAX_DEPTH: '0' })).toThrow(
+            /MAX_DEPTH: expected an integer from 1 to 200[\s\S]*RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE: expected an integer from 0 to 1000000/,
+          );
+        }
+      }
+    });
   });
 
   it('refuses pass-through mode with caller authentication, naming the conflict: a JWT must never go upstream', () => {
