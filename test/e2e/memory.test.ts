@@ -1,11 +1,14 @@
-// Large hostile documents must not pile up in memory. The real entry point in a child process (so its
-// RSS is its own), with its body limit raised to 2 MiB, so that every document below is read in full,
-// and its other limits as they ship: the token limit stops the token-dense ones while lexing; the ones
-// made of a comment are parsed and validated; the document cache keeps what fits its byte budget.
-// Each set of distinct documents must leave RSS within +150 MB, and the gateway still serving.
+// Hostile documents must not pile up in memory. The real entry point in a child process (so its RSS is
+// its own), with its body limit raised to 2 MiB, so that every document below is read in full, and its
+// other limits as they ship: the token limit stops the token-dense ones while lexing; the ones made of
+// a comment are parsed and validated; the document cache keeps what fits its byte budget; the cost
+// limit refuses fragments that multiply; operations used again are compiled, only when small, into a
+// cache bounded in bytes. Each set must leave RSS within +150 MB, and the gateway still serving.
+// The sets are bench/hostile-cases.ts's, which bench/hostile-input.ts measures.
 import { readFileSync } from 'node:fs';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MEMORY_CASES, type MemoryCase } from '../../bench/hostile-cases.js';
 import { startMain, waitForOutput } from '../helpers/main-process.js';
 
 const ALLOWED_GROWTH_MB = 150;
@@ -20,12 +23,10 @@ async function post(endpoint: string, query: string): Promise<number> {
   return response.status;
 }
 
-const SETS = [
-  { name: '40 distinct 100 KB documents with a huge default value', count: 40, status: 400, document: (i: number) => `query M${i}($x: [[Int]] = [${'[]'.repeat(50_000)}]) { __typename }` },
-  { name: '8 distinct ~900 KB documents of ~450k tokens', count: 8, status: 400, document: (i: number) => `query N${i}($x: [Int] = [${'1 '.repeat(450_000)}]) { __typename }` },
-  { name: '200 distinct 700 KB documents: a short query and a long comment', count: 200, status: 200, document: (i: number) => `# ${i} ${'x'.repeat(700_000)}\n{ __typename }` },
-  // Small enough to be cached (under 64 KiB each), 1.6 times what the cache's 32 MiB budget holds.
-  { name: '900 distinct 60 KB documents, each one the cache would keep', count: 900, status: 200, document: (i: number) => `# ${i} ${'x'.repeat(60_000)}\n{ __typename }` },
+const SETS: MemoryCase[] = [
+  ...MEMORY_CASES,
+  // Small enough to be cached (under 4 MiB each), 1.6 times what the cache's 32 MiB budget holds.
+  { name: 'memory-900x60KB', what: '900 distinct 60 KB documents, each one the cache would keep', count: 900, times: 1, status: 200, document: (i) => `# ${i} ${'x'.repeat(60_000)}\n{ __typename }` },
 ];
 
 describe('memory under large distinct documents (limits raised, caches bounded)', () => {
@@ -41,10 +42,10 @@ describe('memory under large distinct documents (limits raised, caches bounded)'
     if (child.exitCode === null) child.kill('SIGKILL');
   });
 
-  it.each(SETS)('$name: RSS grows by less than 150 MB, and the gateway still serves', { timeout: 120_000 }, async ({ count, status, document }) => {
+  it.each(SETS)('$what: RSS grows by less than 150 MB, and the gateway still serves', { timeout: 120_000 }, async ({ count, times, status, document }) => {
     const before = rssMb(child.pid!);
     const statuses = new Set<number>();
-    for (let i = 0; i < count; i++) statuses.add(await post(endpoint, document(i)));
+    for (let i = 0; i < count; i++) for (let n = 0; n < times; n++) statuses.add(await post(endpoint, document(i)));
     const growth = rssMb(child.pid!) - before;
     // Every one was read and answered: refused by the token limit (400), or run (200); none for its size (413).
     expect([...statuses]).toEqual([status]);
