@@ -82,8 +82,8 @@ async function startGateway(sim: Simulator, log: (line: string) => void): Promis
         PODERO_API_URL: sim.apiUrl.href,
         PODERO_ACCESS_TOKEN: TOKEN,
         PODERO_ORG_ID: sim.seed.orgId,
-        // One load generator is one client address: its per-caller budget would be the bottleneck.
-        RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE: '0',
+        // No RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE: without caller authentication there is no per-caller
+        // budget by default, so one load generator (one client address, like a router) is not cut off.
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
