@@ -1,30 +1,28 @@
-// The gateway as a yoga instance: schema, per-request context, limits, error codes, GraphiQL. It never
-// listens (src/main.ts does); tests call `yoga.fetch` or serve it on port 0.
+// The gateway as a yoga instance: schema, per-request context, limits, error codes, GraphiQL, given
+// what src/app.ts built (the partner API client, callers' identity and budgets). It never listens.
 import { createYoga } from 'graphql-yoga';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { contextFactory, type Context, type ContextConfig } from './context.js';
-import { MemoryCallBudget, type CallBudgetStore } from './caller/budget.js';
-import { callerIdentity, type CallerIdentity } from './caller/identify.js';
+import type { CallBudgetStore } from './caller/budget.js';
+import type { CallerIdentity } from './caller/identify.js';
 import { useCallerAuth } from './plugins/use-caller-auth.js';
 import { useRequestObservation } from './plugins/use-request-observation.js';
 import type { Metrics } from './observability/metrics.js';
 import { useTracing } from './observability/tracing.js';
 import type { Tracer } from '@opentelemetry/api';
-import type { SharedRedis } from './redis/connection.js';
-import { redisApqStore, redisCallBudget } from './redis/stores.js';
 import { useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { maskedErrors, useErrorCodes } from './plugins/use-error-codes.js';
 import { useGraphiQL } from './plugins/use-graphiql.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
-import { usePersistedQueries } from './plugins/use-persisted-queries.js';
+import { usePersistedQueries, type PersistedQueriesOptions } from './plugins/use-persisted-queries.js';
 import { useRequestLimits } from './plugins/use-request-limits.js';
 import { schema } from './schema/index.js';
 import type { PartnerApi } from './upstream/client.js';
 
 export type GatewayConfig = ContextConfig &
-  Pick<Config, 'corsOrigins' | 'limits' | 'graphiql' | 'introspection' | 'development' | 'auth' | 'upstreamCallsPerMinute'>;
+  Pick<Config, 'corsOrigins' | 'limits' | 'graphiql' | 'introspection' | 'development' | 'auth'>;
 
 export interface GatewayOptions {
   api: PartnerApi;
@@ -32,26 +30,21 @@ export interface GatewayOptions {
   logger: Logger;
   /** The operations GraphiQL opens with, one tab each. */
   examples?: string[];
-  /** Who is calling; by default as `config.auth` describes it. */
-  identity?: CallerIdentity;
-  /** Where callers' budgets of upstream calls are kept; by default in this process's memory. */
-  budget?: CallBudgetStore;
+  /** Who is calling, as `config.auth` describes it. */
+  identity: CallerIdentity;
+  /** Where callers' budgets of upstream calls are kept; absent: no budget. */
+  budget: CallBudgetStore | undefined;
   /** Prometheus metrics of GraphQL requests (src/observability/metrics.ts). */
   metrics?: Metrics | undefined;
   /** OpenTelemetry: spans for each request and its phases (src/observability/tracing.ts). */
   tracer?: Tracer | undefined;
-  /** Redis (REDIS_URL): APQ documents and callers' budgets shared with the other replicas. */
-  redis?: SharedRedis | undefined;
+  /** Redis (REDIS_URL): APQ documents shared with the other replicas. */
+  apqShare?: PersistedQueriesOptions['share'];
 }
 
 const ENDPOINT = '/graphql';
 
-export function createGateway({ api, config, logger, examples = [], ...options }: GatewayOptions) {
-  const identity = options.identity ?? callerIdentity({ auth: config.auth, api, orgId: config.orgId, logger });
-  const { redis } = options;
-  const perMinute = config.upstreamCallsPerMinute;
-  const localBudget = perMinute > 0 ? new MemoryCallBudget(perMinute) : undefined;
-  const budget = options.budget ?? (localBudget && redis ? redisCallBudget(redis, localBudget, perMinute) : localBudget);
+export function createGateway({ api, config, logger, examples = [], identity, budget, ...options }: GatewayOptions) {
   return createYoga<object, Context>({
     schema,
     graphqlEndpoint: ENDPOINT,
@@ -67,7 +60,7 @@ export function createGateway({ api, config, logger, examples = [], ...options }
       useCallerAuth({ identity, publicServiceSdl: config.auth?.publicServiceSdl ?? true, logger }),
       useRequestLimits({ maxBodyBytes: config.limits.requestBytes }),
       // After APQ, which turns a hash into the document the limits then check.
-      usePersistedQueries({ share: redis && ((local, o) => redisApqStore(redis, local, o)) }),
+      usePersistedQueries({ share: options.apqShare }),
       useOperationLimits({ limits: config.limits, introspection: config.introspection }),
       useErrorCodes({ maxErrors: config.limits.errors, development: config.development }),
       useCompiledExecution(logger),

@@ -1,20 +1,14 @@
-// Starts the simulator and the gateway on port 0 over real HTTP, the way main.ts wires them.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { DEFAULT_LIMITS, type CallerAuth, type Limits, type UpstreamAuth } from '../../src/config.js';
-import { callerIdentity } from '../../src/caller/identify.js';
-import { createLogger } from '../../src/logger.js';
-import { createPartnerApi } from '../../src/upstream/index.js';
-import type { UpstreamTelemetry } from '../../src/upstream/telemetry.js';
-import { createGateway } from '../../src/yoga.js';
-import { Lifecycle, createGatewayServer } from '../../src/server.js';
-import { Metrics } from '../../src/observability/metrics.js';
-import { combineTelemetry } from '../../src/upstream/telemetry.js';
+// Starts the simulator and the gateway on port 0 over real HTTP. The gateway is built by the same
+// composition root `npm start` runs (src/app.ts), from a Config these options describe.
 import type { Tracer } from '@opentelemetry/api';
+import { createApp } from '../../src/app.js';
+import { DEFAULT_LIMITS, type CallerAuth, type Config, type Limits, type UpstreamAuth } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import type { Metrics } from '../../src/observability/metrics.js';
 import { activeTraceIds } from '../../src/observability/tracing.js';
-import { MemoryReadCache, SharedReads } from '../../src/upstream/read-cache.js';
-import { connectRedis } from '../../src/redis/connection.js';
-import { redisReadCache } from '../../src/redis/stores.js';
+import type { Lifecycle } from '../../src/server.js';
+import type { PartnerApiHandle } from '../../src/upstream/index.js';
+import type { UpstreamTelemetry } from '../../src/upstream/telemetry.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
 
 export const TEST_CLIENT = { clientId: 'test-client', clientSecret: 'test-client-secret-7f3a9c' };
@@ -44,9 +38,8 @@ export interface GatewayOptions {
   retries?: number;
   breakerCooldownMs?: number;
   requestTimeoutMs?: number;
+  /** Another observer of upstream calls (metrics and, with `tracer`, tracing are always there, as in production). */
   telemetry?: UpstreamTelemetry;
-  /** Prometheus metrics as in production (GraphQL plugin, upstream telemetry, GET /metrics). */
-  withMetrics?: boolean;
   tracer?: Tracer;
   /** The backoff's jitter source (0: retry at once). */
   random?: () => number;
@@ -69,70 +62,64 @@ export interface RunningGateway {
   url: string;
   /** Every log line the gateway wrote. */
   logs: string[];
-  metrics: Metrics | undefined;
+  metrics: Metrics;
   lifecycle: Lifecycle;
-  breaker: ReturnType<typeof createPartnerApi>['breaker'];
+  breaker: PartnerApiHandle['breaker'];
   graphql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse>;
   close(): Promise<void>;
+}
+
+/** The Config `loadConfig` would give for these options (defaults as shipped, on port 0 of 127.0.0.1). */
+export function testConfig(sim: Simulator, options: GatewayOptions = {}): Config {
+  const auth: UpstreamAuth =
+    options.auth === undefined || options.auth === 'client-credentials' ? { mode: 'client-credentials', ...TEST_CLIENT, tokenUrl: sim.tokenUrl } : options.auth;
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'debug',
+    upstream: { mode: 'remote', apiUrl: options.apiUrl ?? sim.apiUrl, auth },
+    orgId: 'orgId' in options ? options.orgId : sim.seed.orgId,
+    timeoutMs: options.timeoutMs ?? 5000,
+    maxConcurrency: options.maxConcurrency ?? 8,
+    maxCallsPerRequest: options.maxCallsPerRequest ?? 100,
+    retries: options.retries ?? 2,
+    breakerCooldownMs: options.breakerCooldownMs ?? 5000,
+    requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
+    shutdownDelayMs: 0,
+    metricsPort: undefined,
+    tracing: undefined,
+    cacheTtlMs: options.cacheTtlMs ?? 0,
+    redisUrl: options.redisUrl,
+    corsOrigins: options.corsOrigins ?? [],
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    graphiql: options.graphiql ?? true,
+    introspection: options.introspection ?? true,
+    development: options.development ?? false,
+    auth: options.callerAuth,
+    upstreamCallsPerMinute: options.upstreamCallsPerMinute ?? 0,
+  };
 }
 
 export async function startGateway(sim: Simulator, options: GatewayOptions = {}): Promise<RunningGateway> {
   const logs: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void logs.push(line) }, options.traceLogs ? { mixin: activeTraceIds } : {});
-  const auth: UpstreamAuth =
-    options.auth === undefined || options.auth === 'client-credentials'
-      ? { mode: 'client-credentials', ...TEST_CLIENT, tokenUrl: sim.tokenUrl }
-      : options.auth;
-  const metrics = options.withMetrics || options.redisUrl ? new Metrics() : undefined;
-  const redis = options.redisUrl && (await connectRedis(options.redisUrl, logger, metrics!.redis));
-  const cachedReads = options.cacheTtlMs ? new MemoryReadCache() : undefined;
-  const telemetry = [options.telemetry, metrics?.upstream].filter((t): t is UpstreamTelemetry => t !== undefined);
-  const upstream = createPartnerApi({
-    apiUrl: options.apiUrl ?? sim.apiUrl,
-    auth,
-    timeoutMs: options.timeoutMs ?? 5000,
+  const app = await createApp({
+    config: testConfig(sim, options),
     logger,
-    retries: options.retries ?? 2,
-    breakerCooldownMs: options.breakerCooldownMs ?? 5000,
-    ...(options.now ? { now: options.now } : {}),
-    ...(telemetry.length ? { telemetry: combineTelemetry(...telemetry) } : {}),
-    ...(options.random ? { random: options.random } : {}),
-    reads: cachedReads && new SharedReads(redis ? redisReadCache(redis, cachedReads) : cachedReads, options.cacheTtlMs!),
-  });
-  const yoga = createGateway({
-    api: upstream.api,
-    logger,
-    config: {
-      orgId: 'orgId' in options ? options.orgId : sim.seed.orgId,
-      maxConcurrency: options.maxConcurrency ?? 8,
-      maxCallsPerRequest: options.maxCallsPerRequest ?? 100,
-      requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
-      corsOrigins: options.corsOrigins ?? [],
-      limits: { ...DEFAULT_LIMITS, ...options.limits },
-      graphiql: options.graphiql ?? true,
-      introspection: options.introspection ?? true,
-      development: options.development ?? false,
-      auth: options.callerAuth,
-      upstreamCallsPerMinute: options.upstreamCallsPerMinute ?? 0,
-    },
-    ...(options.callerAuth && options.jwksRefetchCooldownMs !== undefined
-      ? { identity: callerIdentity({ auth: options.callerAuth, api: upstream.api, orgId: 'orgId' in options ? options.orgId : sim.seed.orgId, logger, refetchCooldownMs: options.jwksRefetchCooldownMs }) }
-      : {}),
-    metrics,
     tracer: options.tracer,
-    redis,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.telemetry ? { telemetry: options.telemetry } : {}),
+    ...(options.jwksRefetchCooldownMs === undefined ? {} : { jwksRefetchCooldownMs: options.jwksRefetchCooldownMs }),
   });
-  const lifecycle = new Lifecycle();
-  const server = createGatewayServer({ gateway: yoga.requestListener, lifecycle, metrics });
-  await listen(server);
-  lifecycle.phase = 'ready';
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  const url = await app.listen();
+  app.lifecycle.phase = 'ready';
   return {
     url,
     logs,
-    metrics,
-    lifecycle,
-    breaker: upstream.breaker,
+    metrics: app.metrics,
+    lifecycle: app.lifecycle,
+    breaker: app.upstream.breaker,
     async graphql(query, variables, headers = {}) {
       const response = await fetch(url, {
         method: 'POST',
@@ -142,12 +129,7 @@ export async function startGateway(sim: Simulator, options: GatewayOptions = {})
       const text = await response.text();
       return { status: response.status, body: JSON.parse(text) as GraphQLResponse['body'], text };
     },
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await upstream.close();
-      await redis?.close();
-    },
+    close: () => app.close(),
   };
 }
 
@@ -173,13 +155,6 @@ export async function startStack(gatewayOptions: GatewayOptions = {}, simulatorO
 
 export function startTestSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   return startSimulator({ clients: [TEST_CLIENT], staticTokens: [STATIC_TOKEN], ...options });
-}
-
-function listen(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
 }
 
 /** The wallbox detail route, as the simulator counts it. */

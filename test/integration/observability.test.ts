@@ -15,7 +15,7 @@ let gateway: RunningGateway;
 
 beforeAll(async () => {
   sim = await startTestSimulator();
-  gateway = await startGateway(sim, { withMetrics: true, random: () => 0 });
+  gateway = await startGateway(sim, { random: () => 0 });
 });
 afterEach(() => {
   sim.clearFaults();
@@ -64,7 +64,7 @@ describe('GET /metrics', () => {
 
   it('counts a request refused before its document was read under phase "request": a 401, and a 503 while the identity provider is down', async () => {
     const idp = await IdentityProvider.start();
-    const guarded = await startGateway(sim, { withMetrics: true, callerAuth: idp.auth() });
+    const guarded = await startGateway(sim, { callerAuth: idp.auth() });
     try {
       expect((await guarded.graphql('{ __typename }')).status).toBe(401);
       idp.failWith = 503;
@@ -87,7 +87,7 @@ describe('GET /metrics', () => {
   });
 
   it('keeps operation names to a bounded set: after 100 distinct ones, `other`', async () => {
-    const fresh = await startGateway(sim, { withMetrics: true });
+    const fresh = await startGateway(sim, {});
     try {
       for (let i = 0; i < 150; i++) await fresh.graphql(`query Op${i} { __typename }`);
       const names = new Set([...(await scrape(fresh)).matchAll(/graphql_envelop_request_duration_count\{operationName="([^"]+)"/g)].map((m) => m[1]));
@@ -99,7 +99,7 @@ describe('GET /metrics', () => {
   });
 
   it('shows the circuit breaker open (2)', async () => {
-    const breaking = await startGateway(sim, { withMetrics: true, random: () => 0, breakerCooldownMs: 60_000 });
+    const breaking = await startGateway(sim, { random: () => 0, breakerCooldownMs: 60_000 });
     try {
       sim.injectFault({ route: WALLBOX_GET, status: 503 });
       await Promise.all(Array.from({ length: 12 }, () => breaking.graphql(`{ wallbox(userId: "${ANNA}", id: "${WALLBOX_IDS.full}") { id } }`)));

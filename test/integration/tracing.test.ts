@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTracing, upstreamTracing, type TracingSetup } from '../../src/observability/tracing.js';
+import { startTracing, type TracingSetup } from '../../src/observability/tracing.js';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
 import type { Simulator } from '../../src/simulator/server.js';
 import { WALLBOX_GET, startGateway, startTestSimulator, type RunningGateway } from '../helpers/stack.js';
@@ -41,7 +41,7 @@ beforeAll(async () => {
   process.env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   tracing = await startTracing({ serviceName: 'podero-graphql-gateway-test' });
   sim = await startTestSimulator();
-  gateway = await startGateway(sim, { tracer: tracing.tracer, telemetry: upstreamTracing(tracing.tracer, sim.apiUrl), traceLogs: true, random: () => 0 });
+  gateway = await startGateway(sim, { tracer: tracing.tracer, traceLogs: true, random: () => 0 });
 });
 afterAll(async () => {
   await gateway.close();
