@@ -15,6 +15,7 @@
 import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errorResponseBody, statusOf, type RefusalCode } from './error-codes.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './observability/metrics.js';
 
@@ -76,13 +77,14 @@ const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(?::[0-9]*)?$
 
 interface Problem {
   status: number;
-  code: 'BAD_REQUEST' | 'REQUEST_ENTITY_TOO_LARGE';
+  code: RefusalCode;
   message: string;
   /** For the log line: which check refused it (never the caller's text). */
   reason: string;
 }
 
-const badRequest = (reason: string, message: string): Problem => ({ status: 400, code: 'BAD_REQUEST', message, reason });
+/** BAD_REQUEST, with the catalogue's status unless HTTP has a closer one (405, 408, 417, 431). */
+const badRequest = (reason: string, message: string, status = statusOf('BAD_REQUEST')): Problem => ({ status, code: 'BAD_REQUEST', message, reason });
 
 /**
  * What is wrong with a request's Host header or target, if anything. Yoga's node adapter builds the
@@ -123,14 +125,10 @@ function malformed(req: IncomingMessage): Problem | undefined {
 function refuse(res: ServerResponse, problem: Problem, logger: Logger | undefined): void {
   logger?.info({ status: problem.status, code: problem.code, reason: problem.reason }, 'malformed request refused');
   // The body is not read: the connection closes after the answer instead.
-  const body = errorBody(problem);
+  const body = errorResponseBody(problem.code, problem.message);
   res
     .writeHead(problem.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', connection: 'close' })
     .end(body);
-}
-
-function errorBody({ message, code }: Problem): string {
-  return JSON.stringify({ errors: [{ message, extensions: { code } }] });
 }
 
 /** What Node's parser refuses, by llhttp's error code (https://github.com/nodejs/llhttp/blob/main/src/llhttp/constants.ts); the rest is "malformed". */
@@ -143,9 +141,9 @@ const PARSER_PROBLEMS: Record<string, Problem> = {
   HPE_UNEXPECTED_CONTENT_LENGTH: badRequest('header', 'The request has both Content-Length and Transfer-Encoding'),
   HPE_INVALID_TRANSFER_ENCODING: badRequest('header', 'The Transfer-Encoding header is malformed'),
   HPE_INVALID_CHUNK_SIZE: badRequest('body', 'The chunked request body is malformed'),
-  HPE_HEADER_OVERFLOW: { status: 431, code: 'BAD_REQUEST', message: 'The request headers are too large', reason: 'header-size' },
-  HPE_CHUNK_EXTENSIONS_OVERFLOW: { status: 413, code: 'REQUEST_ENTITY_TOO_LARGE', message: 'The chunk extensions are too large', reason: 'body' },
-  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'BAD_REQUEST', message: 'The request did not arrive in time', reason: 'timeout' },
+  HPE_HEADER_OVERFLOW: badRequest('header-size', 'The request headers are too large', 431),
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: { status: statusOf('REQUEST_ENTITY_TOO_LARGE'), code: 'REQUEST_ENTITY_TOO_LARGE', message: 'The chunk extensions are too large', reason: 'body' },
+  ERR_HTTP_REQUEST_TIMEOUT: badRequest('timeout', 'The request did not arrive in time', 408),
 };
 const MALFORMED = badRequest('malformed', 'The HTTP request is malformed');
 
@@ -157,7 +155,7 @@ const MALFORMED = badRequest('malformed', 'The HTTP request is malformed');
  */
 /** A whole HTTP response written to a socket no ServerResponse owns, which is then closed. */
 function answerOnSocket(socket: Duplex, problem: Problem): void {
-  const body = errorBody(problem);
+  const body = errorResponseBody(problem.code, problem.message);
   const head = [
     `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}`,
     'content-type: application/json',
@@ -179,12 +177,12 @@ function answerMalformed(server: Server, logger: Logger | undefined): Server {
   });
   // CONNECT asks for a tunnel; without a listener Node closes the socket without a word.
   server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
-    const problem: Problem = { status: 405, code: 'BAD_REQUEST', message: 'CONNECT is not offered: GraphQL only supports GET and POST requests', reason: 'method' };
+    const problem = badRequest('method', 'CONNECT is not offered: GraphQL only supports GET and POST requests', 405);
     logger?.info({ status: problem.status, code: problem.code, reason: problem.reason }, 'malformed request refused');
     answerOnSocket(socket, problem);
   });
   server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
-    refuse(res, { status: 417, code: 'BAD_REQUEST', message: 'The only expectation supported is 100-continue', reason: 'expect' }, logger);
+    refuse(res, badRequest('expect', 'The only expectation supported is 100-continue', 417), logger);
   });
   return server;
 }

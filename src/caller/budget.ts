@@ -3,7 +3,7 @@
 // RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE calls, refilled continuously. A call the bucket cannot pay for
 // is not made. The store is an interface so that replicas can share their buckets (Redis).
 import { LRUCache } from 'lru-cache';
-import { UpstreamError } from '../upstream/errors.js';
+import { CallerError } from './errors.js';
 
 export interface CallBudgetStore {
   /**
@@ -58,6 +58,6 @@ export function admission(store: CallBudgetStore, key: string): () => void | Pro
 function admit(waitMs: number): void {
   if (waitMs > 0) {
     const retryAfterS = Math.ceil(waitMs / 1000);
-    throw new UpstreamError('RATE_LIMITED', `Your budget of partner API calls is spent for now; try again in ${retryAfterS} s`, { retryAfterS });
+    throw new CallerError('RATE_LIMITED', `Your budget of partner API calls is spent for now; try again in ${retryAfterS} s`, { retryAfterS });
   }
 }

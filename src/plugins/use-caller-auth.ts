@@ -6,11 +6,12 @@
 // One exception, AUTH_PUBLIC_SERVICE_SDL (on by default): an operation that selects only
 // `_service { sdl }`, which composition tools (rover, a router's managed federation) fetch without a user.
 // The GraphiQL page itself is not a GraphQL request (use-graphiql.ts answers it before this runs).
-import { GraphQLError, Kind, OperationTypeNode, parse, type SelectionNode } from 'graphql';
+import { Kind, OperationTypeNode, parse, type GraphQLError, type SelectionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 import { clientAddress, type CallerIdentity } from '../caller/identify.js';
 import { AuthenticationError } from '../caller/token.js';
+import { refusal } from '../graphql-errors.js';
 
 export interface CallerAuthOptions {
   identity: CallerIdentity;
@@ -39,14 +40,12 @@ export function useCallerAuth({ identity, publicServiceSdl, logger }: CallerAuth
 function unauthenticated(tokenSent: boolean): GraphQLError {
   // RFC 6750 §3: `error="invalid_token"` when a token was sent; nothing more specific.
   const challenge = tokenSent ? `${REALM}, error="invalid_token"` : REALM;
-  return new GraphQLError('Authentication required: send a valid bearer token from your identity provider', {
-    extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': challenge }, spec: false } },
-  });
+  return refusal('UNAUTHENTICATED', 'Authentication required: send a valid bearer token from your identity provider', { headers: { 'WWW-Authenticate': challenge } });
 }
 
 function unavailable(): GraphQLError {
-  return new GraphQLError('Callers cannot be authenticated right now (the identity provider is out of reach); try again shortly', {
-    extensions: { code: 'AUTHENTICATION_UNAVAILABLE', http: { status: 503, headers: { 'Retry-After': '5' }, spec: false } },
+  return refusal('AUTHENTICATION_UNAVAILABLE', 'Callers cannot be authenticated right now (the identity provider is out of reach); try again shortly', {
+    headers: { 'Retry-After': '5' },
   });
 }
 

@@ -4,6 +4,7 @@
 // sends cross-origin after a CORS preflight, which the gateway answers for CORS_ORIGINS alone. The same
 // rule Apollo Server applies. (GET cannot carry a mutation: yoga refuses that by itself.)
 import type { Plugin } from 'graphql-yoga';
+import { errorResponseBody } from '../error-codes.js';
 
 const ACCEPTED = new Set(['application/json', 'application/graphql', 'application/graphql-response+json']);
 
@@ -16,7 +17,7 @@ export function useCsrfPrevention(): Plugin {
       if (ACCEPTED.has(type)) return;
       const message = `POST requests must have Content-Type application/json (got ${type === '' ? 'none' : JSON.stringify(type.slice(0, 100))})`;
       payload.endResponse(
-        new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }), {
+        new fetchAPI.Response(errorResponseBody('BAD_REQUEST', message), {
           status: 415,
           headers: { 'content-type': 'application/json' },
         }),

@@ -1,17 +1,11 @@
 // Every GraphQL error leaves the gateway with a stable `extensions.code`, and in a bounded form.
 //
-// Codes, by who assigns them:
-//   GRAPHQL_PARSE_FAILED, OPERATION_RESOLUTION_FAILURE  yoga (a document that does not parse; no
-//                              operation of the given name)
-//   GRAPHQL_VALIDATION_FAILED, BAD_USER_INPUT (a literal of the wrong shape), MAX_*_LIMIT,
-//   SUBSCRIPTIONS_NOT_SUPPORTED, INTROSPECTION_DISABLED      use-operation-limits.ts
-//   BAD_REQUEST, BAD_USER_INPUT (variables nested too deeply)  use-request-limits.ts
-//   BAD_USER_INPUT (variables that do not coerce to their types)  here, when execution refuses to start
-//   BAD_USER_INPUT, FORBIDDEN ...   resolvers, as GraphQLErrors with a code (src/schema/input.ts)
-//   NOT_FOUND, UNAUTHENTICATED, FORBIDDEN, UPSTREAM_*, TOO_MANY_UPSTREAM_CALLS   the partner API call
-//                              behind a field (src/upstream/errors.ts), coded here in `maskError`
-//   INTERNAL_SERVER_ERROR      anything unexpected: masked ("Unexpected error."), logged with its stack
-//   TOO_MANY_ERRORS            the last error of a response that had more than MAX_ERRORS
+// The codes, who raises each, and the HTTP status of a request refused with one are the catalogue's
+// (src/error-codes.ts); GraphQLErrors with a code are built by src/graphql-errors.ts. Here, codes are
+// only given to errors that arrive without one: a failure below the GraphQL layer (an UpstreamError or
+// a CallerError, coded in `maskError`), variables that do not coerce (BAD_USER_INPUT), a request yoga
+// refused on its own (BAD_REQUEST), anything unexpected (INTERNAL_SERVER_ERROR), and the last error of
+// a response cut at MAX_ERRORS (TOO_MANY_ERRORS).
 //
 // Two hooks, one job each: `maskError` (yoga calls it for every execution and request error) decides
 // whether an error is expected — coded, passed on as it is, not logged — or the gateway's own fault —
@@ -23,6 +17,8 @@
 // that way); and yoga logs every error that maskError replaces.
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, maskError as yogaMaskError, type Plugin, type YogaServerOptions } from 'graphql-yoga';
+import { CodedError } from '../error-codes.js';
+import { codedError, withCode } from '../graphql-errors.js';
 import { UpstreamError } from '../upstream/errors.js';
 
 export interface ErrorPresentationOptions {
@@ -46,7 +42,7 @@ export function useErrorCodes({ maxErrors, development }: ErrorPresentationOptio
           // types (a malformed UUID, a wrong enum). Those are the caller's to fix. (Runs before yoga's
           // masking, which then passes them on as they are.)
           if (isAsyncIterable(result) || 'data' in result) return;
-          for (const error of (result as ExecutionResult).errors ?? []) (error.extensions as Record<string, unknown>).code ??= 'BAD_USER_INPUT';
+          for (const error of (result as ExecutionResult).errors ?? []) withCode(error, 'BAD_USER_INPUT');
         },
       };
     },
@@ -63,7 +59,7 @@ function bounded(result: ExecutionResult, maxErrors: number, development: boolea
   const errors = result.errors.slice(0, maxErrors).map((e) => present(e, development));
   const left = result.errors.length - errors.length;
   if (left > 0) {
-    errors.push(new GraphQLError(`${left} more errors were left out of this response`, { extensions: { code: 'TOO_MANY_ERRORS', count: left } }));
+    errors.push(codedError('TOO_MANY_ERRORS', `${left} more errors were left out of this response`, { count: left }));
   }
   return { ...result, errors };
 }
@@ -141,7 +137,7 @@ export const maskedErrors: YogaServerOptions<object, object>['maskedErrors'] = {
   maskError(error, message) {
     if (error instanceof GraphQLError) {
       const original = error.originalError;
-      if (original instanceof UpstreamError) return withUpstreamCode(error, original);
+      if (original instanceof CodedError) return withCodeOf(error, original);
       if (original === undefined || original === null || original instanceof GraphQLError) return withFallbackCode(error);
     }
     const masked = yogaMaskError(error, message, false);
@@ -149,12 +145,14 @@ export const maskedErrors: YogaServerOptions<object, object>['maskedErrors'] = {
   },
 };
 
-function withUpstreamCode(error: GraphQLError, upstream: UpstreamError): GraphQLError {
+/** A failure below the GraphQL layer: its code, and what upstream said (its status, its field messages) when it was upstream's. */
+function withCodeOf(error: GraphQLError, failure: CodedError): GraphQLError {
   const extensions = error.extensions as Record<string, unknown>;
-  extensions.code = upstream.code;
-  if (upstream.fields) extensions.fields = upstream.fields;
-  if (upstream.retryAfterS !== undefined) extensions.retryAfter = upstream.retryAfterS;
-  if (upstream.status !== undefined) {
+  extensions.code = failure.code;
+  const upstream = failure instanceof UpstreamError ? failure : undefined;
+  if (upstream?.fields) extensions.fields = upstream.fields;
+  if (failure.retryAfterS !== undefined) extensions.retryAfter = failure.retryAfterS;
+  if (upstream?.status !== undefined) {
     extensions.upstream = { status: upstream.status, ...(upstream.detail === undefined ? {} : { detail: upstream.detail }) };
   }
   return error;
@@ -176,6 +174,5 @@ function withFallbackCode(error: GraphQLError): GraphQLError {
   }
   if (extensions.code !== undefined) return error;
   const { status } = (extensions.http ?? {}) as { status?: number };
-  extensions.code = status !== undefined && status >= 400 && status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
-  return error;
+  return withCode(error, status !== undefined && status >= 400 && status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR');
 }

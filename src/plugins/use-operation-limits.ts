@@ -13,7 +13,7 @@
 //      a few KB of fragments that multiply each other would otherwise run, and be compiled, in full;
 //   4. before execution (onExecute): the entity representations of `_entities`, which live in the
 //      variables and so cannot be counted earlier.
-// Every refusal is a coded error with HTTP 400 (src/plugins/errors.ts) and happens before any upstream call.
+// Every refusal is a coded error with HTTP 400 (the catalogue's: src/error-codes.ts) and happens before any upstream call.
 import {
   GraphQLError,
   Kind,
@@ -42,7 +42,8 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import type { Limits } from '../config.js';
-import { requestError } from './errors.js';
+import type { RefusalCode } from '../error-codes.js';
+import { refusal, withCode } from '../graphql-errors.js';
 import { LIST_FACTOR, operationCost } from './operation-cost.js';
 import { rootFields } from './root-fields.js';
 
@@ -93,7 +94,7 @@ export function useOperationLimits({ limits, introspection, documentCacheBytes =
           document = parser.parseDocument();
         } catch (error) {
           // Only reachable with the lexical check bypassed (a plugin's own document): still the caller's.
-          if (error instanceof RangeError) throw requestError('MAX_DEPTH_LIMIT', 'The document is nested too deeply to parse');
+          if (error instanceof RangeError) throw refusal('MAX_DEPTH_LIMIT', 'The document is nested too deeply to parse');
           throw error;
         }
         documents.set(text, document, { size: parser.tokenCount * BYTES_PER_TOKEN + text.length });
@@ -133,9 +134,9 @@ export function lexicalLimit(query: string, limits: Pick<Limits, 'tokens' | 'dep
   let nesting = 0;
   try {
     for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
-      if (++tokens > limits.tokens) return requestError('MAX_TOKENS_LIMIT', `The document has more than ${limits.tokens} tokens`);
+      if (++tokens > limits.tokens) return refusal('MAX_TOKENS_LIMIT', `The document has more than ${limits.tokens} tokens`);
       if (OPENING.has(token.kind) && ++nesting > maxNesting) {
-        return requestError('MAX_DEPTH_LIMIT', `The document nests brackets more than ${maxNesting} levels deep`);
+        return refusal('MAX_DEPTH_LIMIT', `The document nests brackets more than ${maxNesting} levels deep`);
       }
       if (CLOSING.has(token.kind)) nesting--;
     }
@@ -152,7 +153,7 @@ export function lexicalLimit(query: string, limits: Pick<Limits, 'tokens' | 'dep
 function limitRulesFor(limits: Limits, introspection: boolean): ValidationRule[] {
   // graphql-armor's rules throw their error by default, which yoga would answer as an unexpected
   // INTERNAL_SERVER_ERROR; reported through the validation context instead, with their own code.
-  const report = (code: string) => ({
+  const report = (code: RefusalCode) => ({
     propagateOnRejection: false,
     onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(limitError(code, error.message))],
   });
@@ -167,8 +168,8 @@ function limitRulesFor(limits: Limits, introspection: boolean): ValidationRule[]
 }
 
 /** armor words its messages as "Syntax Error: ..."; they are limits, not syntax. */
-function limitError(code: string, message: string): GraphQLError {
-  return requestError(code, message.replace(/^Syntax Error: /, ''));
+function limitError(code: RefusalCode, message: string): GraphQLError {
+  return refusal(code, message.replace(/^Syntax Error: /, ''));
 }
 
 /** The gateway answers queries and mutations; a subscription gets a clear refusal, not an execution error. */
@@ -176,10 +177,7 @@ const OfferedOperationsRule: ValidationRule = (context) => ({
   OperationDefinition(node: OperationDefinitionNode) {
     if (node.operation === OperationTypeNode.SUBSCRIPTION) {
       context.reportError(
-        new GraphQLError('Subscriptions are not offered by this gateway: the partner API has no push channel, so poll with a query', {
-          nodes: node,
-          extensions: { code: 'SUBSCRIPTIONS_NOT_SUPPORTED', http: { status: 400, spec: false } },
-        }),
+        refusal('SUBSCRIPTIONS_NOT_SUPPORTED', 'Subscriptions are not offered by this gateway: the partner API has no push channel, so poll with a query', { nodes: node }),
       );
     }
   },
@@ -196,7 +194,7 @@ function validateInStages(
   try {
     const refused = validate(schema, document, limitRules);
     // The limit rules code their own errors; graphql-js's introspection rule is the one that does not.
-    if (refused.length > 0) return refused.map((e) => withCode(e, 'INTROSPECTION_DISABLED', { status: 400, spec: false }));
+    if (refused.length > 0) return refused.map((e) => withCode(e, 'INTROSPECTION_DISABLED', { refuses: true }));
     const errors = validate(schema, document, rules);
     if (errors.length === 0) return costLimit(schema, document, limits.cost);
     // A literal of the wrong shape (`id: "abc"` for a UUID) fails ValuesOfCorrectTypeRule: that is bad
@@ -206,7 +204,7 @@ function validateInStages(
   } catch (error) {
     // graphql-js's fragment-cycle and field-merging rules recurse: a pathological document within the
     // limits above could still exhaust the stack. It is refused, not crashed on.
-    if (error instanceof RangeError) return [requestError('GRAPHQL_VALIDATION_FAILED', 'The document is too complex to validate')];
+    if (error instanceof RangeError) return [refusal('GRAPHQL_VALIDATION_FAILED', 'The document is too complex to validate')];
     throw error;
   }
 }
@@ -219,7 +217,7 @@ function costLimit(schema: GraphQLSchema, document: DocumentNode, limit: number)
     if (cost > limit) {
       const name = definition.name ? `Operation ${definition.name.value.slice(0, 64)}` : 'The operation';
       return [
-        requestError(
+        refusal(
           'MAX_COST_LIMIT',
           `${name} costs ${cost >= 1e15 ? 'more than 10^15' : cost}; at most ${limit} is allowed (a field costs 1, and ${LIST_FACTOR} times that inside a list)`,
         ),
@@ -227,17 +225,6 @@ function costLimit(schema: GraphQLSchema, document: DocumentNode, limit: number)
     }
   }
   return [];
-}
-
-/**
- * Adds a code (and an HTTP status) to an error graphql-js made, in place: a copy would make the
- * GraphQLError constructor compute its locations again, scanning the document once more per error.
- */
-function withCode(error: GraphQLError, code: string, http?: { status: number; spec: boolean }): GraphQLError {
-  const extensions = error.extensions as Record<string, unknown>;
-  extensions.code ??= code;
-  if (http) extensions.http ??= http;
-  return error;
 }
 
 // ---- 4. entities -------------------------------------------------------------------------------------
@@ -263,14 +250,14 @@ export function entityLimit(
   });
   if (lists.length === 0) return undefined;
   const total = lists.reduce((sum, list) => sum + (list?.length ?? 0), 0);
-  if (total > limit) return requestError('MAX_ENTITIES_LIMIT', `The operation asks for ${total} entity representations; at most ${limit} are allowed`);
+  if (total > limit) return refusal('MAX_ENTITIES_LIMIT', `The operation asks for ${total} entity representations; at most ${limit} are allowed`);
   const entityTypes = new Set(entityTypeNames(schema));
   for (const list of lists) {
     for (const [index, representation] of (list ?? []).entries()) {
       const typename = (representation as { __typename?: unknown } | null)?.__typename;
       if (typeof typename !== 'string' || !entityTypes.has(typename)) {
         const shown = typeof typename === 'string' ? `"${typename.slice(0, 100)}"` : 'no __typename';
-        return requestError(
+        return refusal(
           'BAD_USER_INPUT',
           `Representation ${index} has ${shown}; this subgraph resolves ${[...entityTypes].sort().join(', ')}`,
         );

@@ -14,7 +14,7 @@
 // stack on deep input. Depth is checked here with an explicit stack, so nothing recursive ever sees it.
 import type { Plugin } from 'graphql-yoga';
 import type { GraphQLError } from 'graphql';
-import { requestError } from './errors.js';
+import { refusal } from '../graphql-errors.js';
 
 /** Deeper than any variable the schema takes (a representation is 3 levels, a JSON payload a handful). */
 const MAX_JSON_DEPTH = 32;
@@ -27,7 +27,7 @@ export function useRequestLimits({ maxBodyBytes }: { maxBodyBytes: number }): Pl
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
       const length = request.headers.get('content-length');
       if (length !== null) {
-        if (!CONTENT_LENGTH.test(length)) throw requestError('BAD_REQUEST', 'Content-Length header is invalid.');
+        if (!CONTENT_LENGTH.test(length)) throw refusal('BAD_REQUEST', 'Content-Length header is invalid.');
         if (Number(length) > maxBodyBytes) throw tooLarge();
       }
       if (!requestParser) return;
@@ -39,7 +39,7 @@ export function useRequestLimits({ maxBodyBytes }: { maxBodyBytes: number }): Pl
           // yoga's GET parser calls JSON.parse on `variables` and `extensions` and lets a SyntaxError
           // escape as an unexpected (500) error; it is the caller's malformed request.
           if (error instanceof SyntaxError) {
-            throw requestError('BAD_REQUEST', 'The variables and extensions parameters must be JSON objects');
+            throw refusal('BAD_REQUEST', 'The variables and extensions parameters must be JSON objects');
           }
           throw error;
         }
@@ -48,7 +48,7 @@ export function useRequestLimits({ maxBodyBytes }: { maxBodyBytes: number }): Pl
     onParams({ params, setResult }) {
       for (const name of ['variables', 'extensions'] as const) {
         if (jsonDepthExceeds(params[name], MAX_JSON_DEPTH)) {
-          setResult({ errors: [requestError('BAD_USER_INPUT', `The ${name} are nested more than ${MAX_JSON_DEPTH} levels deep`)] });
+          setResult({ errors: [refusal('BAD_USER_INPUT', `The ${name} are nested more than ${MAX_JSON_DEPTH} levels deep`)] });
           return;
         }
       }
@@ -57,7 +57,7 @@ export function useRequestLimits({ maxBodyBytes }: { maxBodyBytes: number }): Pl
 }
 
 function tooLarge(): GraphQLError {
-  return requestError('REQUEST_ENTITY_TOO_LARGE', 'Request body too large', 413);
+  return refusal('REQUEST_ENTITY_TOO_LARGE', 'Request body too large');
 }
 
 /** The request with a body that fails with 413 once more than `limit` bytes of it have been read. */

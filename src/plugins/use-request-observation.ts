@@ -11,6 +11,7 @@ import { getOperationAST, type DocumentNode, type GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { describeCaller } from '../caller/caller.js';
 import type { Context } from '../context.js';
+import type { ErrorCode } from '../error-codes.js';
 import type { Logger } from '../logger.js';
 
 /** What the metrics are told about one GraphQL request. */
@@ -108,12 +109,12 @@ export function useRequestObservation({ logger, metrics }: { logger: Logger; met
 }
 
 /** Codes of requests refused before their document was read: a malformed request, or no caller identity (use-caller-auth.ts). */
-const REQUEST_CODES = new Set(['BAD_REQUEST', 'UNAUTHENTICATED', 'AUTHENTICATION_UNAVAILABLE']);
+const REQUEST_CODES = new Set<string>(['BAD_REQUEST', 'UNAUTHENTICATED', 'AUTHENTICATION_UNAVAILABLE'] satisfies ErrorCode[]);
 
 /** Where an error arose: in execution once it started; before it, by what the code says. */
 function phaseOf(entry: Entry, code: unknown): RequestObservation['errors'][number]['phase'] {
   if (entry.executeStarted !== undefined) return 'execute';
-  if (code === 'GRAPHQL_PARSE_FAILED') return 'parse';
+  if (code === ('GRAPHQL_PARSE_FAILED' satisfies ErrorCode)) return 'parse';
   return typeof code === 'string' && !REQUEST_CODES.has(code) ? 'validate' : 'request';
 }
 

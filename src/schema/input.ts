@@ -1,8 +1,10 @@
 // Reading what callers send: ids and their defaults, and problems with inputs, all reported as
 // BAD_USER_INPUT before any upstream call.
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import type { Context } from '../context.js';
 import { defaultUserId } from '../caller/caller.js';
+import { codedError } from '../graphql-errors.js';
+import { notAllowed } from './scope-errors.js';
 
 export interface FieldProblem {
   field: string;
@@ -83,7 +85,7 @@ export function invalidInput(field: string, message: string): never {
 
 function inputError(problems: FieldProblem[]): GraphQLError {
   const summary = problems.map((p) => `${p.field}: ${p.message}`).join('; ');
-  return new GraphQLError(`Invalid input: ${summary}`, { extensions: { code: 'BAD_USER_INPUT', fields: problems } });
+  return codedError('BAD_USER_INPUT', `Invalid input: ${summary}`, { fields: problems });
 }
 
 /** `orgId` falls back to PODERO_ORG_ID; with neither there is nothing to ask upstream. */
@@ -100,7 +102,7 @@ export function orgIdOf(orgId: string | null | undefined, ctx: Context): string 
 export function userIdOf(userId: string | null | undefined, ctx: Context, field = 'userId'): string {
   const resolved = userId ?? defaultUserId(ctx.caller);
   if (resolved) return resolved;
-  if (ctx.caller.kind === 'end-user') throw new GraphQLError('Not allowed: no Podero user matches your token', { extensions: { code: 'FORBIDDEN' } });
+  if (ctx.caller.kind === 'end-user') throw notAllowed('Not allowed: no Podero user matches your token');
   return invalidInput(field, 'is required: name the user (only an end user\'s own user is implied)');
 }
 

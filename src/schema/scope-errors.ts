@@ -1,6 +1,9 @@
-// What a refused field says: FORBIDDEN, and which rule it broke — never whose data it was.
-import { GraphQLError } from 'graphql';
+// What a refused field says: FORBIDDEN, and which rule it broke — never whose data it was. The one way
+// the GraphQL layer says FORBIDDEN (the other two: src/caller/errors.ts for data of a user the caller
+// may not act on, src/upstream/errors.ts for upstream's 403).
+import type { GraphQLError } from 'graphql';
 import { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
+import { codedError } from '../graphql-errors.js';
 
 const MESSAGES: Record<string, string> = {
   user: 'Not allowed: you may only act on your own user',
@@ -8,8 +11,14 @@ const MESSAGES: Record<string, string> = {
   staff: 'Not allowed: only staff and admins may do this',
 };
 
+/** The error of a field whose scope rule refused the caller (Pothos's `unauthorizedError`). */
 export function forbidden(failure: AuthFailure): GraphQLError {
-  return new GraphQLError(MESSAGES[brokenScope(failure) ?? ''] ?? 'Not allowed', { extensions: { code: 'FORBIDDEN' } });
+  return notAllowed(MESSAGES[brokenScope(failure) ?? ''] ?? 'Not allowed');
+}
+
+/** FORBIDDEN, saying why: a field error (the rest of the response's data stands). */
+export function notAllowed(message: string): GraphQLError {
+  return codedError('FORBIDDEN', message);
 }
 
 function brokenScope(failure: AuthFailure): string | undefined {

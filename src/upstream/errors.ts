@@ -1,17 +1,11 @@
-// Every way a call to the partner API can fail, as one error class with a stable code.
-// The GraphQL layer turns these into `extensions.code` (src/plugins/use-error-codes.ts); nothing
-// here knows about GraphQL. Messages never contain a token, a secret or a query string.
+// Every way a call to the partner API can fail, as one error class with a stable code from the
+// catalogue (src/error-codes.ts, which says what each means). The GraphQL layer turns these into
+// `extensions.code` (src/plugins/use-error-codes.ts); nothing here knows about GraphQL. Messages never
+// contain a token, a secret or a query string.
+import { CodedError, type CodeRaisedBy } from '../error-codes.js';
 
-export type UpstreamErrorCode =
-  | 'NOT_FOUND' // upstream 404
-  | 'UNAUTHENTICATED' // upstream 401, or no credentials to send
-  | 'FORBIDDEN' // upstream 403
-  | 'UPSTREAM_TIMEOUT' // no complete answer within PODERO_TIMEOUT_MS, or before the request's deadline
-  | 'UPSTREAM_UNAVAILABLE' // refused, reset or dropped connection; 502, 503, 504; or the circuit breaker is open
-  | 'UPSTREAM_RATE_LIMITED' // upstream answered 429 (after retries)
-  | 'UPSTREAM_ERROR' // any other non-2xx, or a body that is not what the API documents
-  | 'TOO_MANY_UPSTREAM_CALLS' // one GraphQL request asked for more calls than its budget allows
-  | 'RATE_LIMITED'; // the caller's budget of upstream calls per minute is spent (src/caller/budget.ts)
+/** The codes a partner API call can fail with (the caller's own budget is src/caller/errors.ts's). */
+export type UpstreamErrorCode = CodeRaisedBy<'upstream'>;
 
 export interface UpstreamErrorOptions {
   /** HTTP status upstream answered with, when it answered at all. */
@@ -25,21 +19,18 @@ export interface UpstreamErrorOptions {
   cause?: unknown;
 }
 
-export class UpstreamError extends Error {
+export class UpstreamError extends CodedError {
   override readonly name = 'UpstreamError';
-  readonly code: UpstreamErrorCode;
+  declare readonly code: UpstreamErrorCode;
   readonly status: number | undefined;
   readonly detail: unknown;
   readonly fields: { field?: string; message: string }[] | undefined;
-  readonly retryAfterS: number | undefined;
 
   constructor(code: UpstreamErrorCode, message: string, options: UpstreamErrorOptions = {}) {
-    super(message, { cause: options.cause });
-    this.code = code;
+    super(code, message, { retryAfterS: options.retryAfterS, cause: options.cause });
     this.status = options.status;
     this.detail = options.detail;
     this.fields = options.fields;
-    this.retryAfterS = options.retryAfterS;
   }
 
   /** The same failure, with the status of the answer it was found in. */

@@ -29,14 +29,21 @@ describe('maskedErrors', () => {
   });
 });
 
-describe('upstream errors', () => {
-  it('are coded in place: code, fields and upstream status, the located error itself (no second location scan)', async () => {
+describe('errors from below the GraphQL layer (upstream, caller)', () => {
+  it('an UpstreamError is coded in place: code, fields and upstream status, the located error itself (no second location scan)', async () => {
     const { UpstreamError } = await import('../../src/upstream/errors.js');
     const upstream = new UpstreamError('NOT_FOUND', 'The partner API has no wallbox x', { status: 404, detail: 'Not Found' });
     const located = new GraphQLError(upstream.message, { path: ['wallbox'], originalError: upstream });
     const coded = mask(located);
     expect(coded).toBe(located);
     expect(coded.extensions).toEqual({ code: 'NOT_FOUND', upstream: { status: 404, detail: 'Not Found' } });
+  });
+
+  it('a CallerError is coded the same way: code and retryAfter, no upstream status', async () => {
+    const { CallerError } = await import('../../src/caller/errors.js');
+    const spent = new CallerError('RATE_LIMITED', 'Your budget of partner API calls is spent for now; try again in 12 s', { retryAfterS: 12 });
+    const located = new GraphQLError(spent.message, { path: ['wallbox'], originalError: spent });
+    expect(mask(located).extensions).toEqual({ code: 'RATE_LIMITED', retryAfter: 12 });
   });
 });
 
