@@ -3,8 +3,7 @@
 // loaded (or shipped into memory) when the gateway talks to a real partner API.
 import type { UpstreamAuth } from './config.js';
 import { SELECTION } from './example-query.js';
-import { DEMO_CLIENT, startSimulator, type Simulator } from './simulator/server.js';
-import { USER_IDS, WALLBOX_IDS } from './simulator/seed.js';
+import { DEMO_CLIENT, startSimulator, USER_IDS, WALLBOX_IDS, type Simulator } from './simulator/index.js';
 
 export interface Demo {
   simulator: Simulator;

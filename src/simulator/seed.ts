@@ -8,9 +8,7 @@ import { seedHeatPumps } from './seed/heat-pumps.js';
 import { seedInverters } from './seed/inverters.js';
 import { ORG_ID, userRecords } from './seed/people.js';
 import { seedWallboxes } from './seed/wallboxes.js';
-import type { ChargingSessions } from './store.js';
-
-export type Json = Record<string, unknown>;
+import type { Seed } from './records.js';
 
 export { DELETED_USER_ID, ORG_ID, seedId, TEAM_USER_IDS, USER_IDS } from './seed/people.js';
 export { BUILDING_IDS } from './seed/buildings.js';
@@ -19,36 +17,9 @@ export { HEAT_PUMP_IDS } from './seed/heat-pumps.js';
 export { EV_IDS } from './seed/electric-vehicles.js';
 export { INVERTER_IDS } from './seed/inverters.js';
 
-export interface SeedUser {
-  orgId: string;
-  record: Json;
-}
-
-export interface SeedDevice {
-  orgId: string;
-  userId: string;
-  record: Json;
-}
-
-export interface SeedBuilding {
-  orgId: string;
-  userId: string;
-  record: Json;
-}
-
-export interface Seed {
-  orgId: string;
-  users: SeedUser[];
-  buildings: SeedBuilding[];
-  wallboxes: SeedDevice[];
-  heatPumps: SeedDevice[];
-  electricVehicles: SeedDevice[];
-  inverters: SeedDevice[];
-  /** EV id -> its completed charging sessions (newest first) and the one under way, if any. */
-  chargingSessions: Record<string, ChargingSessions>;
-  /** EV id -> its weekly charge policy; EVs without one have none set. */
-  chargePolicies: Record<string, Json>;
-}
+// The seed's shapes live in records.ts, below the store that takes a seed; they are named here too,
+// for the code that builds or reads one.
+export type { Json, Seed, SeedBuilding, SeedDevice, SeedUser } from './records.js';
 
 export function createSeed(): Seed {
   return {

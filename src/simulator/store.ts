@@ -3,68 +3,8 @@
 // policies, the onboarding sessions, claim tokens and access tokens it has issued. `reset()` returns
 // to the seed. Time is read from `now` only, so tests can move the clock.
 import { randomBytes } from 'node:crypto';
-import type { Json, Seed, SeedDevice } from './seed.js';
+import type { ChargingSessions, ClaimToken, Cue, DeviceKind, Json, OnboardingSession, Seed, SeedDevice, StoredBuilding, StoredDevice, StoredUser } from './records.js';
 import { forbidden, invalidUuids, notFound, type Reply } from './http.js';
-
-export type CueState = 'pending' | 'in_progress' | 'done';
-
-/** A pending action as upstream keeps it; a device's `actions` are rendered from its open cues. */
-export interface Cue {
-  cueId: string;
-  code: string;
-  state: CueState;
-  /** The secret offered in the resolution link now. */
-  secret: string;
-  secretIssuedAt: number;
-  /** Spent by a resolve: the next rendering offers a fresh one. */
-  secretSpent: boolean;
-  requiredParameters: string[];
-  /** The secret the current attempt was started with: `/state` must present it. */
-  attempt: { secret: string; issuedAt: number } | null;
-}
-
-/** The device kinds of the partner API; each has its own collection below a user. */
-export type DeviceKind = 'wallbox' | 'heat_pump' | 'electric_vehicle' | 'inverter';
-
-export interface StoredDevice {
-  kind: DeviceKind;
-  orgId: string;
-  userId: string;
-  /** The upstream JSON without `actions` and `action_needed`, which are rendered. */
-  record: Json;
-  cues: Cue[];
-  /** Seeded actions without a resolution link: nothing can resolve them, so they are served as seeded. */
-  linklessActions: Json[];
-}
-
-export interface StoredUser {
-  orgId: string;
-  record: Json;
-}
-
-export interface StoredBuilding {
-  orgId: string;
-  userId: string;
-  record: Json;
-}
-
-/** An EV's charging sessions: the completed ones, newest first, and the one under way while plugged in. */
-export interface ChargingSessions {
-  completed: Json[];
-  current: Json | null;
-}
-
-export interface OnboardingSession {
-  orgId: string;
-  record: Json;
-}
-
-export interface ClaimToken {
-  orgId: string;
-  userId: string;
-  expiresAt: number;
-  used: boolean;
-}
 
 const SEEDED_CUE_ID = /\/cues\/([0-9a-f-]{36})\/resolve/i;
 
@@ -98,7 +38,7 @@ export class Store {
     for (const [kind, seeded] of kinds) for (const d of seeded) this.devices.set(String(d.record.id), this.#fromSeed(kind, d));
     for (const u of this.seed.users) this.users.set(String(u.record.id), { orgId: u.orgId, record: structuredClone(u.record) });
     for (const b of this.seed.buildings) this.buildings.set(String(b.record.id), structuredClone(b));
-    // An EV seeded without sessions gets its empty history on first use (charging-sessions.ts).
+    // An EV seeded without sessions gets its empty history on first use (api/charging-sessions.ts).
     for (const [id, sessions] of Object.entries(this.seed.chargingSessions)) this.sessions.set(id, structuredClone(sessions));
     for (const [id, policy] of Object.entries(this.seed.chargePolicies)) this.chargePolicies.set(id, structuredClone(policy));
     this.claimTokens.clear();

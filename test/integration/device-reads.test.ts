@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNonNullType, type GraphQLObjectType } from 'graphql';
 import { schema } from '../../src/schema/index.js';
 import { BUILDING_IDS, createSeed, DELETED_USER_ID, EV_IDS, HEAT_PUMP_IDS, INVERTER_IDS, TEAM_USER_IDS, USER_IDS, type Json, type SeedDevice } from '../../src/simulator/seed.js';
-import type { ReceivedRequest } from '../../src/simulator/server.js';
+import type { ReceivedRequest } from '../../src/simulator/index.js';
 import { RELATED, camel, expectedDevice, iso, selection, unalias, upstreamJson } from '../helpers/device-fields.js';
 import { TOKEN_POST, startStack } from '../helpers/stack.js';
 

@@ -3,7 +3,7 @@
 // sessions.
 import { describe, expect, it } from 'vitest';
 import { EV_IDS, USER_IDS, seedId, type Json } from '../../src/simulator/seed.js';
-import { SimulatorHookError } from '../../src/simulator/server.js';
+import { SimulatorHookError } from '../../src/simulator/index.js';
 import { START, devicePath, ownerOf, simulatorPerFile } from './client.js';
 
 const t = simulatorPerFile();

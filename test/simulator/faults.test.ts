@@ -2,7 +2,7 @@
 // requests that hang until the client gives up or the simulator lets them go, a TCP reset as opposed to
 // a plain close, faults that apply to a seeded fraction of requests, and faults sent to the admin route.
 import { describe, expect, it } from 'vitest';
-import { DEMO_TOKEN, Simulator, startSimulator, type Fault } from '../../src/simulator/server.js';
+import { DEMO_TOKEN, Simulator, startSimulator, type Fault } from '../../src/simulator/index.js';
 import { DEFAULT_FAULT_SEED, FaultPlan } from '../../src/simulator/faults.js';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
 import { simulatorPerFile, wallboxPath } from './client.js';

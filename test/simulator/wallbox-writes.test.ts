@@ -1,7 +1,7 @@
 // The simulator's wallbox write endpoints over real HTTP: the partial-update PUT and its validation,
 // boost and the plug-in hook, claim tokens and pairing, the re-authentication session, and the clock.
 import { afterAll, beforeEach, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatorHookError } from '../../src/simulator/server.js';
+import { SimulatorHookError } from '../../src/simulator/index.js';
 import { USER_IDS, WALLBOX_IDS, seedId, type Json } from '../../src/simulator/seed.js';
 import { START, startClockedSimulator, userPath, wallboxPath, type TestSimulator } from './client.js';
 

@@ -1,7 +1,7 @@
 // The seeded buildings (https://developers.podero.com/api-reference/user-buildings/get-details-about-a-building):
 // one home per end user, Anna's holiday home, and Jonas's cabin with nothing but its name. The devices'
 // `building` fields point at these.
-import type { SeedBuilding } from '../seed.js';
+import type { SeedBuilding } from '../records.js';
 import { anna, giulia, jonas, lukas, oliver, ORG_ID, PEOPLE, seedId, sofia, USER_IDS, type Person } from './people.js';
 
 export const BUILDING_IDS = {

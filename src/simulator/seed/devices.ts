@@ -1,8 +1,8 @@
 // What the seeded devices of every kind have in common: the manufacturer clouds, the device model, the
 // common fields of a device that is connected and in sync, a pending re-authentication, and the
 // helpers each kind's seed is written with.
-import type { Json, SeedDevice } from '../seed.js';
-import { blankDevice, type DeviceKindSpec } from '../devices.js';
+import type { Json, SeedDevice } from '../records.js';
+import { blankDevice, type DeviceKindSpec } from '../api/devices.js';
 import { ORG_ID, owner, seedId, USER_IDS, type Person } from './people.js';
 
 export const NEVER = '0001-01-01T00:00:00Z';
@@ -158,6 +158,6 @@ export function retired(deletedAt: string): Json {
  * not know (the action without a link, so it is served as seeded), and the kind's own unknowns.
  */
 export function fromNewerUpstream({ code, ...actionFields }: Json, unknowns: Json): Json {
-  // `code` first, as a rendered action has it (cues.ts).
+  // `code` first, as a rendered action has it (api/cues.ts).
   return { connection_status: 'degraded', ...unknowns, actions: [{ code, resolution_link: null, ...actionFields }], action_needed: true };
 }

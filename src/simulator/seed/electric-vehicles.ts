@@ -2,10 +2,9 @@
 // home, full, unplugged, plugged in away from home), plus the null-heavy, re-authentication, newer-
 // upstream and soft-deleted cases; their charging sessions (120 completed ones for the fully populated
 // EV, so paging is real) and their weekly charge policies.
-import type { Json, SeedDevice } from '../seed.js';
-import { sessionItem, SESSION_OUTCOMES } from '../charging-sessions.js';
-import { ELECTRIC_VEHICLE } from '../electric-vehicles.js';
-import type { ChargingSessions } from '../store.js';
+import type { ChargingSessions, Json, SeedDevice } from '../records.js';
+import { sessionItem, SESSION_OUTCOMES } from '../api/charging-sessions.js';
+import { ELECTRIC_VEHICLE } from '../api/electric-vehicles.js';
 import { CLOUD, fromNewerUpstream, lapsed, retired, seedKind } from './devices.js';
 import { anna, giulia, jonas, lukas, oliver, seedFraction, seedId, sofia } from './people.js';
 

@@ -1,7 +1,7 @@
 // The seeded heat pumps (air-to-water, `hp_atw`): every documented field populated, away mode on, just
 // connected (every nullable field null), needing re-authentication, from a newer upstream, soft-deleted.
-import type { SeedDevice } from '../seed.js';
-import { HEAT_PUMP } from '../heat-pumps.js';
+import type { SeedDevice } from '../records.js';
+import { HEAT_PUMP } from '../api/heat-pumps.js';
 import { CLOUD, fromNewerUpstream, lapsed, retired, seedKind } from './devices.js';
 import { anna, giulia, jonas, lukas, seedId, sofia } from './people.js';
 

@@ -1,8 +1,8 @@
 // The seeded solar inverters: every documented field populated (with a battery), without a battery at
 // night, just connected (every nullable field null), needing re-authentication, from a newer upstream,
 // soft-deleted.
-import type { SeedDevice } from '../seed.js';
-import { INVERTER } from '../inverters.js';
+import type { SeedDevice } from '../records.js';
+import { INVERTER } from '../api/inverters.js';
 import { CLOUD, fromNewerUpstream, lapsed, retired, seedKind } from './devices.js';
 import { anna, giulia, jonas, lukas, oliver, seedId, sofia } from './people.js';
 

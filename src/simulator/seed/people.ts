@@ -4,7 +4,7 @@
 // https://developers.podero.com/partner-api/user-journeys/back-office/team-administration
 // https://developers.podero.com/partner-api/getting-started/create-user
 import { createHash } from 'node:crypto';
-import type { Json } from '../seed.js';
+import type { Json } from '../records.js';
 
 /** A stable UUID (version 5 layout) derived from a name. */
 export function seedId(name: string): string {

@@ -2,9 +2,9 @@
 // that connects with it (OCPP, outside the partner API) becomes that user's new wallbox. Pairing is
 // what the charger does, so it is a simulator hook rather than a partner API route.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { apiRoute, notFound, ok, type Reply, type Route } from './http.js';
-import type { Json } from './seed.js';
-import { isReply, isoTime, type Store, type StoredDevice, type StoredUser } from './store.js';
+import { apiRoute, notFound, ok, type Reply, type Route } from '../http.js';
+import type { Json, StoredDevice, StoredUser } from '../records.js';
+import { isReply, isoTime, type Store } from '../store.js';
 import { blankDevice } from './devices.js';
 import { WALLBOX } from './wallboxes.js';
 

@@ -5,10 +5,10 @@
 // The clock picks the periods.
 // https://developers.podero.com/api-reference/user-heat-pumps/get-statistics-for-a-specified-heat-pump
 import { createHash } from 'node:crypto';
-import { ok, unprocessable, type Reply } from './http.js';
-import type { Json } from './seed.js';
-import { isoTime, type Store, type StoredDevice } from './store.js';
-import { listParam, queryParam } from './validate.js';
+import { ok, unprocessable, type Reply } from '../http.js';
+import type { Json, StoredDevice } from '../records.js';
+import { isoTime, type Store } from '../store.js';
+import { listParam, queryParam } from '../validate.js';
 
 export const RESOLUTIONS = ['1DAY', '1WEEK', '1MONTH', '1QUARTER', '1YEAR'] as const;
 export const KEYWORDS = ['savings', 'consumption'] as const;

@@ -1,10 +1,10 @@
 // The user endpoints of the partner API. The list is a bare JSON array with no pagination.
 // https://developers.podero.com/partner-api/reference/users
 // https://developers.podero.com/partner-api/user-journeys/back-office/user-management
-import { apiRoute, ok, unprocessable, type Route } from './http.js';
-import { isoTime, isReply, type Store } from './store.js';
+import { apiRoute, ok, unprocessable, type Route } from '../http.js';
+import { isoTime, isReply, type Store } from '../store.js';
 import { merged, stampChanges } from './update.js';
-import { number, oneOf, string, type Check, type FieldRule, validateBody } from './validate.js';
+import { number, oneOf, string, type Check, type FieldRule, validateBody } from '../validate.js';
 
 export const ROLES = ['admin', 'staff', 'user'] as const;
 

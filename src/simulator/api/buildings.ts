@@ -3,11 +3,11 @@
 // https://developers.podero.com/api-reference/user-buildings/get-details-about-a-building
 // https://developers.podero.com/partner-api/getting-started/add-building
 import { randomUUID } from 'node:crypto';
-import { apiRoute, ok, unprocessable, type Reply, type Route } from './http.js';
-import type { Json } from './seed.js';
-import { isReply, type Store, type StoredBuilding } from './store.js';
+import { apiRoute, ok, unprocessable, type Reply, type Route } from '../http.js';
+import type { Json, StoredBuilding } from '../records.js';
+import { isReply, type Store } from '../store.js';
 import { merged } from './update.js';
-import { boolean, integer, oneOf, string, validateBody, type FieldRule } from './validate.js';
+import { boolean, integer, oneOf, string, validateBody, type FieldRule } from '../validate.js';
 
 const BUILDING = '/org/{org_id}/users/{user_id}/buildings/{building_id}';
 

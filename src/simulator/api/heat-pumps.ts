@@ -5,9 +5,9 @@
 // https://developers.podero.com/partner-api/reference/heat-pumps/state
 import { deviceRoute, deviceRoutes, utc, type DeviceKindSpec } from './devices.js';
 import { statistics } from './heat-pump-statistics.js';
-import type { Route } from './http.js';
-import type { Store } from './store.js';
-import { boolean, dateTime, number, oneOf, string } from './validate.js';
+import type { Route } from '../http.js';
+import type { Store } from '../store.js';
+import { boolean, dateTime, number, oneOf, string } from '../validate.js';
 
 /** The optimisation level an owner picks (the heat-pump attributes page). */
 export const OPTIMIZATION_LEVELS = ['Low', 'Mid', 'Max'] as const;

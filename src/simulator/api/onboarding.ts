@@ -4,10 +4,10 @@
 // https://developers.podero.com/api-reference/device-onboarding-sessions/create-a-new-device-onboarding-session
 // https://developers.podero.com/partner-api/getting-started/connect-heat-pump
 import { randomUUID } from 'node:crypto';
-import { apiRoute, invalidUuids, notFound, ok, unprocessable, type Route } from './http.js';
+import { apiRoute, invalidUuids, notFound, ok, unprocessable, type Route } from '../http.js';
 import { PRICE_ZONES } from './devices.js';
-import { isReply, type Store } from './store.js';
-import { boolean, oneOf, string, uuid, validateBody, type FieldRule } from './validate.js';
+import { isReply, type Store } from '../store.js';
+import { boolean, oneOf, string, uuid, validateBody, type FieldRule } from '../validate.js';
 
 export const ONBOARDING_LANGUAGES = ['sv', 'de', 'en', 'hu', 'it', 'et', 'pl', 'ro'] as const;
 export const ONBOARDING_DEVICE_TYPES = ['ev', 'iv', 'wb', 'hp'] as const;

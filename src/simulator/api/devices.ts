@@ -5,12 +5,12 @@
 // gets from here.
 // https://developers.podero.com/api-reference/user-wallboxes/get-details-about-a-users-wallbox
 import { randomUUID } from 'node:crypto';
-import { apiRoute, notFound, ok, unprocessable, type Problem, type Reply, type RequestContext, type Route } from './http.js';
-import type { Json } from './seed.js';
-import { isReply, isoTime, type DeviceKind, type Store, type StoredDevice } from './store.js';
+import { apiRoute, notFound, ok, unprocessable, type Problem, type Reply, type RequestContext, type Route } from '../http.js';
+import type { DeviceKind, Json, StoredDevice } from '../records.js';
+import { isReply, isoTime, type Store } from '../store.js';
 import { renderActions } from './cues.js';
 import { merged, stampChanges } from './update.js';
-import { boolean, dateTime, integer, oneOf, string, uuid, validateBody, type FieldRule } from './validate.js';
+import { boolean, dateTime, integer, oneOf, string, uuid, validateBody, type FieldRule } from '../validate.js';
 
 /** The PriceZone enum of the partner API (the `price_zone` options of the device pages). */
 export const PRICE_ZONES = [

@@ -1,13 +1,14 @@
 // The wallbox endpoints of the partner API: the detail and the partial update (devices.ts), the
 // re-authentication session, and boost (charging.ts). The docs show no wallbox list. This file holds
-// what only wallboxes have.
+// what only wallboxes have, and the wallboxes a benchmark has synthesized on the fly.
 // https://developers.podero.com/api-reference/user-wallboxes/get-details-about-a-users-wallbox
 // https://developers.podero.com/api-reference/user-wallboxes/update-details-of-a-users-wallbox
-import { authSessionRoute, deviceRoutes, utc, type DeviceKindSpec } from './devices.js';
+import { authSessionRoute, devicePath, deviceRoutes, utc, type DeviceKindSpec } from './devices.js';
 import { boostRoutes, CHARGE_POLICY_RULES, CHARGE_TARGETS, IS_CHARGE_POLICY_ENABLED, type Charger } from './charging.js';
-import type { Route } from './http.js';
-import type { Store } from './store.js';
-import { boolean, dateTime, integer } from './validate.js';
+import type { Route } from '../http.js';
+import type { Json } from '../records.js';
+import type { Store } from '../store.js';
+import { boolean, dateTime, integer } from '../validate.js';
 
 export const WALLBOX: DeviceKindSpec = {
   kind: 'wallbox',
@@ -59,6 +60,25 @@ export const WALLBOX_CHARGER: Charger = {
   unplugged: (_store, device) => void Object.assign(device.record, { is_fully_charged: false, charge_time_remaining: null }),
 };
 
-export function wallboxRoutes(store: Store, apiBase: () => string): Route[] {
-  return [...deviceRoutes(store, WALLBOX, apiBase), ...boostRoutes(store, WALLBOX, WALLBOX_CHARGER), authSessionRoute(store, WALLBOX)];
+/** The record the wallbox detail GET answers for a wallbox the simulator does not hold (undefined: none, a 404). */
+export type WallboxSynthesizer = (key: { orgId: string; userId: string; wallboxId: string }) => Json | undefined;
+
+export function wallboxRoutes(store: Store, apiBase: () => string, synthesize?: WallboxSynthesizer): Route[] {
+  const detail = `GET ${devicePath(WALLBOX)}`;
+  const routes = deviceRoutes(store, WALLBOX, apiBase).map((route) => (synthesize && route.name === detail ? orSynthesized(store, route, synthesize) : route));
+  return [...routes, ...boostRoutes(store, WALLBOX, WALLBOX_CHARGER), authSessionRoute(store, WALLBOX)];
+}
+
+/** The wallbox GET, answering a synthesized record where it would 404 for an id it does not hold. */
+function orSynthesized(store: Store, route: Route, synthesize: WallboxSynthesizer): Route {
+  return {
+    ...route,
+    handle: async (ctx) => {
+      const reply = await route.handle(ctx);
+      const [orgId, userId, wallboxId] = ctx.params as [string, string, string];
+      if (reply.status !== 404 || store.devices.has(wallboxId.toLowerCase())) return reply;
+      const record = synthesize({ orgId, userId, wallboxId });
+      return record ? { status: 200, body: record } : reply;
+    },
+  };
 }

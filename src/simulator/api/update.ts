@@ -2,7 +2,7 @@
 // https://developers.podero.com/partner-api/user-journeys/end-user/setting-preferences): the validated
 // fields land on the record under their read-side names, and time stamps follow what changed. Devices,
 // users and buildings all update this way.
-import type { Json } from './seed.js';
+import type { Json } from '../records.js';
 
 /** The record with `values` written over it; a write-side name in `readNames` is stored under its read-side name. */
 export function merged(before: Json, values: Record<string, unknown>, readNames: Record<string, string> = {}): Json {

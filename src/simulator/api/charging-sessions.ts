@@ -4,10 +4,10 @@
 // https://developers.podero.com/api-reference/electric-vehicle-sessions/list-completed-charging-sessions-for-an-electric-vehicle
 // https://developers.podero.com/api-reference/electric-vehicle-sessions/get-the-currently-active-charging-session-for-an-electric-vehicle
 import { randomUUID } from 'node:crypto';
-import { ok, unprocessable, type Reply } from './http.js';
-import type { Json } from './seed.js';
-import { isoTime, type ChargingSessions, type Store, type StoredDevice } from './store.js';
-import { dateParam, intParam, queryParam } from './validate.js';
+import { ok, unprocessable, type Reply } from '../http.js';
+import type { ChargingSessions, Json, StoredDevice } from '../records.js';
+import { isoTime, type Store } from '../store.js';
+import { dateParam, intParam, queryParam } from '../validate.js';
 
 /** Every SessionItem field, in upstream's order, null unless given. */
 export function sessionItem(fields: Json): Json {

@@ -1,8 +1,10 @@
-// `POST /oauth2/token/`: OAuth2 client credentials, django-oauth-toolkit style (https://developers.podero.com/partner-api/getting-started/get-access-token): client
-// authentication by Basic header, `grant_type` in a JSON (or form) body.
+// The partner API's authorization. `POST /oauth2/token/` issues access tokens by OAuth2 client
+// credentials, django-oauth-toolkit style (https://developers.podero.com/partner-api/getting-started/get-access-token):
+// client authentication by Basic header, `grant_type` in a JSON (or form) body. Every other route but
+// a few wants one of those tokens, unexpired and unrevoked, or a static one, as a Bearer header.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Route } from './http.js';
-import type { Store } from './store.js';
+import type { Route } from '../http.js';
+import type { Store } from '../store.js';
 
 export interface SimulatorClient {
   clientId: string;
@@ -29,6 +31,16 @@ export function tokenRoute(store: Store, clients: SimulatorClient[], expiresInS:
       return { status: 200, body: { access_token: token, expires_in: expiresInS(), token_type: 'Bearer', scope: 'read write' } };
     },
   };
+}
+
+/** Whether an Authorization header carries a token the simulator accepts: a static one, or one it issued that is still valid. */
+export function bearerAccepted(store: Store, staticTokens: string[], header: string | undefined): boolean {
+  const match = /^Bearer (\S+)$/.exec(header ?? '');
+  if (!match) return false;
+  const token = match[1]!;
+  if (staticTokens.includes(token)) return true;
+  const expiresAt = store.tokens.get(token);
+  return expiresAt !== undefined && store.now() < expiresAt;
 }
 
 function safeEqual(a: string, b: string): boolean {

@@ -2,10 +2,10 @@
 // resolution link carrying a secret that is valid for one hour and resolves once. Resolving starts an
 // attempt (the end-user is redirected to Podero's Connect UI); the attempt reports its outcome with the
 // secret that started it, and that call carries no bearer token: the secret is the authorization.
-import { apiRoute, invalidUuids, notFound, ok, unprocessable, type Reply, type Route } from './http.js';
-import type { Json } from './seed.js';
-import { isoTime, type Cue, type Store, type StoredDevice } from './store.js';
-import { object, oneOf, requiredQuery, string, validateBody, type FieldRule } from './validate.js';
+import { apiRoute, invalidUuids, notFound, ok, unprocessable, type Reply, type Route } from '../http.js';
+import type { Cue, Json, StoredDevice } from '../records.js';
+import { isoTime, type Store } from '../store.js';
+import { object, oneOf, requiredQuery, string, validateBody, type FieldRule } from '../validate.js';
 
 export const SECRET_TTL_MS = 60 * 60 * 1000;
 const CONNECT_UI = 'https://connect.podero.com';

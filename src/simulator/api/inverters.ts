@@ -3,11 +3,11 @@
 // fields and the rules of their PUT.
 // https://developers.podero.com/partner-api/reference/inverters/attributes
 // https://developers.podero.com/partner-api/reference/inverters/state
-import type { Json } from './seed.js';
+import type { Json } from '../records.js';
 import { authSessionRoute, deviceRoutes, percent, type DeviceKindSpec } from './devices.js';
-import type { Problem, Route } from './http.js';
-import type { Store } from './store.js';
-import { boolean, number } from './validate.js';
+import type { Problem, Route } from '../http.js';
+import type { Store } from '../store.js';
+import { boolean, number } from '../validate.js';
 
 export const INVERTER: DeviceKindSpec = {
   kind: 'inverter',

@@ -5,9 +5,10 @@
 import { deviceRoute, deviceRoutes, type DeviceKindSpec } from './devices.js';
 import { boostRoutes, CHARGE_POLICY_RULES, CHARGE_TARGETS, IS_CHARGE_POLICY_ENABLED, type Charger } from './charging.js';
 import { awayFromHome, currentSession, endSession, listSessions, startSession } from './charging-sessions.js';
-import { ok, type Route } from './http.js';
-import { isoTime, type Store, type StoredDevice } from './store.js';
-import { timeOfDay } from './validate.js';
+import { ok, type Route } from '../http.js';
+import type { StoredDevice } from '../records.js';
+import { isoTime, type Store } from '../store.js';
+import { timeOfDay } from '../validate.js';
 
 export const ELECTRIC_VEHICLE: DeviceKindSpec = {
   kind: 'electric_vehicle',

@@ -3,11 +3,11 @@
 // through the simulator's hooks. One state machine serves both kinds; a `Charger` says where they differ.
 // https://developers.podero.com/api-reference/user-wallboxes/trigger-a-boost-charge-or-arm-boost-for-the-next-session
 // https://developers.podero.com/api-reference/user-electric-vehicles/trigger-a-boost-charge-or-arm-boost-for-the-next-session
-import { noContent, type Reply, type Route } from './http.js';
-import type { Json } from './seed.js';
-import { isoTime, type Store, type StoredDevice } from './store.js';
+import { noContent, type Reply, type Route } from '../http.js';
+import type { Json, StoredDevice } from '../records.js';
+import { isoTime, type Store } from '../store.js';
 import { deviceRoute, percent, type DeviceKindSpec } from './devices.js';
-import { boolean, type FieldRule } from './validate.js';
+import { boolean, type FieldRule } from '../validate.js';
 
 /** The charge-target fields both kinds write, with the same rules. */
 export const CHARGE_TARGETS: Record<string, FieldRule> = {
