@@ -98,7 +98,13 @@ export class Dispatcher {
   async #answer(route: Route | undefined, url: URL, req: IncomingMessage, body: unknown): Promise<Reply> {
     if (!route) return { status: 404, body: { detail: 'Not Found' } };
     if (route.auth && !this.#options.authorized(req.headers.authorization)) return { status: 401, body: { detail: 'Unauthorized' } };
-    const params = route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent);
+    let params: string[];
+    try {
+      params = route.pattern.exec(url.pathname)!.slice(1).map(decodeURIComponent);
+    } catch {
+      // A malformed percent-escape (`%E0%A4%A`): a path that names nothing, as a web server answers it.
+      return { status: 404, body: { detail: 'Not Found' } };
+    }
     try {
       return await route.handle({ params, query: url.searchParams, body, headers: req.headers });
     } catch {

@@ -75,3 +75,11 @@ describe('PUT', () => {
     expect((await t.api('PUT', userPath(ANNA), {}, { token: null })).status).toBe(401);
   });
 });
+
+describe('a malformed percent-escape in a path', () => {
+  it('is a 404 like any path that names nothing, and the simulator keeps answering', async () => {
+    // It once threw outside the handler: an unhandled rejection, and no answer at all.
+    expect((await t.api('GET', `/org/${t.sim.seed.orgId}/users/%E0%A4%A`)).status).toBe(404);
+    expect((await t.api('GET', userPath(ANNA))).status).toBe(200);
+  });
+});
