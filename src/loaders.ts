@@ -11,7 +11,9 @@ import { UpstreamError } from './upstream/errors.js';
 import { userPath, usersPath } from './upstream/paths.js';
 import { related } from './upstream/read-cache.js';
 import { fetchUser, fetchUsers, type Owner, type UserKey } from './upstream/users.js';
-import { deviceListPath, devicePath, fetchDevice, listDevices, type Device, type DeviceKey, type DeviceKind, type DeviceSpec } from './upstream/devices.js';
+import type { Device, DeviceKey, DeviceKind, DeviceSpec } from './upstream/devices/device.js';
+import { deviceListPath, devicePath } from './upstream/devices/paths.js';
+import { fetchDevice, listDevices } from './upstream/devices/endpoints.js';
 import { buildingPath, fetchBuilding, type Building, type BuildingKey } from './upstream/buildings.js';
 
 export interface Loaders {

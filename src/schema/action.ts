@@ -4,7 +4,7 @@
 import { builder } from './builder.js';
 import { InputProblems, checkReturnUrl } from './input.js';
 import { cueFromResolutionUrl, isCueSecret, reportCueOutcome, resolveCue, type Cue } from '../upstream/cues.js';
-import type { DeviceAction, ResolutionLink } from '../upstream/devices.js';
+import type { DeviceAction, ResolutionLink } from '../upstream/devices/device.js';
 
 export const ResolutionLinkRef = builder.objectRef<ResolutionLink>('ResolutionLink').implement({
   description: 'How to start resolving an action: a URL (carrying the cue id and a one-hour secret) and what it needs.',

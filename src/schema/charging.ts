@@ -6,7 +6,8 @@ import { BoostRejectionReasonEnum, BoostStateEnum } from './enums.js';
 import { deviceKey } from './device.js';
 import type { InputProblems } from './input.js';
 import { deviceArgs, userScopes } from './scopes.js';
-import { boostDevice, cancelDeviceBoost, type BoostRejectionReason, type BoostState, type ChargingFields, type Device, type DeviceKey, type DeviceSpec } from '../upstream/devices.js';
+import { boostDevice, cancelDeviceBoost, type BoostRejectionReason, type BoostState, type ChargingFields } from '../upstream/devices/charging.js';
+import type { Device, DeviceKey, DeviceSpec } from '../upstream/devices/device.js';
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 type FieldBuilder = PothosSchemaTypes.ObjectFieldBuilder<Types, ChargingFields>;

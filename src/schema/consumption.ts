@@ -1,6 +1,6 @@
 // Energy used, as wallboxes and heat pumps report it: declared once, for both kinds' `fields`.
 import type { builder } from './builder.js';
-import type { ConsumptionFields } from '../upstream/devices.js';
+import type { ConsumptionFields } from '../upstream/devices/consumption.js';
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 

@@ -1,5 +1,5 @@
 import { builder } from './builder.js';
-import type { DeviceModel, DeviceType } from '../upstream/devices.js';
+import type { DeviceModel, DeviceType } from '../upstream/devices/device.js';
 
 export const DeviceTypeRef = builder.objectRef<DeviceType>('DeviceType').implement({
   description: 'The kind of device, as the partner API classifies it.',

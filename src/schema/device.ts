@@ -2,10 +2,12 @@
 // share, each declared once here, and `deviceKind`, which gives a kind (wallbox.ts, heat-pump.ts,
 // electric-vehicle.ts, inverter.ts) everything a kind has — its object type implementing Device, its
 // root field, its federation entity, its list on Owner, its update mutation — so a kind's file declares
-// only its own fields and settings. Nullability follows upstream: non-null only where upstream
-// guarantees a value (required, or a non-nullable type with a documented default).
+// only its own fields and settings. Which kinds there are, and what they are called, is device-kinds.ts.
+// Nullability follows upstream: non-null only where upstream guarantees a value (required, or a
+// non-nullable type with a documented default).
 import type { ObjectFieldsShape, ObjectRef } from '@pothos/core';
 import { builder } from './builder.js';
+import { DEVICE_KINDS, LISTED_SPECS, type DeviceKindEntry } from './device-kinds.js';
 import { DeviceStatusEnum, PriceZoneEnum } from './enums.js';
 import { DeviceModelRef } from './device-model.js';
 import { OwnerRef } from './owner.js';
@@ -15,7 +17,9 @@ import { authorize, deviceArgs, ownerScopes, userInputFields, userScopes } from 
 import { checkReferences } from './references.js';
 import { uuidFrom } from './uuid.js';
 import type { Context } from '../context.js';
-import { updateDevice, type CommonSettings, type Device, type DeviceKey, type DeviceKind, type DeviceSpec } from '../upstream/devices.js';
+import type { Device, DeviceKey, DeviceSpec } from '../upstream/devices/device.js';
+import { updateDevice } from '../upstream/devices/endpoints.js';
+import type { CommonSettings } from '../upstream/devices/setting-names.js';
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
@@ -29,13 +33,10 @@ export function keyOf(device: Device): DeviceKey {
   return { orgId: device.orgId, userId: device.owner.id, id: device.id, includeDeleted: false };
 }
 
-/** The GraphQL type of each kind, filled in by deviceKind. */
-const TYPE_NAMES = new Map<DeviceKind, string>();
-
 export const DeviceRef = builder.interfaceRef<Device>('Device').implement({
   description:
     "A device of one of the organization's users — a wallbox, heat pump, electric vehicle or solar inverter — with the fields every kind of device has, as the partner API reports them.",
-  resolveType: (device) => TYPE_NAMES.get(device.kind)!,
+  resolveType: (device) => DEVICE_KINDS[device.kind].ref,
   fields: (t) => ({
     id: t.expose('id', { type: 'UUID', nullable: false, description: 'Device id.' }),
     connectionStatus: t.expose('connectionStatus', { type: DeviceStatusEnum, description: "Health of the connection to the manufacturer's cloud." }),
@@ -91,14 +92,8 @@ export const DeviceRef = builder.interfaceRef<Device>('Device').implement({
 });
 
 export interface DeviceKindOptions<Own, Settings> {
-  spec: DeviceSpec<Own, Settings>;
-  /** The GraphQL type (`HeatPump`). */
-  name: string;
+  /** The kind's type. */
   description: string;
-  /** The root field that reads one (`heatPump`). */
-  field: string;
-  /** The field on Owner that lists a user's devices of the kind (`heatPumps`); kinds upstream does not list have none. */
-  ownerField?: string;
   /** The kind's own fields. */
   fields: ObjectFieldsShape<Types, Device<Own>>;
   /** The kind's own settings (the update mutation's input, beside the common ones), and their checks. */
@@ -113,22 +108,26 @@ export interface DeviceKindOptions<Own, Settings> {
 /** Common settings whose field is non-null upstream. */
 const COMMON_NOT_NULL = ['isSmartOptimizationActive', 'isTradingEnabled', 'isInverterForcedModeEnabled', 'priceZone'] as const;
 
-/** One kind of device, on the device model. Returns the kind's object type. */
-export function deviceKind<Own, Settings>(options: DeviceKindOptions<Own, Settings>): ObjectRef<Types, Device<Own>> {
-  const { name, field } = options;
-  TYPE_NAMES.set(options.spec.kind, name);
-  const typed = builder.objectRef<Device<Own>>(name).implement({
-    description: options.description,
-    interfaces: [DeviceRef],
-    fields: options.fields,
-  });
-  // The fields below read only the device core: declared on the kind as a plain Device (Pothos cannot
-  // check resolvers against a shape that is still generic here).
-  const ref = typed as unknown as ObjectRef<Types, Device>;
-  const spec = options.spec as DeviceSpec;
+/**
+ * A kind's entry as the fields every kind has see it: its type read as a plain Device, as they read
+ * only the device core (Pothos cannot check resolvers against a shape that is still generic here).
+ */
+type CoreKind = Omit<DeviceKindEntry, 'ref'> & { ref: ObjectRef<Types, Device> };
 
-  // A federation entity. The partner API finds a device only through its owner, so the key is the
-  // device id plus the owner's id; the organization is the configured one (PODERO_ORG_ID).
+/** One kind of device (its entry in device-kinds.ts), on the device model. Returns the kind's object type. */
+export function deviceKind<Own, Settings>(entry: DeviceKindEntry<Own, Settings>, options: DeviceKindOptions<Own, Settings>): ObjectRef<Types, Device<Own>> {
+  const typed = entry.ref.implement({ description: options.description, interfaces: [DeviceRef], fields: options.fields });
+  entityOf(entry);
+  readFields(entry);
+  updateMutation(entry, options.settings as DeviceKindOptions<unknown, object>['settings']);
+  return typed;
+}
+
+/**
+ * A federation entity. The partner API finds a device only through its owner, so the key is the device
+ * id plus the owner's id; the organization is the configured one (PODERO_ORG_ID).
+ */
+function entityOf({ ref, spec, name }: CoreKind): void {
   builder.asEntity(ref, {
     key: builder.selection<{ id: string; owner: { id: string } }>('id owner { id }'),
     // async: a bad or foreign representation fails its own entity, not the whole `_entities` list.
@@ -143,7 +142,10 @@ export function deviceKind<Own, Settings>(options: DeviceKindOptions<Own, Settin
       return ctx.loaders.device(spec).load(key);
     },
   });
+}
 
+/** The root field that reads one, the Owner field that reads one of theirs, and the Owner list of a listed kind. */
+function readFields({ ref, spec, name, field, ownerField }: CoreKind): void {
   builder.queryField(field, (t) =>
     t.field({
       type: ref,
@@ -170,22 +172,22 @@ export function deviceKind<Own, Settings>(options: DeviceKindOptions<Own, Settin
     }),
   );
 
-  if (options.ownerField) {
-    if (!spec.listed) throw new Error(`${name}: the partner API has no list of them`);
-    builder.objectField(OwnerRef, options.ownerField, (t) =>
-      t.field({
-        type: [ref],
-        description: `This user's ${spec.noun}s (not deleted), from the partner API's list: one upstream call, all of them (the list has no paging).`,
-        authScopes: (owner, _args, ctx) => ownerScopes(owner, ctx),
-        resolve: (owner, _args, ctx) => ctx.loaders.devices(spec).load({ orgId: owner.orgId, userId: owner.id }),
-      }),
-    );
-    LISTED.push(spec);
-  }
+  if (ownerField === null) return;
+  builder.objectField(OwnerRef, ownerField, (t) =>
+    t.field({
+      type: [ref],
+      description: `This user's ${spec.noun}s (not deleted), from the partner API's list: one upstream call, all of them (the list has no paging).`,
+      authScopes: (owner, _args, ctx) => ownerScopes(owner, ctx),
+      resolve: (owner, _args, ctx) => ctx.loaders.devices(spec).load({ orgId: owner.orgId, userId: owner.id }),
+    }),
+  );
+}
 
+/** `update<Kind>(input)`: the kind's settings and the common ones, checked before the PUT. */
+function updateMutation({ ref, spec, name }: CoreKind, settings: DeviceKindOptions<unknown, object>['settings']): void {
   const input = builder.inputType(`Update${name}Input`, {
     description: `Which ${spec.noun}, and the settings to change. Only the settings you set are sent: an explicit null is sent as null, an absent setting is left as it is. Each setting is named as the ${name} field it changes.`,
-    fields: (t) => ({ ...deviceInputFields(t, name), ...options.settings.fields(t), ...commonSettingFields(t) }),
+    fields: (t) => ({ ...deviceInputFields(t, name), ...settings.fields(t), ...commonSettingFields(t) }),
   });
   builder.mutationField(`update${name}`, (t) =>
     t.field({
@@ -195,17 +197,14 @@ export function deviceKind<Own, Settings>(options: DeviceKindOptions<Own, Settin
       args: { input: t.arg({ type: input, required: true }) },
       authScopes: (_root, args, ctx) => userScopes(args.input as { orgId?: string | null; userId?: string | null }, ctx),
       resolve: (_root, args, ctx) => {
-        const { orgId, userId, id, ...settings } = args.input as { orgId?: string | null; userId?: string | null; id: string } & Record<string, unknown>;
-        return applyDeviceSettings(ctx, spec, deviceKey({ orgId, userId, id }, ctx), checkSettings(settings, options.settings as DeviceKindOptions<unknown, object>['settings']));
+        const { orgId, userId, id, ...values } = args.input as { orgId?: string | null; userId?: string | null; id: string } & Record<string, unknown>;
+        return applyDeviceSettings(ctx, spec, deviceKey({ orgId, userId, id }, ctx), checkSettings(values, settings));
       },
     }),
   );
-  return typed;
 }
 
-/** The kinds listed on Owner, for `Owner.devices`. */
-const LISTED: DeviceSpec[] = [];
-
+// The kinds it asks for, and their order, are device-kinds.ts's: not the order kind files were imported in.
 builder.objectField(OwnerRef, 'devices', (t) =>
   t.field({
     type: [DeviceRef],
@@ -213,7 +212,7 @@ builder.objectField(OwnerRef, 'devices', (t) =>
       "This user's devices of every kind the partner API lists — heat pumps, electric vehicles, solar inverters — one upstream call per kind. Wallboxes are not among them: the partner API has no list of a user's wallboxes (ask for one by id with `wallbox`).",
     authScopes: (owner, _args, ctx) => ownerScopes(owner, ctx),
     resolve: async (owner, _args, ctx) => {
-      const lists = await Promise.all(LISTED.map((spec) => ctx.loaders.devices(spec).load({ orgId: owner.orgId, userId: owner.id })));
+      const lists = await Promise.all(LISTED_SPECS.map((spec) => ctx.loaders.devices(spec).load({ orgId: owner.orgId, userId: owner.id })));
       return lists.flat();
     },
   }),

@@ -5,6 +5,7 @@ import { builder } from './builder.js';
 import { boostMutations, checkChargingSettings, chargingFields, chargingSettingFields } from './charging.js';
 import { connectionOf, offsetAfter, pageSize } from './connection.js';
 import { deviceKind, keyOf } from './device.js';
+import { DEVICE_KINDS } from './device-kinds.js';
 import { InputProblems } from './input.js';
 import { ownerScopes } from './scopes.js';
 import {
@@ -16,15 +17,11 @@ import {
   type ChargePolicy,
   type ChargingSession,
   type DayPolicy,
-} from '../upstream/electric-vehicles.js';
+} from '../upstream/devices/electric-vehicles.js';
 
 const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
 
-export const ElectricVehicleRef = deviceKind({
-  spec: ELECTRIC_VEHICLE,
-  name: 'ElectricVehicle',
-  field: 'electricVehicle',
-  ownerField: 'electricVehicles',
+export const ElectricVehicleRef = deviceKind(DEVICE_KINDS.electric_vehicle, {
   description: "An electric vehicle of one of the organization's users, steered through its manufacturer's cloud, as the partner API reports it.",
   fields: (t) => ({
     ...chargingFields(t),

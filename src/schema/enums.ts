@@ -1,5 +1,5 @@
 import { builder } from './builder.js';
-import { PRICE_ZONES } from '../upstream/devices.js';
+import { PRICE_ZONES } from '../upstream/devices/device.js';
 
 export const DeviceStatusEnum = builder.enumType('DeviceStatus', {
   description:

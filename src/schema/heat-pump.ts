@@ -5,18 +5,15 @@
 import { builder } from './builder.js';
 import { consumptionFields } from './consumption.js';
 import { deviceKind, keyOf } from './device.js';
+import { DEVICE_KINDS } from './device-kinds.js';
 import { OptimizationLevelEnum } from './enums.js';
 import { InputProblems } from './input.js';
 import { ownerScopes } from './scopes.js';
-import { HEAT_PUMP, STATISTICS_KEYWORDS, STATISTICS_RESOLUTIONS, fetchHeatPumpStatistics, type StatisticsPeriod, type StatisticsResolution } from '../upstream/heat-pumps.js';
+import { STATISTICS_KEYWORDS, STATISTICS_RESOLUTIONS, fetchHeatPumpStatistics, type StatisticsPeriod, type StatisticsResolution } from '../upstream/devices/heat-pumps.js';
 
 const celsius = (what: string) => ({ nullable: true as const, description: `${what}, in °C.` });
 
-export const HeatPumpRef = deviceKind({
-  spec: HEAT_PUMP,
-  name: 'HeatPump',
-  field: 'heatPump',
-  ownerField: 'heatPumps',
+export const HeatPumpRef = deviceKind(DEVICE_KINDS.heat_pump, {
   description: "A heat pump of one of the organization's users, as the partner API reports it.",
   fields: (t) => ({
     isForecastingEnabled: t.exposeBoolean('isForecastingEnabled', { description: 'Whether forecasting is on (upstream default false; not in every snapshot of the docs).' }),

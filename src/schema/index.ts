@@ -1,6 +1,7 @@
 import { printSubgraphSchema } from '@apollo/subgraph';
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { isInterfaceType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
+import { DEVICE_KINDS } from './device-kinds.js';
 import './enums.js';
 import './device-model.js';
 import './owner.js';
@@ -24,6 +25,7 @@ export const schema = builder.toSubGraphSchema({
 });
 
 assertEveryRootFieldIsScoped(schema);
+assertEveryDeviceKindIsServed(schema);
 
 /**
  * A root field without `authScopes` would let any caller reach any user's data: such a schema is not
@@ -38,6 +40,17 @@ function assertEveryRootFieldIsScoped(built: GraphQLSchema): void {
       .map((field) => `${root!.name}.${field.name}`),
   );
   if (unscoped.length > 0) throw new Error(`Root fields without authScopes (see src/schema/scopes.ts): ${unscoped.join(', ')}`);
+}
+
+/**
+ * Every kind of device-kinds.ts has its type in the schema: a kind whose file is not imported above
+ * would leave its devices without a type to resolve to, so such a schema is not built either.
+ */
+function assertEveryDeviceKindIsServed(built: GraphQLSchema): void {
+  const device = built.getType('Device');
+  const served = new Set(isInterfaceType(device) ? built.getPossibleTypes(device).map((type) => type.name) : []);
+  const missing = Object.values(DEVICE_KINDS).filter((kind) => !served.has(kind.name));
+  if (missing.length > 0) throw new Error(`Device kinds without their type (import their file in src/schema/index.ts): ${missing.map((kind) => kind.name).join(', ')}`);
 }
 
 /** schema/schema.graphql: the schema as served, printed and sorted, so diffs show only real changes. */

@@ -2,13 +2,9 @@
 // https://developers.podero.com/partner-api/reference/inverters/attributes
 // https://developers.podero.com/partner-api/reference/inverters/state
 import { deviceKind } from './device.js';
-import { INVERTER } from '../upstream/inverters.js';
+import { DEVICE_KINDS } from './device-kinds.js';
 
-export const InverterRef = deviceKind({
-  spec: INVERTER,
-  name: 'Inverter',
-  field: 'inverter',
-  ownerField: 'inverters',
+export const InverterRef = deviceKind(DEVICE_KINDS.inverter, {
   description: "A solar inverter (with or without a home battery) of one of the organization's users, as the partner API reports it.",
   fields: (t) => ({
     solarPowerRatingKw: t.exposeFloat('solarPowerRatingKw', { nullable: true, description: 'Peak power of the PV system, in kW.' }),

@@ -11,7 +11,7 @@ import { applyDeviceSettings, deviceKey } from './device.js';
 import { boostMutations } from './charging.js';
 import { InputProblems, checkReturnUrl, orgIdOf, userIdOf } from './input.js';
 import { deviceArgs, userArgs, userScopes } from './scopes.js';
-import { WALLBOX, createClaimToken, startWallboxAuthSession, type AuthSession, type ClaimToken } from '../upstream/wallboxes.js';
+import { WALLBOX, createClaimToken, startWallboxAuthSession, type AuthSession, type ClaimToken } from '../upstream/devices/wallboxes.js';
 
 // ---- settings: updateWallbox is the device model's (device.ts); these two are its shortcuts --------
 

@@ -5,12 +5,9 @@
 import { checkChargingSettings, chargingFields, chargingSettingFields } from './charging.js';
 import { consumptionFields } from './consumption.js';
 import { deviceKind } from './device.js';
-import { WALLBOX } from '../upstream/wallboxes.js';
+import { DEVICE_KINDS } from './device-kinds.js';
 
-export const WallboxRef = deviceKind({
-  spec: WALLBOX,
-  name: 'Wallbox',
-  field: 'wallbox',
+export const WallboxRef = deviceKind(DEVICE_KINDS.wallbox, {
   description: "An EV wallbox (charger) of one of the organization's users, as the partner API reports it. (The partner API cannot list a user's wallboxes: ask for one by id.)",
   fields: (t) => ({
     ...chargingFields(t),

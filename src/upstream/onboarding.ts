@@ -4,7 +4,7 @@
 // https://developers.podero.com/api-reference/device-onboarding-sessions/create-a-new-device-onboarding-session
 import type { ApiSession } from './client.js';
 import { Fields } from './decode.js';
-import type { PriceZone } from './devices.js';
+import type { PriceZone } from './devices/device.js';
 import { writeSettings } from './settings.js';
 
 export const ONBOARDING_LANGUAGES = ['sv', 'de', 'en', 'hu', 'it', 'et', 'pl', 'ro'] as const;

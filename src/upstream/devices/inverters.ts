@@ -1,7 +1,7 @@
-// The solar-inverter kind: what an inverter adds to the device core (devices.ts).
+// The solar-inverter kind: what an inverter adds to the device core (device.ts).
 // https://developers.podero.com/partner-api/reference/inverters/attributes
 // https://developers.podero.com/partner-api/reference/inverters/state
-import type { Device, DeviceSpec } from './devices.js';
+import type { Device, DeviceSpec } from './device.js';
 
 export interface InverterFields {
   solarPowerRatingKw: number | null;

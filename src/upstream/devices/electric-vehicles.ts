@@ -1,19 +1,11 @@
-// The electric-vehicle kind: what an EV adds to the device core (devices.ts), and its charging
+// The electric-vehicle kind: what an EV adds to the device core (device.ts), and its charging
 // sessions and weekly charge policy.
 // https://developers.podero.com/partner-api/reference/electric-vehicles/attributes
-import type { ApiSession } from './client.js';
-import { Fields } from './decode.js';
-import {
-  CHARGING_SETTING_FIELDS,
-  decodeCharging,
-  devicePath,
-  deviceResource,
-  type ChargingFields,
-  type ChargingSettings,
-  type Device,
-  type DeviceKey,
-  type DeviceSpec,
-} from './devices.js';
+import type { ApiSession } from '../client.js';
+import { Fields } from '../decode.js';
+import { CHARGING_SETTING_FIELDS, decodeCharging, type ChargingFields, type ChargingSettings } from './charging.js';
+import type { Device, DeviceKey, DeviceSpec } from './device.js';
+import { devicePath, deviceResource } from './paths.js';
 
 export interface ElectricVehicleFields extends ChargingFields {
   /** A local time of day ("07:30"), unlike the wallbox's date-time (the EV attributes page). */

@@ -1,22 +1,14 @@
 // The wallbox kind (https://developers.podero.com/api-reference/user-wallboxes/get-details-about-a-users-wallbox):
-// what a wallbox adds to the device core (devices.ts) — charging, its own settings — and its own
-// endpoints: claim tokens and re-authentication. Read, update, boost and cancel are the device model's.
-import type { ApiSession } from './client.js';
-import {
-  CHARGING_SETTING_FIELDS,
-  decodeCharging,
-  decodeConsumption,
-  devicePath,
-  deviceResource,
-  type ChargingFields,
-  type ChargingSettings,
-  type ConsumptionFields,
-  type Device,
-  type DeviceKey,
-  type DeviceSpec,
-} from './devices.js';
-import { Fields } from './decode.js';
-import { userPath } from './paths.js';
+// what a wallbox adds to the device core (device.ts) — charging, its own settings — and its own
+// endpoints: claim tokens and re-authentication. Read and update are every kind's (endpoints.ts),
+// boost and cancel the charging kinds' (charging.ts).
+import type { ApiSession } from '../client.js';
+import { Fields } from '../decode.js';
+import { userPath } from '../paths.js';
+import { CHARGING_SETTING_FIELDS, decodeCharging, type ChargingFields, type ChargingSettings } from './charging.js';
+import { decodeConsumption, type ConsumptionFields } from './consumption.js';
+import type { Device, DeviceKey, DeviceSpec } from './device.js';
+import { devicePath, deviceResource } from './paths.js';
 
 export interface WallboxFields extends ChargingFields, ConsumptionFields {
   chargePowerMaxW: number;

@@ -1,10 +1,12 @@
-// The heat-pump kind: what a heat pump adds to the device core (devices.ts) and its statistics.
+// The heat-pump kind: what a heat pump adds to the device core (device.ts) and its statistics.
 // https://developers.podero.com/partner-api/reference/heat-pumps/attributes
 // https://developers.podero.com/partner-api/reference/heat-pumps/state
-import type { ApiSession } from './client.js';
-import { Fields } from './decode.js';
-import { decodeConsumption, devicePath, deviceResource, type ConsumptionFields, type Device, type DeviceKey, type DeviceSpec } from './devices.js';
-import { UpstreamError } from './errors.js';
+import type { ApiSession } from '../client.js';
+import { Fields } from '../decode.js';
+import { UpstreamError } from '../errors.js';
+import { decodeConsumption, type ConsumptionFields } from './consumption.js';
+import type { Device, DeviceKey, DeviceSpec } from './device.js';
+import { devicePath, deviceResource } from './paths.js';
 
 /** `optimization_level` (Low/Mid/Max); a level added upstream later is served as 'unknown'. */
 export const OPTIMIZATION_LEVELS = ['Low', 'Mid', 'Max', 'unknown'] as const;

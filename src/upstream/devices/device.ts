@@ -1,20 +1,15 @@
-// The device model. Every device kind of the partner API — wallboxes, heat pumps, electric vehicles,
+// The device record. Every device kind of the partner API — wallboxes, heat pumps, electric vehicles,
 // solar inverters — answers its detail GET with the same core (statuses, model, owner, price zone,
-// lifecycle, pause power, smart optimisation, trading, links, pending actions) plus fields of its own,
-// lives at `{U}/<collection>/{id}`, is changed by a partial PUT there, and (all but wallboxes) is listed
-// as a bare array at `{U}/<collection>`.
+// lifecycle, pause power, smart optimisation, trading, links, pending actions) plus fields of its own.
 // https://developers.podero.com/api-reference/user-wallboxes/get-details-about-a-users-wallbox
 // https://developers.podero.com/api-reference/user-heat-pumps/get-details-about-a-users-specific-heat-pump
 //
-// This file reads, writes and lists any kind, and decodes the core once; a kind (wallboxes.ts,
-// heat-pumps.ts, electric-vehicles.ts, inverters.ts) is a DeviceSpec: its collection, its own fields'
-// decoder and its own writable settings. The REST names (snake_case) map to the gateway's (camelCase;
-// a bare UUID reference gets an `Id` suffix) here and in the kinds' files, nowhere else.
-import type { ApiSession } from './client.js';
-import { Fields, decodeList, type ReportUnknown } from './decode.js';
-import { userPath, uuidSegment } from './paths.js';
-import { writeSettings, type SettingNames } from './settings.js';
-import { decodeOwner, type Owner, type UserKey } from './users.js';
+// This file holds the core and decodes it once; a kind (wallboxes.ts, heat-pumps.ts,
+// electric-vehicles.ts, inverters.ts) is a DeviceSpec: its collection, its own fields' decoder and its
+// own writable settings. The REST names (snake_case) of the core map to the gateway's (camelCase; a
+// bare UUID reference gets an `Id` suffix) here, a kind's in its own file, nowhere else.
+import { Fields, type ReportUnknown } from '../decode.js';
+import { decodeOwner, type Owner } from '../users.js';
 
 export const DEVICE_STATUSES = ['ok', 'warning', 'error', 'unknown'] as const;
 export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
@@ -115,30 +110,6 @@ export interface DeviceCore {
 /** A device of one kind: the core and the kind's own fields. */
 export type Device<Own = unknown> = DeviceCore & Own;
 
-/** The settings every kind's PUT takes, by the name of the field each one changes. */
-export interface CommonSettings {
-  pausePowerUntil?: Date | null;
-  isSmartOptimizationActive?: boolean;
-  isTradingEnabled?: boolean;
-  isInverterForcedModeEnabled?: boolean;
-  priceZone?: PriceZone;
-  comment?: string | null;
-  externalDeviceId?: string | null;
-  buildingId?: string | null;
-}
-
-/** Gateway name -> upstream write-side name (the PUT body names a building `building_id`, the GET `building`). */
-const COMMON_SETTING_FIELDS: Record<keyof CommonSettings, string> = {
-  pausePowerUntil: 'pause_power_until',
-  isSmartOptimizationActive: 'is_smart_optimization_active',
-  isTradingEnabled: 'is_trading_enabled',
-  isInverterForcedModeEnabled: 'is_inverter_forced_mode_enabled',
-  priceZone: 'price_zone',
-  comment: 'comment',
-  externalDeviceId: 'external_device_id',
-  buildingId: 'building_id',
-};
-
 /** What a kind adds to the device core. */
 export interface DeviceSpec<Own = unknown, Settings = object> {
   kind: DeviceKind;
@@ -166,60 +137,8 @@ export interface DeviceKey {
   includeDeleted: boolean;
 }
 
-export function devicePath(spec: DeviceSpec, key: Pick<DeviceKey, 'orgId' | 'userId' | 'id'>): string {
-  return `${userPath(key.orgId, key.userId)}/${spec.collection}/${uuidSegment(key.id, 'id')}`;
-}
-
-export function deviceListPath(spec: DeviceSpec, user: UserKey): string {
-  return `${userPath(user.orgId, user.userId)}/${spec.collection}`;
-}
-
-export function deviceResource(spec: DeviceSpec, key: Pick<DeviceKey, 'userId' | 'id'>): string {
-  return `${spec.noun} ${key.id.toLowerCase()} of user ${key.userId.toLowerCase()}`;
-}
-
-/** `GET {U}/<collection>/{id}` */
-export function fetchDevice<Own>(api: ApiSession, spec: DeviceSpec<Own>, key: DeviceKey): Promise<Device<Own>> {
-  return api.read(
-    { path: devicePath(spec, key), query: key.includeDeleted ? { include_deleted: 'true' } : undefined, resource: deviceResource(spec, key) },
-    (body) => decodeDevice(spec, body, key.id.toLowerCase(), key.orgId, api.reportUnknown),
-  );
-}
-
-/**
- * `GET {U}/<collection>`: the user's (not deleted) devices of a kind, a bare array with no paging. One
- * malformed item is left out (and reported), not the whole list.
- */
-export function listDevices<Own>(api: ApiSession, spec: DeviceSpec<Own>, user: UserKey): Promise<Device<Own>[]> {
-  return api.read({ path: deviceListPath(spec, user), resource: `the ${spec.noun}s of user ${user.userId.toLowerCase()}` }, (body) =>
-    decodeList(body, spec.noun, api.reportUnknown, (item, where) => decodeDevice(spec, item, null, user.orgId, api.reportUnknown, where)),
-  );
-}
-
-/**
- * `PUT {U}/<collection>/{id}` with only the settings given (an explicit null is sent as null, an
- * absent setting is not sent). Answers the updated device. Upstream's field-level validation messages
- * come back on the error, named by gateway field.
- */
-export function updateDevice<Own, Settings>(
-  api: ApiSession,
-  spec: DeviceSpec<Own, Settings>,
-  key: DeviceKey,
-  settings: Settings & CommonSettings,
-): Promise<Device<Own>> {
-  return writeSettings(settingNames(spec), settings as object, (body) =>
-    api.read({ method: 'PUT', path: devicePath(spec, key), body, resource: deviceResource(spec, key) }, (answer) =>
-      decodeDevice(spec, answer, key.id.toLowerCase(), key.orgId, api.reportUnknown),
-    ),
-  );
-}
-
-function settingNames(spec: DeviceSpec): SettingNames {
-  return new Map(Object.entries({ ...(spec.settings as Record<string, string>), ...COMMON_SETTING_FIELDS }));
-}
-
 /** The core and the kind's own fields of one device body. `requestedId`: the id asked for (a list item has its own). */
-function decodeDevice<Own>(
+export function decodeDevice<Own>(
   spec: DeviceSpec<Own>,
   body: unknown,
   requestedId: string | null,
@@ -317,107 +236,4 @@ function decodeResolutionLink(f: Fields): ResolutionLink | null {
   if (url === null) return null;
   const parameters = f.array('required_parameters') ?? [];
   return { url, requiredParameters: parameters.filter((p): p is string => typeof p === 'string') };
-}
-
-// ---- what kinds share beyond the core ---------------------------------------------------------------
-
-/** `boost_state`. A value added upstream later is served as 'unknown'. */
-export const BOOST_STATES = ['available', 'requested', 'ongoing', 'unavailable', 'unknown'] as const;
-export type BoostState = (typeof BOOST_STATES)[number];
-
-/**
- * The `reason` of a 409 answer to a boost; `no_active_session` is documented for EVs only. A reason
- * added later is served as null.
- */
-export const BOOST_REJECTION_REASONS = ['already_charging', 'fully_charged', 'internal_error', 'no_active_session'] as const;
-export type BoostRejectionReason = (typeof BOOST_REJECTION_REASONS)[number];
-
-/** What the kinds that charge a car (wallboxes, EVs) report about charging. */
-export interface ChargingFields {
-  chargeTargetMin: number | null;
-  chargeTargetMax: number | null;
-  isChargePolicyEnabled: boolean | null;
-  chargePolicyLastUpdatedAt: Date | null;
-  minimumChargeLimit: number | null;
-  chargeRateW: number | null;
-  isPluggedIn: boolean | null;
-  isCharging: boolean | null;
-  /** Documented with boost, not on every field list: may be absent. */
-  boostState: BoostState | null;
-  boostForNextSession: boolean | null;
-}
-
-export function decodeCharging(f: Fields): ChargingFields {
-  return {
-    chargeTargetMin: f.int('charge_target_min'),
-    chargeTargetMax: f.int('charge_target_max'),
-    isChargePolicyEnabled: f.boolean('is_charge_policy_enabled'),
-    chargePolicyLastUpdatedAt: f.dateTime('charge_policy_last_updated_at'),
-    minimumChargeLimit: f.int('minimum_charge_limit'),
-    chargeRateW: f.number('charge_rate_w'),
-    isPluggedIn: f.boolean('is_plugged_in'),
-    isCharging: f.boolean('is_charging'),
-    boostState: f.present('boost_state') ? (f.oneOf('boost_state', BOOST_STATES) ?? 'unknown') : null,
-    boostForNextSession: f.boolean('boost_for_next_session'),
-  };
-}
-
-/** The charge settings wallboxes and EVs share. */
-export interface ChargingSettings {
-  chargeTargetMin?: number | null;
-  chargeTargetMax?: number | null;
-  minimumChargeLimit?: number | null;
-  isChargePolicyEnabled?: boolean | null;
-}
-
-export const CHARGING_SETTING_FIELDS: Record<keyof ChargingSettings, string> = {
-  chargeTargetMin: 'charge_target_min',
-  chargeTargetMax: 'charge_target_max',
-  minimumChargeLimit: 'minimum_charge_limit',
-  isChargePolicyEnabled: 'is_charge_policy_enabled',
-};
-
-/** Energy used, as wallboxes and heat pumps report it. */
-export interface ConsumptionFields {
-  consumptionLastDayKwh: number | null;
-  consumptionLastWeekKwh: number | null;
-  consumptionLastMonthKwh: number | null;
-  consumptionLastUpdatedAt: Date | null;
-}
-
-export function decodeConsumption(f: Fields): ConsumptionFields {
-  return {
-    consumptionLastDayKwh: f.number('consumption_last_day_kwh'),
-    consumptionLastWeekKwh: f.number('consumption_last_week_kwh'),
-    consumptionLastMonthKwh: f.number('consumption_last_month_kwh'),
-    consumptionLastUpdatedAt: f.dateTime('consumption_last_updated_at'),
-  };
-}
-
-export type BoostOutcome = { accepted: true } | { accepted: false; state: BoostState | null; reason: BoostRejectionReason | null };
-
-/**
- * `POST {U}/<collection>/{id}/boost` (wallboxes, EVs): 204 when the boost started or was armed for the
- * next session; a 409 `{state, reason}` is an answer (the boost was refused), not a failure.
- */
-export function boostDevice(api: ApiSession, spec: DeviceSpec<ChargingFields>, key: DeviceKey): Promise<BoostOutcome> {
-  return api.read({ method: 'POST', path: `${devicePath(spec, key)}/boost`, resource: deviceResource(spec, key), answers: [409] }, (body, status) => {
-    if (status !== 409) return { accepted: true };
-    const f = Fields.of(body ?? {}, 'boost rejection', api.reportUnknown);
-    return {
-      accepted: false,
-      state: f.present('state') ? (f.oneOf('state', BOOST_STATES) ?? 'unknown') : null,
-      reason: f.oneOf('reason', BOOST_REJECTION_REASONS),
-    };
-  });
-}
-
-/**
- * `DELETE {U}/<collection>/{id}/boost` (204, idempotent). On a wallbox it cancels a live boost and
- * disarms one armed for the next session
- * (https://developers.podero.com/api-reference/user-wallboxes/cancel-a-live-boost-and-disarm-a-boost-armed-for-the-next-session);
- * on an EV, whose docs title it "Disarm a previously-armed boost for the next session", it only disarms.
- */
-export async function cancelDeviceBoost(api: ApiSession, spec: DeviceSpec<ChargingFields>, key: DeviceKey): Promise<void> {
-  await api.call({ method: 'DELETE', path: `${devicePath(spec, key)}/boost`, resource: deviceResource(spec, key) });
 }
