@@ -1,15 +1,15 @@
-// Per-request DataLoaders: within one GraphQL request the same resource costs one upstream call, however
-// many times it is asked for (aliases, fragments, entity references). Created per request, so nothing
-// cached here outlives the request or is seen by another caller.
-//
-// Each loader keys its cache by the upstream path it reads, so that a write this request makes drops
-// exactly the reads it touched (ApiSession.onWrite): no mutation has to remember to invalidate.
+// Per-request DataLoaders: they batch (the user list instead of many user details) and prime (a list's
+// items answer later detail reads). What they keep is kept by the request's read path
+// (src/upstream/reads.ts), under the key of the GET it came from, so that a write drops it with the
+// answer it was decoded from: no loader or mutation decides what a write invalidates. Created per
+// request, so nothing here outlives the request or is seen by another caller.
 import DataLoader from 'dataloader';
 import { mayActOnUser, type Caller } from './caller/caller.js';
+import { CallerError } from './caller/errors.js';
 import type { ApiSession } from './upstream/client.js';
 import { UpstreamError } from './upstream/errors.js';
 import { userPath, usersPath } from './upstream/paths.js';
-import { related } from './upstream/read-cache.js';
+import { readKey } from './upstream/reads.js';
 import { fetchUser, fetchUsers, type Owner, type UserKey } from './upstream/users.js';
 import type { Device, DeviceKey, DeviceKind, DeviceSpec } from './upstream/devices/device.js';
 import { deviceListPath, devicePath } from './upstream/devices/paths.js';
@@ -47,84 +47,77 @@ function asError(error: unknown): Error {
 }
 
 export function createLoaders(api: ApiSession, options: LoaderOptions): Loaders {
-  // Defence in depth: the schema refuses to ask about a user the caller may not act on, before any
-  // call; should upstream still answer with someone else's record, it goes no further.
-  const visible = <T>(ownerId: (record: T) => string) => (record: T): T => {
-    if (!mayActOnUser(options.caller, ownerId(record))) throw notVisible();
-    return record;
-  };
-  // Cached by upstream path (`path?query`), so the session's writes drop what they touch.
-  const byPath = <K, V>(batch: (keys: readonly K[]) => Promise<(V | Error)[]>, pathOf: (key: K) => string) =>
-    new DataLoader(batch, { cacheKeyFn: pathOf, cacheMap: pathKeyed<Promise<V>>(api) });
+  const { caller } = options;
+  const owned = visibleTo<Device>(caller, (d) => d.owner.id);
+  // Kept in the request's reads under the key of the GET each value comes from (reads.ts).
+  const byRead = <K, V>(name: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>, keyOf: (key: K) => string) =>
+    new DataLoader(batch, { cacheKeyFn: keyOf, cacheMap: api.reads.view<Promise<V>>(name) });
   // Each loader is made when the request first asks for its kind of resource: most requests need one or two.
-  const devices = new Map<DeviceKind, DataLoader<DeviceKey, Device, string>>();
-  const lists = new Map<DeviceKind, DataLoader<UserKey, Device[], string>>();
+  const device = perKind((spec) =>
+    byRead(spec.kind, perKey((key: DeviceKey) => fetchDevice(api, spec, key).then(owned)), (k) => readKey(devicePath(spec, k), k.includeDeleted ? { include_deleted: 'true' } : undefined)),
+  );
+  const devices = perKind((spec) =>
+    byRead(
+      `${spec.kind} list`,
+      perKey(async (key: UserKey) => {
+        const items = (await listDevices(api, spec, key)).map(owned);
+        // The list holds every field of the detail answer: a later `heatPump(id:)` of the same request needs no call.
+        for (const item of items) device(spec).prime({ orgId: key.orgId, userId: key.userId, id: item.id, includeDeleted: false }, item);
+        return items;
+      }),
+      (k) => deviceListPath(spec, k),
+    ),
+  );
   let user: Loaders['user'] | undefined;
   let users: Loaders['users'] | undefined;
   let building: Loaders['building'] | undefined;
-  const device = <Own>(spec: DeviceSpec<Own>) => {
-    let loader = devices.get(spec.kind);
-    if (!loader) {
-      loader = byPath(
-        perKey((key: DeviceKey) => fetchDevice(api, spec, key).then(visible((d: Device) => d.owner.id))),
-        (k) => `${devicePath(spec, k)}${k.includeDeleted ? '?include_deleted=true' : ''}`,
-      );
-      devices.set(spec.kind, loader);
-    }
-    return loader as DataLoader<DeviceKey, Device<Own>, string>;
-  };
   return {
-    device,
-    devices<Own>(spec: DeviceSpec<Own>) {
-      let loader = lists.get(spec.kind);
-      if (!loader) {
-        loader = byPath(
-          perKey(async (key: UserKey) => {
-            const items = (await listDevices(api, spec, key)).map(visible((d: Device) => d.owner.id));
-            // The list holds every field of the detail answer: a later `heatPump(id:)` of the same request needs no call.
-            for (const item of items) device(spec).prime({ orgId: key.orgId, userId: key.userId, id: item.id, includeDeleted: false }, item as Device<Own>);
-            return items;
-          }),
-          (k) => deviceListPath(spec, k),
-        );
-        lists.set(spec.kind, loader);
-      }
-      return loader as DataLoader<UserKey, Device<Own>[], string>;
-    },
+    device: device as Loaders['device'],
+    devices: devices as Loaders['devices'],
     get user() {
-      return (user ??= byPath(
+      return (user ??= byRead(
+        'user',
         async (keys: readonly UserKey[]) =>
-          (await loadUsers(api, keys, options.userListThreshold)).map((u): Owner | Error => (u instanceof Error || mayActOnUser(options.caller, u.id) ? u : notVisible())),
+          (await loadUsers(api, keys, options.userListThreshold)).map((u): Owner | Error => (u instanceof Error || mayActOnUser(caller, u.id) ? u : notVisible())),
         (k) => userPath(k.orgId, k.userId),
       ));
     },
     get users() {
-      return (users ??= byPath(
-        perKey((key: { orgId: string; includeDeleted: boolean }) => fetchUsers(api, key.orgId, key.includeDeleted).then((list) => list.map(visible<Owner>((o) => o.id)))),
-        (k) => `${usersPath(k.orgId)}${k.includeDeleted ? '?include_deleted=true' : ''}`,
+      return (users ??= byRead(
+        'users',
+        perKey((key: { orgId: string; includeDeleted: boolean }) => fetchUsers(api, key.orgId, key.includeDeleted).then((list) => list.map(visibleTo<Owner>(caller, (o) => o.id)))),
+        (k) => readKey(usersPath(k.orgId), k.includeDeleted ? { include_deleted: 'true' } : undefined),
       ));
     },
     get building() {
-      return (building ??= byPath(
-        perKey((key: BuildingKey) => fetchBuilding(api, key)),
-        (k) => buildingPath(k),
-      ));
+      return (building ??= byRead('building', perKey((key: BuildingKey) => fetchBuilding(api, key)), (k) => buildingPath(k)));
     },
   };
 }
 
-/** A per-request map keyed by upstream `path?query`: a write of the session drops the entries it touches. */
-function pathKeyed<V>(api: ApiSession): Map<string, V> {
-  const map = new Map<string, V>();
-  api.onWrite((touched) => {
-    // Deleting the entry being visited is safe while iterating a Map.
-    for (const key of map.keys()) if (related(key.split('?', 1)[0]!, touched)) map.delete(key);
-  });
-  return map;
+/** One loader per device kind, made when the request first asks for that kind. */
+function perKind<L>(make: (spec: DeviceSpec) => L): (spec: DeviceSpec) => L {
+  const made = new Map<DeviceKind, L>();
+  return (spec) => {
+    let loader = made.get(spec.kind);
+    if (!loader) made.set(spec.kind, (loader = make(spec)));
+    return loader;
+  };
 }
 
-function notVisible(): UpstreamError {
-  return new UpstreamError('FORBIDDEN', 'The partner API answered with data of a user this caller may not act on');
+/**
+ * Defence in depth: the schema refuses to ask about a user the caller may not act on, before any
+ * call; should upstream still answer with someone else's record, it goes no further.
+ */
+function visibleTo<T>(caller: Caller, ownerId: (record: T) => string): (record: T) => T {
+  return (record) => {
+    if (!mayActOnUser(caller, ownerId(record))) throw notVisible();
+    return record;
+  };
+}
+
+function notVisible(): CallerError {
+  return new CallerError('FORBIDDEN', 'The partner API answered with data of a user this caller may not act on');
 }
 
 /**

@@ -5,7 +5,7 @@
 //   callers' budgets     podero:budget:<caller>          a hash: tokens, at (a Lua token bucket)
 import type { APQStore } from '@graphql-yoga/plugin-apq';
 import type { CallBudgetStore } from '../caller/budget.js';
-import { EVERYTHING, type CachedRead, type ReadCacheStore } from '../upstream/read-cache.js';
+import { EVERYTHING, reach, type CachedRead, type ReadCacheStore } from '../upstream/reads.js';
 import type { SharedRedis } from './connection.js';
 
 const PREFIX = 'podero:';
@@ -36,42 +36,48 @@ interface StoredRead extends CachedRead {
 }
 
 /**
- * Cached reads any replica made, served by every other. A write drops the written path and the paths
- * above it (exact keys), and those below it (a SCAN of its prefix); a write of unknown reach drops all.
+ * Cached reads any replica made, served by every other: one hash per path, a field per partition and
+ * query. A write drops what `reach` names (reads.ts owns the rule): the written path and those above it
+ * (exact keys), and those below it (a SCAN of its prefix); a write of unknown reach drops all.
  */
 export function redisReadCache(redis: SharedRedis, local: ReadCacheStore): ReadCacheStore {
-  const key = (path: string) => `${PREFIX}read:${path}`;
+  const hash = (path: string) => `${PREFIX}read:${path}`;
+  /** A read's key (`path?query`) as its hash and field. */
+  const place = (partition: string, key: string): [string, string] => {
+    const at = key.indexOf('?');
+    return at === -1 ? [hash(key), `${partition}?`] : [hash(key.slice(0, at)), `${partition}${key.slice(at)}`];
+  };
   return {
-    get: (partition, path, query) =>
+    get: (partition, key) =>
       redis.attempt(
         'read-cache',
         async () => {
-          const raw = await redis.client.hget(key(path), `${partition}?${query}`);
+          const raw = await redis.client.hget(...place(partition, key));
           if (raw === null) return undefined;
           const stored = JSON.parse(raw) as StoredRead;
           return stored.expiresAt > Date.now() ? { status: stored.status, body: stored.body } : undefined;
         },
-        () => local.get(partition, path, query),
+        () => local.get(partition, key),
       ),
-    set: (partition, path, query, read, ttlMs) =>
+    set: (partition, key, read, ttlMs) =>
       redis.attempt(
         'read-cache',
         async () => {
+          const [name, field] = place(partition, key);
           const value: StoredRead = { ...read, expiresAt: Date.now() + ttlMs };
-          await redis.client.multi().hset(key(path), `${partition}?${query}`, JSON.stringify(value)).pexpire(key(path), ttlMs).exec();
+          await redis.client.multi().hset(name, field, JSON.stringify(value)).pexpire(name, ttlMs).exec();
         },
-        () => local.set(partition, path, query, read, ttlMs),
+        () => local.set(partition, key, read, ttlMs),
       ),
-    async invalidate(path) {
-      await local.invalidate(path);
+    async invalidate(written) {
+      await local.invalidate(written);
       await redis.attempt(
         'read-cache',
         async () => {
-          if (path === EVERYTHING) return unlinkMatching(redis, `${PREFIX}read:*`);
-          const segments = path.split('/');
-          const above = segments.map((_s, i) => segments.slice(0, i + 1).join('/')).filter((p) => p.startsWith('/') && p.length > 1);
-          await redis.client.unlink(...above.map(key));
-          await unlinkMatching(redis, `${key(escapeGlob(path))}/*`);
+          const touched = reach(written);
+          if (touched === EVERYTHING) return unlinkMatching(redis, `${PREFIX}read:*`);
+          await redis.client.unlink(...touched.exact.map(hash));
+          await unlinkMatching(redis, `${hash(escapeGlob(touched.below))}*`);
         },
         () => Promise.resolve(),
       );

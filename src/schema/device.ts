@@ -224,7 +224,7 @@ builder.objectField(OwnerRef, 'devices', (t) =>
  */
 export async function applyDeviceSettings<Own, Settings>(ctx: Context, spec: DeviceSpec<Own, Settings>, key: DeviceKey, settings: Settings & CommonSettings): Promise<Device<Own>> {
   await checkReferences(ctx, key, { buildingId: settings.buildingId });
-  // The write drops the device from the request's loaders (ApiSession.onWrite); its answer takes the place.
+  // The write drops what it touched from the request's reads (src/upstream/reads.ts); its answer takes the place.
   const updated = await updateDevice(ctx.api, spec, key, settings);
   ctx.loaders.device(spec).prime(key, updated);
   return updated;

@@ -2,22 +2,25 @@
 // made (transport.ts makes them).
 //
 // `PartnerApi` is process-wide: the connection pool, the base URL, the credentials, the per-call
-// timeout, the retry policy, the circuit breaker and the telemetry. `PartnerApi.session()` gives one
-// GraphQL request its own view: the caller's Authorization (pass-through mode), the request's abort
-// signal and deadline, a cap on calls in flight, a budget of calls, and the caller's admission
-// (src/caller/budget.ts), so one operation can never fan out without bound or outlive its deadline.
+// timeout, the retry policy, the circuit breaker, the reads shared between requests and the
+// telemetry; it composes the steps every attempt goes through (policies.ts). `PartnerApi.session()`
+// gives one GraphQL request its own view: the caller's Authorization (pass-through mode), the
+// request's abort signal and deadline, a cap on calls in flight and in all, the caller's admission
+// (src/caller/budget.ts), and the request's reads (reads.ts) — so one operation can never fan out
+// without bound or outlive its deadline, and never makes the same GET twice.
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../logger.js';
 import type { Credentials } from './auth.js';
 import type { ReportUnknown } from './decode.js';
 import { UpstreamError } from './errors.js';
 import { routeTemplate } from './paths.js';
-import { backoffMs, isRetryable, type PartnerBreaker, type RetryPolicy } from './resilience.js';
-import type { CallObserver, UpstreamTelemetry } from './telemetry.js';
-import { EVERYTHING, related, type CachedRead, type SharedReads } from './read-cache.js';
+import { authenticating, breaking, FREE, pipeline, retrying, type Attempt, type Call, type CallLimits, type CallOptions, type LogsAt } from './policies.js';
+import { EVERYTHING, RequestReads, readKey, type SharedReads } from './reads.js';
+import type { PartnerBreaker, RetryPolicy } from './resilience.js';
+import type { UpstreamTelemetry } from './telemetry.js';
 import { RequestEnd, ended, send, type Method, type SendResult } from './transport.js';
 
-export type { Method, SendResult };
+export type { CallOptions, Method, SendResult };
 
 export interface PartnerApiOptions {
   /** The API base including `/api/partners/v2.0`. */
@@ -59,12 +62,16 @@ const MAX_REPORTED_UNKNOWNS = 1000;
 
 export class PartnerApi {
   readonly #options: PartnerApiOptions;
-  readonly #basePath: string;
   readonly #reportUnknown: ReportUnknown;
+  readonly #attempt: Attempt;
 
   constructor(options: PartnerApiOptions) {
     this.#options = options;
-    this.#basePath = options.baseUrl.pathname.replace(/\/+$/, '');
+    const logs: LogsAt = (level) => options.logger.isLevelEnabled(level);
+    this.#attempt = pipeline(
+      [retrying(options.retry, logs), breaking(options.breaker), authenticating(options.credentials)],
+      sender(options.dispatcher, options.baseUrl, options.timeoutMs, logs),
+    );
     // An unknown enum value usually arrives on every read of a device: log each one once, not per read.
     const seen = new Set<string>();
     this.#reportUnknown = (what, value) => {
@@ -78,50 +85,30 @@ export class PartnerApi {
   }
 
   session(options: SessionOptions): ApiSession {
-    return new ApiSession(this.#options, this.#basePath, this.#reportUnknown, options);
+    return new ApiSession(this.#options, this.#attempt, this.#reportUnknown, options);
   }
 }
-
-export interface CallOptions {
-  method?: Method;
-  /** Path below the API base, built from validated segments only (see paths.ts). */
-  path: string;
-  /** Query parameters. They may carry secrets (a cue's `secret`), so they are never logged. */
-  query?: Record<string, string> | undefined;
-  body?: unknown;
-  resource: string;
-  /** Non-2xx statuses that are answers, not failures (see SendOptions). */
-  answers?: readonly number[];
-  /** False for the few endpoints that authenticate by other means (a cue's secret): no Authorization is sent. */
-  authenticate?: boolean;
-  /**
-   * A write whose reach its path does not show (resolving an action changes some device's actions):
-   * every read held is dropped after it. Other writes drop the reads their path touches.
-   */
-  invalidates?: 'everything';
-}
-
-/** What a write touched: a path (and what sits above or below it), or EVERYTHING (read-cache.ts). */
-export type WriteListener = (touched: string) => void;
 
 /**
  * One GraphQL request's access to the partner API. Lives in the request context; never shared.
  *
  * Built to cost little per request and per call, since every request makes one and most make a few
  * calls: what cancels calls, the deadline timer and the credentials' promise exist only when needed.
- * - Calls run through a small semaphore (at most `maxConcurrency` at once, the rest queued in order).
+ * - Calls run through a small semaphore (at most `maxConcurrency` at once, the rest queued in order):
+ *   hand-written rather than cockatiel's bulkhead, which is a policy object with event emitters made
+ *   per request, for what is a counter and a queue.
  * - The session's RequestEnd (transport.ts) is made with its first call. It ends that session's calls
  *   and waits when the caller goes away (the request's signal) and when the deadline passes: a timer
  *   armed while calls are under way — one per burst of concurrent calls, not one per call — and
  *   cleared when none is.
  */
-export class ApiSession {
+export class ApiSession implements CallLimits {
   readonly #api: PartnerApiOptions;
-  readonly #origin: string;
-  readonly #basePath: string;
+  readonly #attempt: Attempt;
   readonly #options: SessionOptions;
   readonly #deadline: number;
-  readonly #writeListeners: WriteListener[] = [];
+  /** This request's reads (reads.ts): each GET once, and what the request's loaders decoded from it. */
+  readonly reads = new RequestReads();
   #calls = 0;
   /** Calls holding one of the `maxConcurrency` slots, and those waiting for one (in order). */
   #active = 0;
@@ -130,22 +117,32 @@ export class ApiSession {
   /** Calls and waits the deadline applies to, under way now; the deadline timer runs while there are any. */
   #underWay = 0;
   #deadlineTimer: NodeJS.Timeout | undefined;
-  /**
-   * This request's reads by `path?query`: the same GET asked for twice in one request (aliases,
-   * fragments, a field of a list item and of the detail) is one call, whichever code asks. A write
-   * drops what it touched, so a read after it is fresh.
-   */
-  #reads: Map<string, Promise<SendResult>> | undefined;
   /** Where decoders report values they do not understand. */
   readonly reportUnknown: ReportUnknown;
 
-  constructor(api: PartnerApiOptions, basePath: string, reportUnknown: ReportUnknown, options: SessionOptions) {
+  constructor(api: PartnerApiOptions, attempt: Attempt, reportUnknown: ReportUnknown, options: SessionOptions) {
     this.#api = api;
-    this.#origin = api.baseUrl.origin;
-    this.#basePath = basePath;
+    this.#attempt = attempt;
     this.#options = options;
     this.#deadline = options.deadline ?? Infinity;
     this.reportUnknown = reportUnknown;
+  }
+
+  // The session is its calls' limits (CallLimits, policies.ts): its deadline, its end, and how it waits.
+
+  get deadline(): number {
+    return this.#deadline;
+  }
+
+  /** What ends this session's calls and waits: its caller going away, or its deadline passing. Made when first needed. */
+  get end(): RequestEnd {
+    if (!this.#end) {
+      const end = (this.#end = new RequestEnd());
+      const caller = this.#options.signal;
+      if (caller?.aborted) end.end('caller-left');
+      else caller?.addEventListener('abort', () => end.end('caller-left'), { once: true });
+    }
+    return this.#end;
   }
 
   /** Upstream calls this session has made (retries and a resend after a token renewal are part of their call). */
@@ -172,39 +169,32 @@ export class ApiSession {
   }
 
   /**
-   * Called after each write this session sends, whatever its outcome: whoever holds reads from
-   * before it (the request's loaders) drops what it touched. Invalidation belongs here, with the
-   * calls, so a new mutation is correct by default.
-   */
-  onWrite(listener: WriteListener): void {
-    this.#writeListeners.push(listener);
-  }
-
-  /**
-   * Sends one call: counted against the request's budget and the caller's, then attempted through the
-   * circuit breaker, and — a GET only — attempted again after a retryable failure (resilience.ts).
-   * A GET this request already made is answered by that call; with the read cache on, a new one is
-   * first looked up, or joins an identical one in flight.
+   * Sends one call. A GET goes through the read path (reads.ts): one this request already made is
+   * answered by that call; with the shared cache on, a new one is first looked up there, or joins an
+   * identical one in flight. A write is sent, and then drops every read it may have changed.
    */
   exchange(options: CallOptions): Promise<SendResult> {
     const method = options.method ?? 'GET';
-    if (method !== 'GET') return this.#underDeadline(() => this.#call(options, method, false));
-    const key = options.query ? `${options.path}?${new URLSearchParams(options.query).toString()}` : options.path;
-    const reads = (this.#reads ??= new Map<string, Promise<SendResult>>());
-    let read = reads.get(key);
-    if (!read) reads.set(key, (read = this.#get(options)));
-    return read;
+    if (method !== 'GET') return this.#underDeadline(() => this.#call(options, method, this));
+    const key = readKey(options.path, options.query);
+    return this.reads.answer(key, () => this.#get(options, key));
   }
 
-  #get(options: CallOptions): Promise<SendResult> {
-    if (this.#api.reads && options.authenticate !== false) {
+  #get(options: CallOptions, key: string): Promise<SendResult> {
+    const shared = this.#api.reads;
+    if (shared && options.authenticate !== false) {
       const partition = this.#api.credentials.partition(this.#options.callerAuthorization);
-      if (partition !== undefined) return this.#sharedRead(this.#api.reads, partition, options);
+      // The first request to ask makes the call, free of its own caller and deadline since others may
+      // join it; each waits for it within its own.
+      if (partition !== undefined) {
+        return this.#underDeadline(() => this.waitFor(shared.answer(partition, key, () => this.#call(options, 'GET', FREE)), options.resource));
+      }
     }
-    return this.#underDeadline(() => this.#call(options, 'GET', false));
+    return this.#underDeadline(() => this.#call(options, 'GET', this));
   }
 
-  async #call(options: CallOptions, method: Method, detached: boolean): Promise<SendResult> {
+  /** The session's own steps: a slot among `maxConcurrency`, the request's cap on calls, the caller's budget; then the attempts. */
+  async #call(options: CallOptions, method: Method, limits: CallLimits): Promise<SendResult> {
     if (this.#active < this.#options.maxConcurrency) this.#active++;
     else await new Promise<void>((resolve) => this.#queue.push(resolve));
     try {
@@ -218,8 +208,9 @@ export class ApiSession {
       const admitted = this.#options.admit?.();
       if (admitted) await admitted;
       const observer = this.#api.telemetry.call({ method, route: routeTemplate(options.path) });
+      const call: Call = { options, method, limits, callerAuthorization: this.#options.callerAuthorization, observer, logger: () => this.#logger };
       try {
-        const result = await this.#attempts(options, method, observer, detached);
+        const result = await this.#attempt(call);
         observer.end();
         return result;
       } catch (error) {
@@ -239,7 +230,7 @@ export class ApiSession {
   /** Runs work the request's deadline applies to: while any is under way, the deadline timer is armed. */
   async #underDeadline<T>(work: () => Promise<T>): Promise<T> {
     if (this.#underWay++ === 0 && this.#deadline !== Infinity) {
-      const end = this.#ending();
+      const end = this.end;
       if (!end.reason) this.#deadlineTimer = setTimeout(() => end.end('deadline'), Math.max(0, this.#deadline - Date.now()));
     }
     try {
@@ -249,20 +240,9 @@ export class ApiSession {
     }
   }
 
-  /** What ends this session's calls and waits: its caller going away, or its deadline passing. */
-  #ending(): RequestEnd {
-    if (!this.#end) {
-      const end = (this.#end = new RequestEnd());
-      const caller = this.#options.signal;
-      if (caller?.aborted) end.end('caller-left');
-      else caller?.addEventListener('abort', () => end.end('caller-left'), { once: true });
-    }
-    return this.#end;
-  }
-
   /** Waits `ms`, or less when the session ends (then rejects as the end says). */
-  #pause(ms: number, resource: string): Promise<void> {
-    const end = this.#ending();
+  pause(ms: number, resource: string): Promise<void> {
+    const end = this.end;
     if (end.reason) return Promise.reject(ended(end.reason, resource));
     return new Promise<void>((resolve, reject) => {
       const onEnd = () => {
@@ -277,47 +257,13 @@ export class ApiSession {
     });
   }
 
-  async #wrote(touched: string): Promise<void> {
-    if (this.#reads) for (const key of this.#reads.keys()) if (related(key.split('?', 1)[0]!, touched)) this.#reads.delete(key);
-    for (const listener of this.#writeListeners) listener(touched);
-    await this.#api.reads?.invalidate(touched).catch((error: unknown) => this.#logger.warn({ err: error }, 'could not drop cached reads after a write'));
-  }
-
-  /**
-   * A GET through the shared cache: a fresh cached answer costs no call (and no budget); else the
-   * first request to ask makes the call — detached from its own caller and deadline, since others
-   * may join it — and the rest wait for it, each within its own deadline.
-   */
-  async #sharedRead(reads: SharedReads, partition: string, options: CallOptions): Promise<SendResult> {
-    const query = options.query ? new URLSearchParams(options.query).toString() : '';
-    const cached = await reads.store.get(partition, options.path, query);
-    if (cached) return cached;
-    const key = `${partition} ${options.path}?${query}`;
-    let flight = reads.flights.get(key);
-    if (!flight) {
-      const generation = reads.generation;
-      const promise = this.#call(options, 'GET', true).then(async (read): Promise<CachedRead> => {
-        // Not kept if a write came in meanwhile: the answer may be from before it.
-        if (generation === reads.generation) await reads.store.set(partition, options.path, query, read, reads.ttlMs);
-        return read;
-      });
-      const made = (flight = { path: options.path, promise });
-      reads.flights.set(key, made);
-      // Only this flight: a write may have dropped it, and a newer one for the same key taken its place.
-      const done = () => reads.flights.get(key) === made && reads.flights.delete(key);
-      void promise.then(done, done);
-    }
-    const shared = flight.promise;
-    return this.#underDeadline(() => this.#waitFor(shared, options));
-  }
-
-  /** A shared call's answer, as far as this request can wait: until its deadline, or until its caller leaves. */
-  async #waitFor<T>(shared: Promise<T>, options: CallOptions): Promise<T> {
-    const end = this.#ending();
-    if (end.reason) throw ended(end.reason, options.resource);
+  /** A shared promise's value, as far as this request can wait: until its deadline, or until its caller leaves. */
+  async waitFor<T>(shared: Promise<T>, resource: string): Promise<T> {
+    const end = this.end;
+    if (end.reason) throw ended(end.reason, resource);
     let onEnd: (() => void) | undefined;
     const gone = new Promise<never>((_resolve, reject) => {
-      onEnd = () => reject(ended(end.reason!, options.resource));
+      onEnd = () => reject(ended(end.reason!, resource));
       end.once('end', onEnd);
     });
     try {
@@ -327,65 +273,27 @@ export class ApiSession {
     }
   }
 
-  async #attempts(options: CallOptions, method: Method, observer: CallObserver, detached: boolean): Promise<SendResult> {
-    const { retry, breaker } = this.#api;
-    // Only a read is sent again: a write that met a 5xx, a timeout or a dropped connection may have
-    // been executed upstream.
-    const retries = method === 'GET' ? retry.retries : 0;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await breaker.execute(() => this.#authenticated(options, method, observer, detached));
-      } catch (error) {
-        if (attempt >= retries || !isRetryable(error)) throw error;
-        // upstream's Retry-After when it gave one, else full-jitter backoff; never past the deadline.
-        const waitMs = error.retryAfterS !== undefined ? error.retryAfterS * 1000 : backoffMs(attempt, retry);
-        if (!detached && Date.now() + waitMs >= this.#deadline) throw error;
-        observer.retry(attempt + 1, error.code, waitMs);
-        if (this.#logs('debug')) {
-          this.#logger.debug({ method, path: options.path, code: error.code, attempt: attempt + 1, waitMs }, 'retrying an upstream read');
-        }
-        if (detached) await new Promise((resolve) => setTimeout(resolve, waitMs));
-        else await this.#pause(waitMs, options.resource);
-      }
-    }
-  }
-
-  /**
-   * One attempt with credentials. After a 401 upstream executed nothing, so with renewable credentials
-   * the token is renewed once and the call sent once more — the one resend a write may get.
-   */
-  async #authenticated(options: CallOptions, method: Method, observer: CallObserver, detached: boolean): Promise<SendResult> {
-    if (options.authenticate === false) return this.#send(options, method, undefined, observer, detached);
-    const { credentials } = this.#api;
-    const header = credentials.authorization(this.#options.callerAuthorization);
-    // A header at hand is used at once; waiting for a token being fetched ends with the request, unless
-    // others may join the call (then the token request's own timeout bounds it).
-    const authorization = typeof header === 'string' ? header : await (detached ? header : this.#waitFor(header, options));
-    try {
-      return await this.#send(options, method, authorization, observer, detached);
-    } catch (error) {
-      if (!(error instanceof UpstreamError && error.status === 401 && credentials.renew)) throw error;
-      const renewing = credentials.renew(authorization);
-      const renewed = await (detached ? renewing : this.#waitFor(renewing, options));
-      if (renewed === undefined) throw error;
-      return this.#send(options, method, renewed, observer, detached);
-    }
+  /** After a write, whatever its outcome: this request's reads and the shared ones it may have changed are dropped. */
+  async #wrote(touched: string): Promise<void> {
+    this.reads.invalidate(touched);
+    await this.#api.reads?.invalidate(touched).catch((error: unknown) => this.#logger.warn({ err: error }, 'could not drop cached reads after a write'));
   }
 
   get #logger(): Logger {
     return this.#options.logger?.() ?? this.#api.logger;
   }
+}
 
-  /** Whether lines at `level` are written: asked of the process's logger, so no request logger is made to find out. */
-  #logs(level: 'debug' | 'warn'): boolean {
-    return this.#api.logger.isLevelEnabled(level);
-  }
-
-  async #send(options: CallOptions, method: Method, authorization: string | undefined, observer: CallObserver, detached: boolean): Promise<SendResult> {
-    // A call others may join is bound by its own timeout, not by the deadline or caller of the request that started it.
-    const remaining = detached ? Infinity : this.#deadline - Date.now();
+/**
+ * The last step: one attempt on the wire (transport.ts), bounded by the attempt timeout or, when
+ * sooner, the request's deadline; observed and logged.
+ */
+function sender(dispatcher: Dispatcher, baseUrl: URL, timeoutMs: number, logs: LogsAt): Attempt {
+  const origin = baseUrl.origin;
+  const basePath = baseUrl.pathname.replace(/\/+$/, '');
+  return async ({ options, method, limits, observer, logger }, authorization) => {
+    const remaining = limits.deadline - Date.now();
     if (remaining <= 0) throw ended('deadline', options.resource);
-    const path = options.query ? `${this.#basePath}${options.path}?${new URLSearchParams(options.query).toString()}` : this.#basePath + options.path;
     const headers: Record<string, string> = { accept: 'application/json', ...observer.headers };
     if (authorization !== undefined) headers.authorization = authorization;
     let body: string | undefined;
@@ -393,23 +301,23 @@ export class ApiSession {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(options.body);
     }
-    const deadlineBound = remaining < this.#api.timeoutMs;
+    const deadlineBound = remaining < timeoutMs;
     const started = performance.now();
     try {
-      const result = await send(this.#api.dispatcher, {
+      const result = await send(dispatcher, {
         method,
-        origin: this.#origin,
-        path,
+        origin,
+        path: basePath + readKey(options.path, options.query),
         headers,
         body,
-        timeoutMs: deadlineBound ? remaining : this.#api.timeoutMs,
+        timeoutMs: deadlineBound ? remaining : timeoutMs,
         timeoutReason: deadlineBound ? "before this request's time limit (REQUEST_TIMEOUT_MS) ran out" : undefined,
-        end: detached ? undefined : this.#ending(),
+        end: limits.end,
         resource: options.resource,
         answers: options.answers,
       });
       observer.attempt({ status: result.status }, performance.now() - started);
-      if (this.#logs('debug')) this.#logger.debug({ method, path: options.path, status: result.status, ms: elapsed(started) }, 'upstream call');
+      if (logs('debug')) logger().debug({ method, path: options.path, status: result.status, ms: elapsed(started) }, 'upstream call');
       return result;
     } catch (error) {
       if (error instanceof UpstreamError) {
@@ -418,11 +326,11 @@ export class ApiSession {
         // not a fault to be warned about, and any caller can cause many of them.
         const answered = error.status !== undefined && error.status >= 400 && error.status < 500;
         const level = answered ? 'debug' : 'warn';
-        if (this.#logs(level)) this.#logger[level]({ method, path: options.path, status: error.status, code: error.code, ms: elapsed(started) }, 'upstream call failed');
+        if (logs(level)) logger()[level]({ method, path: options.path, status: error.status, code: error.code, ms: elapsed(started) }, 'upstream call failed');
       }
       throw error;
     }
-  }
+  };
 }
 
 function elapsed(started: number): number {

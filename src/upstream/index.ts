@@ -6,7 +6,7 @@ import { ClientCredentials, passThrough, staticToken, type Credentials } from '.
 import { PartnerApi } from './client.js';
 import { DEFAULT_RETRY_POLICY, PartnerBreaker, type RetryPolicy } from './resilience.js';
 import { NO_TELEMETRY, type UpstreamTelemetry } from './telemetry.js';
-import type { SharedReads } from './read-cache.js';
+import type { SharedReads } from './reads.js';
 import { createAgent } from './transport.js';
 
 export interface PartnerApiSettings {
