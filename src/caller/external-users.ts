@@ -1,6 +1,7 @@
 // The partner's own customer ids (a user's `external_user_id` upstream) resolved to Podero user ids,
 // for identity providers that know only the partner's id. The partner API has no lookup by external id,
 // so the organization's user list (one call) is read and kept: not one upstream lookup per request.
+import { LRUCache } from 'lru-cache';
 import type { Logger } from '../logger.js';
 import type { PartnerApi } from '../upstream/client.js';
 import { fetchUsers } from '../upstream/users.js';
@@ -17,40 +18,52 @@ export interface ExternalUsersOptions {
   now?: () => number;
 }
 
-export class ExternalUsers {
-  readonly #options: Required<Omit<ExternalUsersOptions, 'now'>> & { now: () => number };
-  #users: Map<string, string> | undefined;
-  #readAt = -Infinity;
-  #reading: Promise<Map<string, string>> | undefined;
+/** The one key the list is kept under. */
+const LIST = 'users';
 
-  constructor(options: ExternalUsersOptions) {
-    this.#options = { ttlMs: 5 * 60_000, missRefreshMs: 30_000, now: Date.now, ...options };
+export class ExternalUsers {
+  readonly #options: Required<Omit<ExternalUsersOptions, 'now'>>;
+  readonly #now: () => number;
+  /**
+   * The list, kept for `ttlMs` by lru-cache, which also makes concurrent readers share one read
+   * (`fetch`) and, when a read fails, serves the last good list (the partner API may be down briefly).
+   */
+  readonly #lists: LRUCache<typeof LIST, Map<string, string>>;
+  #readAt = -Infinity;
+
+  constructor({ now = Date.now, ...options }: ExternalUsersOptions) {
+    this.#options = { ttlMs: 5 * 60_000, missRefreshMs: 30_000, ...options };
+    this.#now = now;
+    this.#lists = new LRUCache<typeof LIST, Map<string, string>>({
+      max: 1,
+      ttl: this.#options.ttlMs,
+      perf: { now },
+      allowStaleOnFetchRejection: true,
+      noDeleteOnFetchRejection: true,
+      fetchMethod: async () => {
+        const users = await this.#fetch();
+        this.#readAt = this.#now();
+        return users;
+      },
+    });
   }
 
   /** The Podero user id for an external id; null when the organization has no (single) such user. */
   async userId(externalId: string): Promise<string | null> {
-    const age = this.#options.now() - this.#readAt;
-    let users = this.#users && age < this.#options.ttlMs ? this.#users : await this.#read();
-    if (!users.has(externalId) && this.#options.now() - this.#readAt >= this.#options.missRefreshMs) users = await this.#read();
+    let users = await this.#read(false);
+    // A user created since the list was read: read it again, at most once per `missRefreshMs`.
+    if (!users.has(externalId) && this.#now() - this.#readAt >= this.#options.missRefreshMs) users = await this.#read(true);
     return users.get(externalId) ?? null;
   }
 
-  /** One read at a time; if it fails, the last good list keeps serving (the partner API may be down briefly). */
-  #read(): Promise<Map<string, string>> {
-    this.#reading ??= this.#fetch()
-      .then((users) => {
-        this.#users = users;
-        this.#readAt = this.#options.now();
-        return users;
-      })
-      .catch((error: unknown) => {
-        if (this.#users) return this.#users;
-        throw new AuthenticationError('unavailable', 'The partner API user list could not be read to identify the caller', { cause: error });
-      })
-      .finally(() => {
-        this.#reading = undefined;
-      });
-    return this.#reading;
+  async #read(forceRefresh: boolean): Promise<Map<string, string>> {
+    try {
+      const users = await this.#lists.fetch(LIST, { forceRefresh });
+      if (users) return users;
+    } catch (error) {
+      throw new AuthenticationError('unavailable', 'The partner API user list could not be read to identify the caller', { cause: error });
+    }
+    throw new AuthenticationError('unavailable', 'The partner API user list could not be read to identify the caller');
   }
 
   async #fetch(): Promise<Map<string, string>> {
