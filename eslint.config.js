@@ -17,6 +17,14 @@ export default tseslint.config(
     },
   },
   {
+    // A file over ~350 lines or a function over ~60 usually holds two concerns (STYLE.md).
+    files: ['src/**'],
+    rules: {
+      'max-lines': ['error', { max: 350, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true, IIFEs: true }],
+    },
+  },
+  {
     files: ['src/config.ts', 'codegen.ts', 'test/**', 'vitest.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },

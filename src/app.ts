@@ -21,7 +21,7 @@ import { connectRedis, type SharedRedis } from './redis/connection.js';
 import { redisApqStore, redisCallBudget, redisReadCache } from './redis/stores.js';
 import { Lifecycle, createGatewayServer, createMetricsServer, drain } from './server.js';
 import { createPartnerApi, type PartnerApiHandle } from './upstream/index.js';
-import { MemoryReadCache, SharedReads } from './upstream/read-cache.js';
+import { MemoryReadCache, SharedReads } from './upstream/reads.js';
 import { combineTelemetry, type UpstreamTelemetry } from './upstream/telemetry.js';
 import { createGateway, type Gateway } from './yoga.js';
 
@@ -59,22 +59,7 @@ export interface App {
 }
 
 export async function createApp({ config, logger, tracer, ...seams }: AppOptions): Promise<App> {
-  let demo: Demo | undefined;
-  let apiUrl: URL;
-  let auth: UpstreamAuth;
-  let orgId = config.orgId;
-  if (config.upstream.mode === 'demo') {
-    // Imported here: the simulator and its seed are loaded only in demo mode.
-    const { startDemo } = await import('./demo.js');
-    demo = await startDemo();
-    ({ apiUrl, auth } = demo);
-    orgId ??= demo.orgId;
-    logger.info({ apiUrl: apiUrl.href }, 'demo mode: no PODERO_API_URL is set, so the gateway uses the embedded partner API simulator');
-  } else {
-    ({ apiUrl, auth } = config.upstream);
-    logger.info({ apiUrl: apiUrl.href, auth: auth.mode, orgId: orgId ?? null }, 'using the partner API');
-  }
-
+  const { demo, apiUrl, auth, orgId } = await upstreamOf(config, logger);
   const metrics = new Metrics();
   const redis: SharedRedis | undefined = config.redisUrl && (await connectRedis(config.redisUrl, logger, metrics.redis));
   const telemetry = [metrics.upstream, tracer && upstreamTracing(tracer, apiUrl), seams.telemetry].filter((t): t is UpstreamTelemetry => t !== undefined);
@@ -113,17 +98,31 @@ export async function createApp({ config, logger, tracer, ...seams }: AppOptions
     apqShare: redis && ((local, options) => redisApqStore(redis, local, options)),
   });
 
+  const release = () => Promise.allSettled([upstream.close(), demo?.simulator.close(), redis?.close()]).then(() => undefined);
+  return { yoga, metrics, upstream, demo, ...serving(config, logger, yoga, metrics, upstream, release) };
+}
+
+/** The partner API to use: the embedded simulator in demo mode (no PODERO_API_URL), else the configured one. */
+async function upstreamOf(config: Config, logger: Logger): Promise<{ demo: Demo | undefined; apiUrl: URL; auth: UpstreamAuth; orgId: string | undefined }> {
+  if (config.upstream.mode === 'remote') {
+    const { apiUrl, auth } = config.upstream;
+    logger.info({ apiUrl: apiUrl.href, auth: auth.mode, orgId: config.orgId ?? null }, 'using the partner API');
+    return { demo: undefined, apiUrl, auth, orgId: config.orgId };
+  }
+  // Imported here: the simulator and its seed are loaded only in demo mode.
+  const { startDemo } = await import('./demo.js');
+  const demo = await startDemo();
+  logger.info({ apiUrl: demo.apiUrl.href }, 'demo mode: no PODERO_API_URL is set, so the gateway uses the embedded partner API simulator');
+  return { demo, apiUrl: demo.apiUrl, auth: demo.auth, orgId: config.orgId ?? demo.orgId };
+}
+
+/** The HTTP side: the GraphQL server (and METRICS_PORT's), readiness, and the ways to stop. */
+function serving(config: Config, logger: Logger, yoga: Gateway, metrics: Metrics, upstream: PartnerApiHandle, release: () => Promise<void>) {
   const lifecycle = new Lifecycle();
   const server = createGatewayServer({ gateway: yoga.requestListener, lifecycle, metrics: config.metricsPort === undefined ? metrics : undefined, logger });
   const servers: Server[] = [server];
-  const release = () => Promise.allSettled([upstream.close(), demo?.simulator.close(), redis?.close()]).then(() => undefined);
-
   return {
-    yoga,
     lifecycle,
-    metrics,
-    upstream,
-    demo,
     async listen() {
       await listen(server, config.port, config.host);
       const { port } = server.address() as AddressInfo;

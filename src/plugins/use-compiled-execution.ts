@@ -53,6 +53,11 @@ const COMPILED_CACHE_BYTES = 16 * 1024 * 1024;
 /** Measured as above: ~90-110 KB for a compiled operation of 20-60 fields, ~3 KB per field for large ones. */
 const compiledBytes = (fields: number) => 64 * 1024 + 4 * 1024 * fields;
 
+interface Compilable {
+  name: string | null;
+  fields: number;
+}
+
 /** Per document (and operation name): how often it ran, and its compiled form once there is one. */
 interface Entry {
   uses: number;
@@ -81,39 +86,6 @@ export function useCompiledExecution(logger: Logger): Plugin {
     return entry;
   };
 
-  /** The operation's name and expanded fields when it may be compiled; null when it runs interpreted for good. */
-  const compilable = (args: ExecutionArgs): { name: string | null; fields: number } | null => {
-    const operation = getOperationAST(args.document, args.operationName);
-    if (operation?.operation !== OperationTypeNode.QUERY || rootFields(args.document, operation).some((f) => INTERPRETED_ROOT_FIELDS.has(f.name.value))) {
-      return null;
-    }
-    const name = operation.name?.value.slice(0, 64) ?? null;
-    const { fields } = operationCost(args.schema, args.document, operation);
-    if (fields <= MAX_COMPILED_FIELDS) return { name, fields };
-    logger.debug({ operation: name, fields }, 'operation runs interpreted: too large to compile');
-    return null;
-  };
-
-  /** Compiles the operation and keeps it; null when graphql-jit cannot. */
-  const compile = (args: ExecutionArgs, entry: Entry, { name, fields }: { name: string | null; fields: number }, { compileQuery, isCompiledQuery }: Jit): CompiledQuery | null => {
-    const started = performance.now();
-    let reason: string;
-    try {
-      const result = compileQuery(args.schema, args.document, args.operationName ?? undefined);
-      if (isCompiledQuery(result)) {
-        const compiled = result.query as CompiledQuery;
-        kept.set(entry, compiled, { size: compiledBytes(fields) });
-        logger.debug({ operation: name, fields, ms: Math.round(performance.now() - started) }, 'operation compiled');
-        return compiled;
-      }
-      reason = result.errors?.[0]?.message ?? 'unknown';
-    } catch (error) {
-      reason = error instanceof Error ? error.message : 'unknown';
-    }
-    logger.info({ operation: name, reason: reason.slice(0, 200) }, 'operation runs interpreted: graphql-jit cannot compile it');
-    return null;
-  };
-
   return {
     onExecute({ args: executionArgs, executeFn, setExecuteFn }) {
       const args = executionArgs as ExecutionArgs;
@@ -122,11 +94,11 @@ export function useCompiledExecution(logger: Logger): Plugin {
       if (entry.compiled) {
         kept.get(entry); // most recently used
       } else {
-        const operation = compilable(args);
+        const operation = compilable(args, logger);
         if (operation === null) return void (entry.compiled = null);
         // Loaded on the first operation worth compiling; until then, interpreted.
         if (!jit) return void (loading ??= import('graphql-jit').then((loaded) => void (jit = loaded)));
-        entry.compiled = compile(args, entry, operation, jit);
+        entry.compiled = compile(args, operation, jit, (compiled) => kept.set(entry, compiled, { size: compiledBytes(operation.fields) }), logger);
         if (!entry.compiled) return;
       }
       const compiled = entry.compiled;
@@ -138,4 +110,37 @@ export function useCompiledExecution(logger: Logger): Plugin {
       });
     },
   };
+}
+
+/** The operation's name and expanded fields when it may be compiled; null when it runs interpreted for good. */
+function compilable(args: ExecutionArgs, logger: Logger): Compilable | null {
+  const operation = getOperationAST(args.document, args.operationName);
+  if (operation?.operation !== OperationTypeNode.QUERY || rootFields(args.document, operation).some((f) => INTERPRETED_ROOT_FIELDS.has(f.name.value))) {
+    return null;
+  }
+  const name = operation.name?.value.slice(0, 64) ?? null;
+  const { fields } = operationCost(args.schema, args.document, operation);
+  if (fields <= MAX_COMPILED_FIELDS) return { name, fields };
+  logger.debug({ operation: name, fields }, 'operation runs interpreted: too large to compile');
+  return null;
+}
+
+/** Compiles the operation and keeps it; null when graphql-jit cannot. */
+function compile(args: ExecutionArgs, { name, fields }: Compilable, { compileQuery, isCompiledQuery }: Jit, keep: (compiled: CompiledQuery) => void, logger: Logger): CompiledQuery | null {
+  const started = performance.now();
+  let reason: string;
+  try {
+    const result = compileQuery(args.schema, args.document, args.operationName ?? undefined);
+    if (isCompiledQuery(result)) {
+      const compiled = result.query as CompiledQuery;
+      keep(compiled);
+      logger.debug({ operation: name, fields, ms: Math.round(performance.now() - started) }, 'operation compiled');
+      return compiled;
+    }
+    reason = result.errors?.[0]?.message ?? 'unknown';
+  } catch (error) {
+    reason = error instanceof Error ? error.message : 'unknown';
+  }
+  logger.info({ operation: name, reason: reason.slice(0, 200) }, 'operation runs interpreted: graphql-jit cannot compile it');
+  return null;
 }
