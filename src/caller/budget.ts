@@ -2,6 +2,14 @@
 // users, so one caller's runaway app must not spend it for everyone: each caller gets a token bucket of
 // RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE calls, refilled continuously. A call the bucket cannot pay for
 // is not made. The store is an interface so that replicas can share their buckets (Redis).
+//
+// Why a bucket of our own, here and as a Lua script in src/redis/stores.ts, rather than
+// rate-limiter-flexible's memory and Redis limiters: those count fixed windows
+// (https://github.com/animir/node-rate-limiter-flexible/wiki/Overall-example), so a caller may spend
+// twice the budget across a window's edge, and one who spent it waits for the window's end (up to a
+// minute) instead of the few seconds one call takes to refill; the README promises, and retryAfter
+// reports, the continuous refill. The Redis twin is the same arithmetic run atomically where replicas
+// share it; the tests of both (test/integration/caller-budget.test.ts, replicas.test.ts) pin it.
 import { LRUCache } from 'lru-cache';
 import { CallerError } from './errors.js';
 
