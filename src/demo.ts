@@ -1,6 +1,7 @@
 // Demo mode, loaded only when no PODERO_API_URL is set: the embedded simulator as the partner API,
 // GraphiQL tabs that name its seeded devices, and the banner `npm start` prints. Nothing here is
-// loaded (or shipped into memory) when the gateway talks to a real partner API.
+// loaded (or shipped into memory) when the gateway talks to a real partner API. The simulator runs
+// with dynamics on: its devices change over time, so a subscription has live data to show.
 import type { UpstreamAuth } from './config.js';
 import { SELECTION } from './example-query.js';
 import { DEMO_CLIENT, startSimulator, USER_IDS, WALLBOX_IDS, type Simulator } from './simulator/index.js';
@@ -17,7 +18,7 @@ export interface Demo {
 }
 
 export async function startDemo(): Promise<Demo> {
-  const simulator = await startSimulator();
+  const simulator = await startSimulator({ dynamics: true });
   const apiUrl = simulator.apiUrl;
   const query = demoQuery();
   return {

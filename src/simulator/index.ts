@@ -7,6 +7,7 @@ export type { SimulatorClient } from './api/auth.js';
 export type { PlugInOptions } from './api/charging.js';
 export type { PairedDevice } from './api/claim-tokens.js';
 export type { WallboxSynthesizer } from './api/wallboxes.js';
+export type { DynamicsOptions } from './dynamics.js';
 export type { Fault } from './faults.js';
 export type { ReceivedRequest } from './traffic.js';
 export type { DeviceKind, Json, Seed, SeedBuilding, SeedDevice, SeedUser } from './records.js';

@@ -17,6 +17,7 @@ import { renderDevice } from './api/devices.js';
 import { partnerApiRoutes } from './api/routes.js';
 import type { WallboxSynthesizer } from './api/wallboxes.js';
 import { Dispatcher } from './dispatch.js';
+import { Dynamics, type DynamicsOptions } from './dynamics.js';
 import { DEFAULT_FAULT_SEED, FaultPlan, type Fault } from './faults.js';
 import { DeviceHooks } from './hooks.js';
 import { API } from './http.js';
@@ -47,6 +48,11 @@ export interface SimulatorOptions {
    * seeding hundreds of thousands of them. Such wallboxes are read-only: every other route 404s.
    */
   synthesizeWallbox?: WallboxSynthesizer;
+  /**
+   * Devices change over time while the simulator listens (dynamics.ts): cars charge, heat pumps'
+   * temperatures drift, a `requested` boost starts. Off unless set, so the seed reads back exactly.
+   */
+  dynamics?: boolean | DynamicsOptions;
 }
 
 export const DEMO_CLIENT: SimulatorClient = { clientId: 'demo-client', clientSecret: 'demo-secret' };
@@ -60,6 +66,7 @@ export class Simulator implements SimulatorAdmin {
   readonly #traffic = new Traffic();
   readonly #hooks: DeviceHooks;
   readonly #dispatcher: Dispatcher;
+  readonly #dynamics: Dynamics | undefined;
   #url: URL | undefined;
 
   constructor(options: SimulatorOptions = {}) {
@@ -69,6 +76,8 @@ export class Simulator implements SimulatorAdmin {
     this.#faults = new FaultPlan(options.faultSeed ?? DEFAULT_FAULT_SEED);
     const apiBase = () => this.apiUrl.href;
     this.#hooks = new DeviceHooks(store, apiBase);
+    this.#dynamics = options.dynamics ? new Dynamics(store, options.dynamics === true ? {} : options.dynamics) : undefined;
+    store.boostsWait = this.#dynamics !== undefined;
     const api = partnerApiRoutes(store, apiBase, {
       clients: options.clients ?? [DEMO_CLIENT],
       tokenExpiresInS: options.tokenExpiresInS ?? 36_000,
@@ -95,10 +104,12 @@ export class Simulator implements SimulatorAdmin {
     });
     const { port: bound } = this.#server.address() as AddressInfo;
     this.#url = new URL(`http://${host}:${bound}`);
+    this.#dynamics?.start();
     return this;
   }
 
   async close(): Promise<void> {
+    this.#dynamics?.stop();
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     this.#dispatcher.releaseHeld();
     for (const socket of this.#sockets) socket.destroy();
@@ -122,6 +133,15 @@ export class Simulator implements SimulatorAdmin {
 
   get seed(): Seed {
     return this.#store.seed;
+  }
+
+  /**
+   * One step of the devices' dynamics at the simulator's clock, for tests that move the clock
+   * themselves instead of waiting for the driver. Throws when the simulator was started without them.
+   */
+  tickDynamics(): void {
+    if (!this.#dynamics) throw new Error('The simulator was started without dynamics: pass `dynamics` to startSimulator');
+    this.#dynamics.tick();
   }
 
   /** Back to the seed: data, counters, faults and issued tokens. */

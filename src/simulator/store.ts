@@ -24,6 +24,11 @@ export class Store {
   readonly tokens = new Map<string, number>();
   /** every token issued since the last reset, revoked or not */
   issued: string[] = [];
+  /**
+   * A boost is first `requested`, and charging starts a few seconds later (dynamics.ts starts it), as
+   * the partner's guide describes real chargers; off unless dynamics are on, so a boost starts at once.
+   */
+  boostsWait = false;
 
   constructor(seed: Seed, now: () => number = Date.now) {
     this.seed = seed;

@@ -86,6 +86,11 @@ function boost(store: Store, device: StoredDevice, charger: Charger): Reply {
 }
 
 function startBoost(store: Store, record: Json, charger: Charger): void {
+  if (store.boostsWait) {
+    setCharging(store, record, charger, false);
+    record.boost_state = 'requested';
+    return;
+  }
   setCharging(store, record, charger, true);
   record.boost_state = 'ongoing';
 }
