@@ -24,6 +24,8 @@ import { createPartnerApi, type PartnerApiHandle } from './upstream/index.js';
 import { MemoryReadCache, SharedReads } from './upstream/reads.js';
 import { combineTelemetry, type UpstreamTelemetry } from './upstream/telemetry.js';
 import { createGateway, type Gateway } from './yoga.js';
+import { LiveDevices } from './live/live-devices.js';
+import { Connections } from './live/connections.js';
 
 export interface AppOptions {
   config: Config;
@@ -46,6 +48,8 @@ export interface App {
   lifecycle: Lifecycle;
   metrics: Metrics;
   upstream: PartnerApiHandle;
+  /** The pollers subscriptions share. */
+  live: LiveDevices;
   /** Demo mode's embedded simulator, GraphiQL tabs and banner. */
   demo: Demo | undefined;
   /** Starts listening on config.host:config.port (and METRICS_PORT); resolves with the GraphQL endpoint. */
@@ -86,8 +90,12 @@ export async function createApp({ config, logger, tracer, ...seams }: AppOptions
   const perMinute = config.upstreamCallsPerMinute;
   const localBudget = perMinute > 0 ? new MemoryCallBudget(perMinute) : undefined;
   const budget: CallBudgetStore | undefined = localBudget && redis ? redisCallBudget(redis, localBudget, perMinute) : localBudget;
+  const live = new LiveDevices({ ...config.live, api: upstream.api, logger, timeoutMs: config.requestTimeoutMs, observer: metrics.live });
+  const connections = new Connections(config.live.maxConnectionsPerClient);
   const yoga = createGateway({
     api: upstream.api,
+    live,
+    connections,
     config: { ...config, orgId },
     logger,
     identity,
@@ -99,7 +107,7 @@ export async function createApp({ config, logger, tracer, ...seams }: AppOptions
   });
 
   const release = () => Promise.allSettled([upstream.close(), demo?.simulator.close(), redis?.close()]).then(() => undefined);
-  return { yoga, metrics, upstream, demo, ...serving(config, logger, yoga, metrics, upstream, release) };
+  return { yoga, metrics, upstream, demo, live, ...serving(config, logger, yoga, metrics, upstream, live, release) };
 }
 
 /** The partner API to use: the embedded simulator in demo mode (no PODERO_API_URL), else the configured one. */
@@ -117,7 +125,7 @@ async function upstreamOf(config: Config, logger: Logger): Promise<{ demo: Demo 
 }
 
 /** The HTTP side: the GraphQL server (and METRICS_PORT's), readiness, and the ways to stop. */
-function serving(config: Config, logger: Logger, yoga: Gateway, metrics: Metrics, upstream: PartnerApiHandle, release: () => Promise<void>) {
+function serving(config: Config, logger: Logger, yoga: Gateway, metrics: Metrics, upstream: PartnerApiHandle, live: LiveDevices, release: () => Promise<void>) {
   const lifecycle = new Lifecycle();
   const server = createGatewayServer({ gateway: yoga.requestListener, lifecycle, metrics: config.metricsPort === undefined ? metrics : undefined, logger });
   const servers: Server[] = [server];
@@ -141,10 +149,11 @@ function serving(config: Config, logger: Logger, yoga: Gateway, metrics: Metrics
     },
     async shutdown() {
       // In-flight requests are answered within REQUEST_TIMEOUT_MS by construction; a little more for the last bytes.
-      await drain({ lifecycle, servers, delayMs: config.shutdownDelayMs, graceMs: config.requestTimeoutMs + 2000, logger });
+      await drain({ lifecycle, servers, delayMs: config.shutdownDelayMs, graceMs: config.requestTimeoutMs + 2000, logger, endStreams: () => live.close() });
       await release();
     },
     async close() {
+      live.close();
       await Promise.all(
         servers.map((s) => {
           s.closeAllConnections();

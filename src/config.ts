@@ -59,6 +59,21 @@ export interface Config {
    * caller authentication, none without (see DEFAULT_UPSTREAM_CALLS_PER_MINUTE).
    */
   upstreamCallsPerMinute: number;
+  /** Subscriptions: how devices are polled for them, and what bounds them (src/live/). */
+  live: LiveConfig;
+}
+
+export interface LiveConfig {
+  /** LIVE_POLL_INTERVAL_MS: how often a watched device is read (±10 %). */
+  intervalMs: number;
+  /** LIVE_FAST_POLL_INTERVAL_MS: the interval while a boost is `requested`. */
+  fastIntervalMs: number;
+  /** LIVE_MAX_POLLERS: distinct devices (and device lists) polled at once by this process. */
+  maxPollers: number;
+  /** LIVE_MAX_SUBSCRIPTIONS_PER_CALLER: open subscriptions one caller may hold; 0: no limit. */
+  maxPerCaller: number;
+  /** LIVE_MAX_CONNECTIONS_PER_CLIENT: open subscription connections (WebSocket, SSE, multipart) per client address; 0: no limit. */
+  maxConnectionsPerClient: number;
 }
 
 /** How callers prove who they are: a JWT from the partner's identity provider (see src/caller/). */
@@ -146,6 +161,21 @@ export const DEFAULT_LIMITS: Limits = {
  * there is none unless the variable sets one.
  */
 export const DEFAULT_UPSTREAM_CALLS_PER_MINUTE = 600;
+
+/**
+ * Subscriptions' defaults. The intervals are the partner's guidance for apps that poll
+ * (https://developers.podero.com/partner-api/user-journeys/end-user/dashboard-integration): device state
+ * changes every 5-15 minutes and a 30 s stale time suits it; poll every ~3 s while a boost is requested.
+ * - Pollers: each costs one upstream call per interval, so 10,000 is ~333 calls a second at 30 s,
+ *   the most one organization's quota should carry for live views.
+ * - Per caller: a signed-in user's dashboard watches a handful of devices, 100 leaves room for many
+ *   tabs. Without caller authentication the only key is the client address, which a router or backend
+ *   shares with all its users, so there is none unless the variable sets one (as for the call budget).
+ * - Connections per client address: a router holds one per subscription it forwards (Hive Gateway and
+ *   Apollo Router open a WebSocket or a stream per subscription), so the default is as high as the
+ *   pollers bound; it bounds sockets and file descriptors one address can pin, not users.
+ */
+export const DEFAULT_LIVE = { intervalMs: 30_000, fastIntervalMs: 3000, maxPollers: 10_000, maxPerCaller: 100, maxConnectionsPerClient: 10_000 };
 
 const API_URL_EXPECTED = `an https URL of the API base, ending in ${API_PATH} (http only on this machine; no credentials, query or fragment)`;
 
@@ -260,6 +290,11 @@ const Env = z.object({
   AUTH_ROLE_CLAIM: optionalText.transform((v) => v ?? 'podero_role'),
   AUTH_PUBLIC_SERVICE_SDL: flag(true),
   RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE: optionalInteger(0, 1_000_000),
+  LIVE_POLL_INTERVAL_MS: integer(100, 3_600_000, DEFAULT_LIVE.intervalMs),
+  LIVE_FAST_POLL_INTERVAL_MS: integer(100, 3_600_000, DEFAULT_LIVE.fastIntervalMs),
+  LIVE_MAX_POLLERS: integer(0, 1_000_000, DEFAULT_LIVE.maxPollers),
+  LIVE_MAX_SUBSCRIPTIONS_PER_CALLER: optionalInteger(0, 1_000_000),
+  LIVE_MAX_CONNECTIONS_PER_CLIENT: integer(0, 1_000_000, DEFAULT_LIVE.maxConnectionsPerClient),
 });
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -318,6 +353,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             publicServiceSdl: e.AUTH_PUBLIC_SERVICE_SDL,
           },
     upstreamCallsPerMinute: e.RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE ?? (e.AUTH_JWKS_URL === undefined ? 0 : DEFAULT_UPSTREAM_CALLS_PER_MINUTE),
+    live: {
+      intervalMs: e.LIVE_POLL_INTERVAL_MS,
+      fastIntervalMs: e.LIVE_FAST_POLL_INTERVAL_MS,
+      maxPollers: e.LIVE_MAX_POLLERS,
+      maxPerCaller: e.LIVE_MAX_SUBSCRIPTIONS_PER_CALLER ?? (e.AUTH_JWKS_URL === undefined ? 0 : DEFAULT_LIVE.maxPerCaller),
+      maxConnectionsPerClient: e.LIVE_MAX_CONNECTIONS_PER_CLIENT,
+    },
   };
 }
 

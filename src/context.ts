@@ -7,6 +7,7 @@ import { admission, type CallBudgetStore } from './caller/budget.js';
 import { clientAddress, type CallerIdentity } from './caller/identify.js';
 import type { ApiSession, PartnerApi } from './upstream/client.js';
 import { createLoaders, type Loaders } from './loaders.js';
+import type { LiveDevices, LiveView } from './live/live-devices.js';
 
 export interface Context {
   caller: Caller;
@@ -16,6 +17,13 @@ export interface Context {
   defaultOrgId: string | undefined;
   /** Logs for this request: they name the caller (subject and role, never the token). */
   logger: Logger;
+  /** Live device state for this caller's subscriptions (src/live/). */
+  live: LiveView;
+  /**
+   * The same caller's context with a fresh session and loaders: one per event of a subscription, so
+   * an event's reads are its own (not the subscribe time's, long stale) and its deadline is its own.
+   */
+  renew(): Context;
 }
 
 export type ContextConfig = Pick<Config, 'orgId' | 'maxConcurrency' | 'maxCallsPerRequest' | 'requestTimeoutMs'>;
@@ -27,6 +35,8 @@ export interface ContextDependencies {
   budget: CallBudgetStore | undefined;
   logger: Logger;
   config: ContextConfig;
+  /** The pollers subscriptions share. */
+  live: LiveDevices;
 }
 
 /**
@@ -35,36 +45,44 @@ export interface ContextDependencies {
  */
 const NOBODY: Caller = { kind: 'end-user', subject: 'anonymous', userId: null };
 
-export function contextFactory({ api, identity, budget, logger, config }: ContextDependencies) {
+export function contextFactory({ api, identity, budget, logger, config, live }: ContextDependencies) {
   return async (initial: YogaInitialContext): Promise<Context> => {
     const { request } = initial;
-    const deadline = Date.now() + config.requestTimeoutMs;
     const caller = await identity.of(request, clientAddress(initial)).catch(() => NOBODY);
     // Made when something logs: most requests log only their access line, which names the caller itself.
     let requestLogger: Logger | undefined;
     const loggerOf = () => (requestLogger ??= logger.child(describeCaller(caller)));
-    const session = api.session({
-      // A caller's own Authorization goes upstream only when nobody authenticates callers (pass-through
-      // mode); with caller authentication it is their JWT, which the partner API must never see.
-      callerAuthorization: identity.required ? undefined : (request.headers.get('authorization') ?? undefined),
-      // The request's own signal, listened to as it is: the session aborts its calls when it fires.
-      signal: request.signal,
-      deadline,
-      maxConcurrency: config.maxConcurrency,
-      maxCalls: config.maxCallsPerRequest,
-      admit: budget && admission(budget, budgetKey(caller)),
-      logger: loggerOf,
-    });
-    // The user list replaces detail calls once they would need more than one round of concurrent calls.
-    const loaders = createLoaders(session, { userListThreshold: config.maxConcurrency + 1, caller });
-    return {
-      caller,
-      api: session,
-      loaders,
-      defaultOrgId: config.orgId,
-      get logger() {
-        return loggerOf();
-      },
+    // A caller's own Authorization goes upstream only when nobody authenticates callers (pass-through
+    // mode); with caller authentication it is their JWT, which the partner API must never see.
+    const callerAuthorization = identity.required ? undefined : (request.headers.get('authorization') ?? undefined);
+    const admit = budget && admission(budget, budgetKey(caller));
+    let liveView: LiveView | undefined;
+    const context = (): Context => {
+      const session = api.session({
+        callerAuthorization,
+        // The request's own signal, listened to as it is: the session aborts its calls when it fires.
+        signal: request.signal,
+        deadline: Date.now() + config.requestTimeoutMs,
+        maxConcurrency: config.maxConcurrency,
+        maxCalls: config.maxCallsPerRequest,
+        admit,
+        logger: loggerOf,
+      });
+      return {
+        caller,
+        api: session,
+        // The user list replaces detail calls once they would need more than one round of concurrent calls.
+        loaders: createLoaders(session, { userListThreshold: config.maxConcurrency + 1, caller }),
+        defaultOrgId: config.orgId,
+        get logger() {
+          return loggerOf();
+        },
+        get live() {
+          return (liveView ??= live.view({ caller: budgetKey(caller), callerAuthorization, expiresAt: 'expiresAt' in caller ? caller.expiresAt : undefined }));
+        },
+        renew: context,
+      };
     };
+    return context();
   };
 }

@@ -39,7 +39,8 @@ export const ERROR_CODES = {
       'The HTTP request is not a GraphQL request (e.g. no query, GET parameters that are not JSON, a Host header or target that forms no URL, ' +
       'a request line or header Node\'s parser refuses). ' +
       'HTTP 405 for CONNECT, a method other than GET and POST, or a mutation sent with GET; 415 for a POST that is not `application/json`; ' +
-      '431 for headers over 16 KiB; 408 for a request that does not arrive in time; 417 for an expectation other than 100-continue.',
+      '431 for headers over 16 KiB; 408 for a request that does not arrive in time; 417 for an expectation other than 100-continue; ' +
+      '406 for a subscription asked for as one JSON answer (ask for `text/event-stream` or `multipart/mixed;subscriptionSpec="1.0"`, or use graphql-ws).',
   },
   REQUEST_ENTITY_TOO_LARGE: {
     raisedBy: ['request'],
@@ -115,11 +116,6 @@ export const ERROR_CODES = {
     status: 400,
     description: `\`_entities\` is asked for more than \`MAX_ENTITIES\` representations (one of the ${LIMITS}).`,
   },
-  SUBSCRIPTIONS_NOT_SUPPORTED: {
-    raisedBy: ['validation'],
-    status: 400,
-    description: 'A `subscription` operation: the partner API has no push channel; poll with a query.',
-  },
   INTROSPECTION_DISABLED: {
     raisedBy: ['validation'],
     status: 400,
@@ -175,6 +171,21 @@ export const ERROR_CODES = {
     status: null,
     description:
       'Any other non-2xx (500 included: not retried), or a body that is not the JSON upstream documents (not JSON, not an object, a required field missing).',
+  },
+  TOO_MANY_SUBSCRIPTIONS: {
+    raisedBy: ['caller'],
+    status: null,
+    description: 'The caller already holds `LIVE_MAX_SUBSCRIPTIONS_PER_CALLER` subscriptions; end one first. No stream is started.',
+  },
+  TOO_MANY_CONNECTIONS: {
+    raisedBy: ['request'],
+    status: 429,
+    description: 'The client address already holds `LIVE_MAX_CONNECTIONS_PER_CLIENT` open subscription connections (WebSocket, SSE or multipart streams); close one first.',
+  },
+  TOO_MANY_POLLERS: {
+    raisedBy: ['internal'],
+    status: null,
+    description: 'The gateway already polls `LIVE_MAX_POLLERS` distinct devices for subscribers; a subscription to another one is refused until one ends. No stream is started.',
   },
   TOO_MANY_UPSTREAM_CALLS: {
     raisedBy: ['upstream'],

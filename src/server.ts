@@ -208,16 +208,20 @@ export interface DrainOptions {
   /** How long in-flight requests may take to finish once the listener is closed (then they are cut). */
   graceMs: number;
   logger: Logger;
+  /** Ends every open subscription stream (each completes, so its client reconnects elsewhere). */
+  endStreams?: () => void;
 }
 
 /**
  * SIGTERM: readiness fails at once; requests are still served for `delayMs`; then the listeners close
  * and in-flight requests finish (bounded by `graceMs`). The caller then releases the upstream pools.
  */
-export async function drain({ lifecycle, servers, delayMs, graceMs, logger }: DrainOptions): Promise<void> {
+export async function drain({ lifecycle, servers, delayMs, graceMs, logger, endStreams }: DrainOptions): Promise<void> {
   lifecycle.phase = 'draining';
   logger.info({ delayMs }, 'draining: readiness fails now; still serving until the delay has passed');
   if (delayMs > 0) await sleep(delayMs);
+  // Streams never end by themselves: they are completed now, and their connections close after that.
+  endStreams?.();
   const closed = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
   // Idle keep-alive connections would hold `close` open; active ones end after their response
   // (`connection: close`). Checked until all are gone or the grace period ends.

@@ -18,6 +18,10 @@ import { useGraphiQL } from './plugins/use-graphiql.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
 import { usePersistedQueries, type PersistedQueriesOptions } from './plugins/use-persisted-queries.js';
 import { useRequestLimits } from './plugins/use-request-limits.js';
+import { useLiveSubscriptions } from './plugins/use-live-subscriptions.js';
+import { useMultipartSubscriptions } from './plugins/use-multipart-subscriptions.js';
+import type { LiveDevices } from './live/live-devices.js';
+import type { Connections } from './live/connections.js';
 import { schema } from './schema/index.js';
 import type { PartnerApi } from './upstream/client.js';
 
@@ -38,17 +42,21 @@ export interface GatewayOptions {
   metrics?: Metrics | undefined;
   /** OpenTelemetry: spans for each request and its phases (src/observability/tracing.ts). */
   tracer?: Tracer | undefined;
+  /** The pollers subscriptions share (src/live/). */
+  live: LiveDevices;
+  /** Open subscription connections per client address (LIVE_MAX_CONNECTIONS_PER_CLIENT). */
+  connections: Connections;
   /** Redis (REDIS_URL): APQ documents shared with the other replicas. */
   apqShare?: PersistedQueriesOptions['share'];
 }
 
 const ENDPOINT = '/graphql';
 
-export function createGateway({ api, config, logger, examples = [], identity, budget, ...options }: GatewayOptions) {
+export function createGateway({ api, config, logger, examples = [], identity, budget, live, connections, ...options }: GatewayOptions) {
   return createYoga<object, Context>({
     schema,
     graphqlEndpoint: ENDPOINT,
-    context: contextFactory({ api, identity, budget, logger, config }),
+    context: contextFactory({ api, identity, budget, logger, config, live }),
     logging: logger,
     maskedErrors,
     plugins: [
@@ -64,6 +72,9 @@ export function createGateway({ api, config, logger, examples = [], identity, bu
       useOperationLimits({ limits: config.limits, introspection: config.introspection }),
       useErrorCodes({ maxErrors: config.limits.errors, development: config.development }),
       useCompiledExecution(logger),
+      useLiveSubscriptions({ logger, observer: options.metrics?.live, connections }),
+      // Apollo Client's HttpLink asks for subscriptions as multipart; yoga itself serves SSE.
+      useMultipartSubscriptions(),
     ],
     // use-operation-limits.ts keeps parsed documents in a cache bounded in bytes; yoga's is bounded in entries only.
     parserAndValidationCache: false,

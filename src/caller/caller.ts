@@ -8,9 +8,10 @@ export type Caller =
   /** Caller authentication is off: whoever reaches the gateway acts as the organization (as before). */
   | { kind: 'organization'; address: string | undefined }
   /** `admin` or `staff` in the identity provider: acts on every user of the organization. */
-  | { kind: 'staff'; subject: string; role: 'admin' | 'staff'; userId: string | null }
+  | { kind: 'staff'; subject: string; role: 'admin' | 'staff'; userId: string | null; expiresAt?: number }
   /** Anyone else with a valid token: their own user only. `userId` null: no Podero user matches them. */
-  | { kind: 'end-user'; subject: string; userId: string | null };
+  | { kind: 'end-user'; subject: string; userId: string | null; expiresAt?: number };
+// `expiresAt`: the token's `exp` in ms since the epoch (absent for a caller without a token).
 
 /** Whether the caller may read and steer this user's data. */
 export function mayActOnUser(caller: Caller, userId: string): boolean {

@@ -54,7 +54,9 @@ export class CallerIdentity {
     const subject = subjectOf(payload);
     const role = roleOf(claim(payload, auth.roleClaim));
     const userId = auth.externalUserClaim ? await this.#externalUser(claim(payload, auth.externalUserClaim), externalUsers) : poderoUser(claim(payload, auth.userClaim));
-    return role === 'user' ? { kind: 'end-user', subject, userId } : { kind: 'staff', subject, role, userId };
+    // `exp` is required by the verifier: a subscription's stream ends when it passes (src/live/live-devices.ts).
+    const expiresAt = Number(payload.exp) * 1000;
+    return role === 'user' ? { kind: 'end-user', subject, userId, expiresAt } : { kind: 'staff', subject, role, userId, expiresAt };
   }
 
   async #externalUser(value: unknown, externalUsers: ExternalUsers | undefined): Promise<string | null> {

@@ -9,6 +9,7 @@ import type { RequestObservation, RequestObserver } from '../plugins/use-request
 import type { BreakerState } from '../upstream/resilience.js';
 import type { AttemptOutcome, UpstreamCall, UpstreamTelemetry } from '../upstream/telemetry.js';
 import type { RedisObserver } from '../redis/connection.js';
+import type { LiveObserver } from '../live/live-devices.js';
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15];
 /** Label sets remembered per metric; past this, children are looked up by prom-client each time. */
@@ -106,6 +107,9 @@ export class Metrics implements RequestObserver {
     });
   }
 
+  /** What live device state reports to (src/live/): subscriptions, pollers, polls and events. */
+  readonly live: LiveObserver = liveMetrics(this.registry);
+
   /** What the shared Redis reports to (src/redis/connection.ts). */
   get redis(): RedisObserver {
     return {
@@ -174,4 +178,28 @@ export class Metrics implements RequestObserver {
   async text(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
+}
+
+function liveMetrics(registry: Registry): LiveObserver {
+  const registers = [registry];
+  const subscriptions = new Gauge({
+    name: 'podero_live_subscriptions',
+    help: 'Open subscriptions, by transport (sse, graphql-ws, multipart).',
+    labelNames: ['transport'],
+    registers,
+  });
+  const pollers = new Gauge({ name: 'podero_live_pollers', help: 'Devices (and device lists) polled for subscribers now, one poller each.', registers });
+  const polls = new Counter({
+    name: 'podero_live_polls_total',
+    help: 'Polls of a watched device, by outcome: changed, unchanged, failed (transient; tried again next interval), ended (404/403/401 ended its streams).',
+    labelNames: ['outcome'],
+    registers,
+  });
+  const events = new Counter({ name: 'podero_live_events_total', help: 'Events sent to subscribers (a change of what their selection holds, or the first state).', registers });
+  return {
+    subscriptions: (transport, delta) => subscriptions.inc({ transport }, delta),
+    pollers: (count) => pollers.set(count),
+    poll: (outcome) => polls.inc({ outcome }),
+    event: () => events.inc(),
+  };
 }

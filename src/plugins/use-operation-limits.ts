@@ -6,10 +6,10 @@
 //      overflows the stack at ~1,500 levels);
 //   2. parsing, through a cache bounded in bytes (an AST weighs ~300 bytes per token) instead of
 //      entries: yoga's cache holds 1024 documents of any size, which let ~23 hostile requests fill the heap;
-//   3. validation in three stages: the limit rules (depth, aliases, directives, the operation types
-//      offered, introspection) alone; only a document that passes them meets graphql-js's full rule
-//      set, whose OverlappingFieldsCanBeMerged is quadratic in the number of aliases; and only a valid
-//      document is measured for what it will cost to execute (operation-cost.ts), fragments expanded:
+//   3. validation in three stages: the limit rules (depth, aliases, directives, introspection)
+//      alone; only a document that passes them meets graphql-js's full rule set, whose
+//      OverlappingFieldsCanBeMerged is quadratic in the number of aliases; and only a valid document
+//      is measured for what it will cost to execute (operation-cost.ts), fragments expanded:
 //      a few KB of fragments that multiply each other would otherwise run, and be compiled, in full;
 //   4. before execution (onExecute): the entity representations of `_entities`, which live in the
 //      variables and so cannot be counted earlier.
@@ -161,7 +161,6 @@ function limitRulesFor(limits: Limits, introspection: boolean): ValidationRule[]
     maxDepthRule({ n: limits.depth, flattenFragments: true, ignoreIntrospection: true, ...report('MAX_DEPTH_LIMIT') }),
     maxAliasesRule({ n: limits.aliases, ...report('MAX_ALIASES_LIMIT') }),
     maxDirectivesRule({ n: limits.directives, ...report('MAX_DIRECTIVES_LIMIT') }),
-    OfferedOperationsRule,
   ];
   if (!introspection) rules.push(NoSchemaIntrospectionCustomRule);
   return rules;
@@ -171,17 +170,6 @@ function limitRulesFor(limits: Limits, introspection: boolean): ValidationRule[]
 function limitError(code: RefusalCode, message: string): GraphQLError {
   return refusal(code, message.replace(/^Syntax Error: /, ''));
 }
-
-/** The gateway answers queries and mutations; a subscription gets a clear refusal, not an execution error. */
-const OfferedOperationsRule: ValidationRule = (context) => ({
-  OperationDefinition(node: OperationDefinitionNode) {
-    if (node.operation === OperationTypeNode.SUBSCRIPTION) {
-      context.reportError(
-        refusal('SUBSCRIPTIONS_NOT_SUPPORTED', 'Subscriptions are not offered by this gateway: the partner API has no push channel, so poll with a query', { nodes: node }),
-      );
-    }
-  },
-});
 
 function validateInStages(
   validate: typeof graphqlValidate,

@@ -42,6 +42,9 @@ export const builder = new SchemaBuilder<{
       anyCaller: true,
     }),
     unauthorizedError: (_parent, _context, _info, result) => forbidden(result.failure),
+    // Subscription fields are checked once, when they subscribe: a caller who may not see a device gets
+    // FORBIDDEN before a poller starts or calls upstream (without it, Pothos checks each event instead).
+    authorizeOnSubscribe: true,
   },
 });
 
@@ -52,3 +55,4 @@ builder.addScalarType('JSONObject', JSONObjectResolver);
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});

@@ -13,7 +13,7 @@ import { DeviceModelRef } from './device-model.js';
 import { OwnerRef } from './owner.js';
 import { ActionRef } from './action.js';
 import { InputProblems, orgIdOf, userIdOf } from './input.js';
-import { authorize, deviceArgs, ownerScopes, userInputFields, userScopes } from './scopes.js';
+import { authorize, deviceArgs, ownerScopes, userArgs, userInputFields, userScopes } from './scopes.js';
 import { checkReferences } from './references.js';
 import { uuidFrom } from './uuid.js';
 import type { Context } from '../context.js';
@@ -157,6 +157,21 @@ function readFields({ ref, spec, name, field, ownerField }: CoreKind): void {
     }),
   );
 
+  // The same field as a subscription: the same arguments, defaults, type and scopes, so a query becomes
+  // a subscription by its keyword alone. The scopes are checked when it subscribes (builder.ts), before
+  // any poller starts; each event is one state of the device, or the error its stream ends with.
+  builder.subscriptionField(field, (t) =>
+    t.field({
+      type: ref,
+      nullable: true,
+      description: `A user's ${spec.noun}, live: its state now, then each time what you selected of it changes (polled once for all its subscribers). Ends with NOT_FOUND when the partner API no longer knows it, and with UNAUTHENTICATED when your token expires.`,
+      args: { ...deviceArgs, includeDeleted: t.arg.boolean({ defaultValue: false, description: `Also return a soft-deleted ${spec.noun}.` }) },
+      authScopes: (_root, args, ctx) => userScopes(args, ctx),
+      subscribe: (_root, args, ctx) => ctx.live.device(spec, deviceKey(args, ctx)),
+      resolve: eventOf,
+    }),
+  );
+
   // One of the owner's devices by id, for frontends that know only the device's id: `me { heatPump(id: ...) }`.
   builder.objectField(OwnerRef, field, (t) =>
     t.field({
@@ -217,6 +232,25 @@ builder.objectField(OwnerRef, 'devices', (t) =>
     },
   }),
 );
+
+// A user's whole device list, live, for dashboards: every kind Owner.devices lists, on the same terms.
+builder.subscriptionField('devices', (t) =>
+  t.field({
+    type: [DeviceRef],
+    description:
+      "A user's devices of every kind the partner API lists (as `Owner.devices`), live: the list now, then each time what you selected of it changes. Ends with NOT_FOUND when the partner API no longer knows the user.",
+    args: userArgs,
+    authScopes: (_root, args, ctx) => userScopes(args, ctx),
+    subscribe: (_root, args, ctx) => ctx.live.devices(LISTED_SPECS, { orgId: orgIdOf(args.orgId, ctx), userId: userIdOf(args.userId, ctx) }),
+    resolve: eventOf,
+  }),
+);
+
+/** One event of a live field: the poller's value, or the error that ends the stream (a field error with its code). */
+function eventOf<T>(event: T | Error): T {
+  if (event instanceof Error) throw event;
+  return event;
+}
 
 /**
  * Applies settings; later reads in the same operation are served the device upstream answered with.

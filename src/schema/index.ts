@@ -33,7 +33,7 @@ assertEveryDeviceKindIsServed(schema);
  * representation in its type's resolveReference; `_service` is the public subgraph SDL.
  */
 function assertEveryRootFieldIsScoped(built: GraphQLSchema): void {
-  const unscoped = [built.getQueryType(), built.getMutationType()].flatMap((root) =>
+  const unscoped = [built.getQueryType(), built.getMutationType(), built.getSubscriptionType()].flatMap((root) =>
     Object.values(root?.getFields() ?? {})
       .filter((field) => !['_entities', '_service'].includes(field.name))
       .filter((field) => (field.extensions.pothosOptions as { authScopes?: unknown } | undefined)?.authScopes === undefined)

@@ -64,6 +64,11 @@ export class PartnerApi {
   readonly #options: PartnerApiOptions;
   readonly #reportUnknown: ReportUnknown;
   readonly #attempt: Attempt;
+  /** Told after every write through the gateway, once its reads are dropped (src/live/ re-reads then). */
+  readonly #writeListeners = new Set<(touched: string) => void>();
+  readonly #wrote = (touched: string) => {
+    for (const listener of this.#writeListeners) listener(touched);
+  };
 
   constructor(options: PartnerApiOptions) {
     this.#options = options;
@@ -85,7 +90,18 @@ export class PartnerApi {
   }
 
   session(options: SessionOptions): ApiSession {
-    return new ApiSession(this.#options, this.#attempt, this.#reportUnknown, options);
+    return new ApiSession(this.#options, this.#attempt, this.#reportUnknown, options, this.#wrote);
+  }
+
+  /** Calls `listener` with the path each write through the gateway touched (EVERYTHING when unknown). Returns the way to stop. */
+  onWrite(listener: (touched: string) => void): () => void {
+    this.#writeListeners.add(listener);
+    return () => this.#writeListeners.delete(listener);
+  }
+
+  /** Whose view of the partner API a caller's calls have (auth.ts); undefined: they cannot call at all. */
+  partition(callerAuthorization: string | undefined): string | undefined {
+    return this.#options.credentials.partition(callerAuthorization);
   }
 }
 
@@ -120,8 +136,11 @@ export class ApiSession implements CallLimits {
   /** Where decoders report values they do not understand. */
   readonly reportUnknown: ReportUnknown;
 
-  constructor(api: PartnerApiOptions, attempt: Attempt, reportUnknown: ReportUnknown, options: SessionOptions) {
+  readonly #onWrote: (touched: string) => void;
+
+  constructor(api: PartnerApiOptions, attempt: Attempt, reportUnknown: ReportUnknown, options: SessionOptions, onWrote: (touched: string) => void) {
     this.#api = api;
+    this.#onWrote = onWrote;
     this.#attempt = attempt;
     this.#options = options;
     this.#deadline = options.deadline ?? Infinity;
@@ -277,6 +296,7 @@ export class ApiSession implements CallLimits {
   async #wrote(touched: string): Promise<void> {
     this.reads.invalidate(touched);
     await this.#api.reads?.invalidate(touched).catch((error: unknown) => this.#logger.warn({ err: error }, 'could not drop cached reads after a write'));
+    this.#onWrote(touched);
   }
 
   get #logger(): Logger {

@@ -2,7 +2,7 @@
 // composition root `npm start` runs (src/app.ts), from a Config these options describe.
 import type { Tracer } from '@opentelemetry/api';
 import { createApp } from '../../src/app.js';
-import { DEFAULT_LIMITS, type CallerAuth, type Config, type Limits, type UpstreamAuth } from '../../src/config.js';
+import { DEFAULT_LIMITS, DEFAULT_LIVE, type CallerAuth, type Config, type Limits, type LiveConfig, type UpstreamAuth } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { Metrics } from '../../src/observability/metrics.js';
 import { activeTraceIds } from '../../src/observability/tracing.js';
@@ -49,6 +49,8 @@ export interface GatewayOptions {
   cacheTtlMs?: number;
   /** REDIS_URL: APQ documents, cached reads and callers' budgets shared through it, as main.ts wires them. */
   redisUrl?: URL;
+  /** LIVE_*: subscriptions' intervals and bounds (the shipped defaults otherwise). */
+  live?: Partial<LiveConfig>;
 }
 
 export interface GraphQLResponse {
@@ -97,6 +99,7 @@ export function testConfig(sim: Simulator, options: GatewayOptions = {}): Config
     development: options.development ?? false,
     auth: options.callerAuth,
     upstreamCallsPerMinute: options.upstreamCallsPerMinute ?? 0,
+    live: { ...DEFAULT_LIVE, maxPerCaller: options.callerAuth ? DEFAULT_LIVE.maxPerCaller : 0, ...options.live },
   };
 }
 

@@ -145,10 +145,14 @@ describe('edge inputs: a 4xx with a specific code, never a 500', () => {
     expectRefused(await gateway.graphql('{ _entities(representations: [{ id: "x" }]) { __typename } }'), 'BAD_USER_INPUT');
   });
 
-  it('refuses a subscription: the gateway offers none', async () => {
-    const response = await gateway.graphql('subscription { __typename }');
-    expectRefused(response, 'SUBSCRIPTIONS_NOT_SUPPORTED');
-    expect(response.body.errors![0]!.message).toMatch(/poll with a query/);
+  it('refuses a subscription that is not one field, and one asked for as a single JSON answer', async () => {
+    // The spec's single root field rule: a subscription selects one field, never an introspection one.
+    // (HTTP 200: an application/json answer, as GraphQL over HTTP's legacy rule says.)
+    expectRefused(await gateway.graphql('subscription { __typename }'), 'GRAPHQL_VALIDATION_FAILED', 200);
+    const json = await gateway.graphql(`subscription { wallbox(userId: "${ANNA}", id: "${WALLBOX_IDS.full}") { id } }`);
+    expect(json.status).toBe(406);
+    expect(json.body.errors![0]!.extensions.code).toBe('BAD_REQUEST');
+    expect(json.body.errors![0]!.message).toMatch(/text\/event-stream/);
   });
 
   it('refuses a GET whose variables or extensions are not JSON', async () => {

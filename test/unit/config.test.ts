@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       auth: undefined,
       // No caller authentication: no budget unless one is set (see the budget tests below).
       upstreamCallsPerMinute: 0,
+      live: { intervalMs: 30_000, fastIntervalMs: 3000, maxPollers: 10_000, maxPerCaller: 0, maxConnectionsPerClient: 10_000 },
     });
   });
 

@@ -120,7 +120,7 @@ describe('the subject a token names', () => {
 
     it('a good sub is the caller\'s subject', async () => {
       const identity = new CallerIdentity({ auth, verify: () => Promise.resolve({ sub: 'auth0|user-1', exp: 4_000_000_000 }) });
-      expect(await identity.of(request(), '127.0.0.1')).toEqual({ kind: 'end-user', subject: 'auth0|user-1', userId: null });
+      expect(await identity.of(request(), '127.0.0.1')).toEqual({ kind: 'end-user', subject: 'auth0|user-1', userId: null, expiresAt: 4_000_000_000_000 });
     });
   });
 });
