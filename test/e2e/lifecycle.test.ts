@@ -9,6 +9,7 @@ import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
 import { TEST_CLIENT, startTestSimulator } from '../helpers/stack.js';
 import { waitForOutput } from '../helpers/main-process.js';
 import { freePort } from '../helpers/ports.js';
+import { subscribeSse } from '../helpers/sse.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const READ = `{ wallbox(userId: "${USER_IDS.anna}", id: "${WALLBOX_IDS.full}") { id } }`;
@@ -66,6 +67,31 @@ describe('npm start, then SIGTERM', () => {
     // After the listener closed, nothing answers.
     await expect(fetch(`${origin}/health`)).rejects.toThrow();
   });
+});
+
+it('completes open subscription streams after SHUTDOWN_DELAY_MS, so clients reconnect elsewhere, then exits 0', { timeout: 60_000 }, async () => {
+  const child = npmStart({ SHUTDOWN_DELAY_MS: '3000' });
+  children.push(child);
+  const [, endpoint] = (await waitForOutput(child, /GraphiQL\s+(http:\/\/127\.0\.0\.1:\d+\/graphql)/)) as unknown as [string, string];
+  const subscription = `subscription { wallbox(userId: "${USER_IDS.anna}", id: "${WALLBOX_IDS.full}") { id } }`;
+  const sse = await subscribeSse(endpoint, subscription);
+  const multipart = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'multipart/mixed;boundary="graphql";subscriptionSpec="1.0",application/json' },
+    body: JSON.stringify({ query: subscription }),
+  });
+  const multipartBody = multipart.text();
+  await sse.waitForEvents(1);
+
+  child.kill('SIGTERM');
+  await waitForOutput(child, /draining/);
+  // Open during the delay: the balancer is still told about the drain through /ready.
+  expect(sse.completed).toBe(false);
+  await sse.waitForComplete();
+  expect(sse.events).toHaveLength(1);
+  // Multipart's closing delimiter ends its stream.
+  expect(await multipartBody).toMatch(/\r\n--graphql--\r\n$/);
+  expect(await exited(child)).toBe(0);
 });
 
 it('reports not ready while starting: until the first access token is in hand', { timeout: 60_000 }, async () => {
