@@ -90,7 +90,7 @@ export async function createApp({ config, logger, tracer, ...seams }: AppOptions
   const perMinute = config.upstreamCallsPerMinute;
   const localBudget = perMinute > 0 ? new MemoryCallBudget(perMinute) : undefined;
   const budget: CallBudgetStore | undefined = localBudget && redis ? redisCallBudget(redis, localBudget, perMinute) : localBudget;
-  const live = new LiveDevices({ ...config.live, api: upstream.api, logger, timeoutMs: config.requestTimeoutMs, observer: metrics.live });
+  const live = new LiveDevices({ ...config.live, api: upstream.api, logger, timeoutMs: config.requestTimeoutMs, observer: metrics.live, tracer });
   const connections = new Connections(config.live.maxConnectionsPerClient);
   const yoga = createGateway({
     api: upstream.api,

@@ -5,10 +5,11 @@
 // through the gateway re-reads what it touched at once (PartnerApi.onWrite), for subscribers and
 // requests alike. Polls are not charged to any caller's budget: they are shared, and bounded instead by
 // the number of pollers (LIVE_MAX_POLLERS) and the interval.
+import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Logger } from '../logger.js';
 import { CallerError } from '../caller/errors.js';
 import { CodedError } from '../error-codes.js';
-import type { PartnerApi } from '../upstream/client.js';
+import type { ApiSession, PartnerApi } from '../upstream/client.js';
 import { UpstreamError } from '../upstream/errors.js';
 import { readKey, related } from '../upstream/reads.js';
 import type { Device, DeviceKey, DeviceSpec } from '../upstream/devices/device.js';
@@ -50,6 +51,8 @@ export interface LiveOptions extends LiveSettings {
   observer?: LiveObserver | undefined;
   /** The jitter's source (tests pass a fixed one). */
   random?: () => number;
+  /** OpenTelemetry: a span per poll, parent of its upstream calls' spans. */
+  tracer?: Tracer | undefined;
 }
 
 /** Who watches: what bounds their streams. */
@@ -66,6 +69,17 @@ export interface Watcher {
 export interface LiveView {
   device<Own>(spec: DeviceSpec<Own>, key: DeviceKey): AsyncIterableIterator<Device<Own> | Error>;
   devices(specs: readonly DeviceSpec[], user: UserKey): AsyncIterableIterator<Device[] | Error>;
+}
+
+/** What a poller reads: `what` names it in traces (a device kind, or `devices`), `thing` in the pollers' keys. */
+interface Watched<T> {
+  what: string;
+  thing: string;
+  /** The path writes are matched against (src/upstream/reads.ts's `related`). */
+  path: string;
+  read: (session: ApiSession) => Promise<T>;
+  /** Whether a value asks for the fast interval. */
+  fast: (value: T) => boolean;
 }
 
 /** How far past a token's `exp` a stream may run: the clock skew requests are allowed (src/caller/token.ts). */
@@ -95,7 +109,7 @@ export class LiveDevices {
     // devicePath lower-cases the ids: every spelling of one device shares its poller.
     const path = devicePath(spec, key);
     const thing = `${spec.kind} ${readKey(path, key.includeDeleted ? { include_deleted: 'true' } : undefined)}`;
-    return this.#watch(thing, path, watcher, (session) => fetchDevice(session, spec, key), (device) => boosting(device));
+    return this.#watch({ what: spec.kind, thing, path, read: (session) => fetchDevice(session, spec, key), fast: boosting }, watcher);
   }
 
   /** A user's devices of the listed kinds (in `specs` order), now and at each change. */
@@ -103,7 +117,7 @@ export class LiveDevices {
     // The user's path: a write to any of their devices is below it.
     const path = userPath(user.orgId, user.userId);
     const read = async (session: Parameters<typeof fetchDevice>[0]) => (await Promise.all(specs.map((spec) => listDevices(session, spec, user)))).flat();
-    return this.#watch(`devices ${path}`, path, watcher, read, (devices) => devices.some(boosting));
+    return this.#watch({ what: 'devices', thing: `devices ${path}`, path, read, fast: (devices) => devices.some(boosting) }, watcher);
   }
 
   /** A write touched `path`: every poller of something related to it reads again now. */
@@ -121,7 +135,7 @@ export class LiveDevices {
     return this.#pollers.size;
   }
 
-  #watch<T>(thing: string, path: string, watcher: Watcher, read: (session: ReturnType<PartnerApi['session']>) => Promise<T>, fast: (value: T) => boolean): Stream<T> {
+  #watch<T>(watched: Watched<T>, watcher: Watcher): Stream<T> {
     const { api, maxPerCaller } = this.#options;
     const partition = api.partition(watcher.callerAuthorization);
     if (partition === undefined) throw new UpstreamError('UNAUTHENTICATED', 'Send your partner API credentials in the Authorization header (this gateway forwards them)');
@@ -129,8 +143,8 @@ export class LiveDevices {
     if (maxPerCaller > 0 && held >= maxPerCaller) {
       throw new CallerError('TOO_MANY_SUBSCRIPTIONS', `You already hold ${held} subscriptions, the most one caller may (LIVE_MAX_SUBSCRIPTIONS_PER_CALLER)`);
     }
-    const key = `${partition} ${thing}`;
-    const poller = (this.#pollers.get(key)?.poller ?? this.#start(key, path, read, fast, watcher.callerAuthorization)) as Poller<T>;
+    const key = `${partition} ${watched.thing}`;
+    const poller = (this.#pollers.get(key)?.poller ?? this.#start(key, watched, watcher.callerAuthorization)) as Poller<T>;
     this.#perCaller.set(watcher.caller, held + 1);
     const stream: Stream<T> = new Stream<T>(() => {
       poller.unwatch(stream);
@@ -147,14 +161,14 @@ export class LiveDevices {
     return stream;
   }
 
-  #start<T>(key: string, path: string, read: (session: ReturnType<PartnerApi['session']>) => Promise<T>, fast: (value: T) => boolean, callerAuthorization: string | undefined): Poller<T> {
+  #start<T>(key: string, { what, path, read, fast }: Watched<T>, callerAuthorization: string | undefined): Poller<T> {
     const { api, intervalMs, fastIntervalMs, maxPollers, timeoutMs, observer } = this.#options;
     if (this.#pollers.size >= maxPollers) {
       throw new CodedError('TOO_MANY_POLLERS', `The gateway already polls ${this.#pollers.size} devices for subscribers, the most it may (LIVE_MAX_POLLERS); try again later`);
     }
     const poller = new Poller<T>({
       // A session per poll: its own deadline and call cap, no caller's budget (see the header).
-      read: () => read(api.session({ callerAuthorization, deadline: Date.now() + timeoutMs, maxConcurrency: 4, maxCalls: 8 })),
+      read: () => this.#traced(what, () => read(api.session({ callerAuthorization, deadline: Date.now() + timeoutMs, maxConcurrency: 4, maxCalls: 8 }))),
       fast,
       intervalMs,
       fastIntervalMs,
@@ -168,6 +182,23 @@ export class LiveDevices {
     this.#pollers.set(key, { poller: poller as Poller<unknown>, path });
     observer?.pollers(this.#pollers.size);
     return poller;
+  }
+
+  /** One poll, as a span of its own when tracing is on (`what`: the device kind, or `devices`; no ids). */
+  async #traced<T>(what: string, poll: () => Promise<T>): Promise<T> {
+    const tracer = this.#options.tracer;
+    if (!tracer) return poll();
+    // A root of its own: a poller is shared, and not part of the trace of whoever subscribed first.
+    return tracer.startActiveSpan('live poll', { root: true, attributes: { 'podero.live.watched': what } }, async (span) => {
+      try {
+        return await poll();
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as { code?: string }).code ?? 'error' });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
   }
 }
 

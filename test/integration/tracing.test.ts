@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTracing, type TracingSetup } from '../../src/observability/tracing.js';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
 import type { Simulator } from '../../src/simulator/server.js';
+import { subscribeSse } from '../helpers/sse.js';
 import { WALLBOX_GET, startGateway, startTestSimulator, type RunningGateway } from '../helpers/stack.js';
 
 interface OtlpSpan {
@@ -90,6 +91,18 @@ it('continues the caller\'s trace, and carries it into upstream', async () => {
   // Log lines written during the request carry the trace id.
   const upstreamLogs = gateway.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'upstream call');
   expect(upstreamLogs.at(-1)).toMatchObject({ trace_id: traceId });
+});
+
+it('traces each poll of a subscription as a trace of its own, with its upstream call inside', async () => {
+  const s = await subscribeSse(gateway.url, `subscription { wallbox(userId: "${USER_IDS.anna}", id: "${WALLBOX_IDS.full}") { id } }`);
+  await s.waitForEvents(1);
+  s.close();
+  await tracing.flush();
+  const poll = spans.find((span) => span.name === 'live poll');
+  expect(poll?.parentSpanId ?? '').toBe('');
+  expect(attribute(poll, 'podero.live.watched')).toBe('wallbox');
+  const call = spans.find((span) => span.parentSpanId === poll!.spanId);
+  expect(call).toMatchObject({ name: 'GET /org/{org_id}/users/{user_id}/wallboxes/{wallbox_id}', kind: 3 });
 });
 
 it('starts a new trace for a caller that sent none', async () => {
