@@ -19,6 +19,7 @@ import { Metrics } from './observability/metrics.js';
 import { upstreamTracing } from './observability/tracing.js';
 import { connectRedis, type SharedRedis } from './redis/connection.js';
 import { redisApqStore, redisCallBudget, redisReadCache } from './redis/stores.js';
+import { RedisLiveShare } from './redis/live-share.js';
 import { Lifecycle, createGatewayServer, createMetricsServer, drain } from './server.js';
 import { createPartnerApi, type PartnerApiHandle } from './upstream/index.js';
 import { MemoryReadCache, SharedReads } from './upstream/reads.js';
@@ -26,6 +27,7 @@ import { combineTelemetry, type UpstreamTelemetry } from './upstream/telemetry.j
 import { createGateway, type Gateway } from './yoga.js';
 import { LiveDevices } from './live/live-devices.js';
 import { Connections } from './live/connections.js';
+import { attachGraphQLWs } from './live/graphql-ws.js';
 
 export interface AppOptions {
   config: Config;
@@ -90,7 +92,7 @@ export async function createApp({ config, logger, tracer, ...seams }: AppOptions
   const perMinute = config.upstreamCallsPerMinute;
   const localBudget = perMinute > 0 ? new MemoryCallBudget(perMinute) : undefined;
   const budget: CallBudgetStore | undefined = localBudget && redis ? redisCallBudget(redis, localBudget, perMinute) : localBudget;
-  const live = new LiveDevices({ ...config.live, api: upstream.api, logger, timeoutMs: config.requestTimeoutMs, observer: metrics.live, tracer });
+  const live = new LiveDevices({ ...config.live, api: upstream.api, logger, timeoutMs: config.requestTimeoutMs, observer: metrics.live, tracer, share: redis && new RedisLiveShare(redis, config.live) });
   const connections = new Connections(config.live.maxConnectionsPerClient);
   const yoga = createGateway({
     api: upstream.api,
@@ -107,7 +109,7 @@ export async function createApp({ config, logger, tracer, ...seams }: AppOptions
   });
 
   const release = () => Promise.allSettled([upstream.close(), demo?.simulator.close(), redis?.close()]).then(() => undefined);
-  return { yoga, metrics, upstream, demo, live, ...serving(config, logger, yoga, metrics, upstream, live, release) };
+  return { yoga, metrics, upstream, demo, live, ...serving(config, logger, yoga, metrics, upstream, { live, connections }, release) };
 }
 
 /** The partner API to use: the embedded simulator in demo mode (no PODERO_API_URL), else the configured one. */
@@ -125,9 +127,25 @@ async function upstreamOf(config: Config, logger: Logger): Promise<{ demo: Demo 
 }
 
 /** The HTTP side: the GraphQL server (and METRICS_PORT's), readiness, and the ways to stop. */
-function serving(config: Config, logger: Logger, yoga: Gateway, metrics: Metrics, upstream: PartnerApiHandle, live: LiveDevices, release: () => Promise<void>) {
+function serving(
+  config: Config,
+  logger: Logger,
+  yoga: Gateway,
+  metrics: Metrics,
+  upstream: PartnerApiHandle,
+  { live, connections }: { live: LiveDevices; connections: Connections },
+  release: () => Promise<void>,
+) {
   const lifecycle = new Lifecycle();
   const server = createGatewayServer({ gateway: yoga.requestListener, lifecycle, metrics: config.metricsPort === undefined ? metrics : undefined, logger });
+  // graphql-ws on the same port and path: each operation runs through yoga as an HTTP request would.
+  const webSockets = attachGraphQLWs({ server, yoga, admit: (address) => connections.open(address), maxPayloadBytes: config.limits.requestBytes, logger });
+  // The drain: WebSockets get `complete` and close code 1001, SSE and multipart streams complete.
+  const endStreams = () => {
+    const closing = webSockets.close(1001, 'going away');
+    live.close();
+    return closing;
+  };
   const servers: Server[] = [server];
   return {
     lifecycle,
@@ -149,11 +167,11 @@ function serving(config: Config, logger: Logger, yoga: Gateway, metrics: Metrics
     },
     async shutdown() {
       // In-flight requests are answered within REQUEST_TIMEOUT_MS by construction; a little more for the last bytes.
-      await drain({ lifecycle, servers, delayMs: config.shutdownDelayMs, graceMs: config.requestTimeoutMs + 2000, logger, endStreams: () => live.close() });
+      await drain({ lifecycle, servers, delayMs: config.shutdownDelayMs, graceMs: config.requestTimeoutMs + 2000, logger, endStreams });
       await release();
     },
     async close() {
-      live.close();
+      void endStreams();
       await Promise.all(
         servers.map((s) => {
           s.closeAllConnections();

@@ -208,8 +208,8 @@ export interface DrainOptions {
   /** How long in-flight requests may take to finish once the listener is closed (then they are cut). */
   graceMs: number;
   logger: Logger;
-  /** Ends every open subscription stream (each completes, so its client reconnects elsewhere). */
-  endStreams?: () => void;
+  /** Ends every open subscription stream (each completes, so its client reconnects elsewhere); resolves once they are closed. */
+  endStreams?: () => Promise<void>;
 }
 
 /**
@@ -221,13 +221,13 @@ export async function drain({ lifecycle, servers, delayMs, graceMs, logger, endS
   logger.info({ delayMs }, 'draining: readiness fails now; still serving until the delay has passed');
   if (delayMs > 0) await sleep(delayMs);
   // Streams never end by themselves: they are completed now, and their connections close after that.
-  endStreams?.();
+  const streamsEnded = endStreams?.();
   const closed = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
   // Idle keep-alive connections would hold `close` open; active ones end after their response
   // (`connection: close`). Checked until all are gone or the grace period ends.
   const idle = setInterval(() => servers.forEach((server) => server.closeIdleConnections()), 100);
   for (const server of servers) server.closeIdleConnections();
-  const done = await Promise.race([Promise.all(closed).then(() => true), sleep(graceMs).then(() => false)]);
+  const done = await Promise.race([Promise.all([...closed, streamsEnded]).then(() => true), sleep(graceMs).then(() => false)]);
   clearInterval(idle);
   if (!done) {
     logger.warn({ graceMs }, 'in-flight requests did not finish within the grace period; closing their connections');

@@ -9,6 +9,7 @@ import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
 import { TEST_CLIENT, startTestSimulator } from '../helpers/stack.js';
 import { waitForOutput } from '../helpers/main-process.js';
 import { freePort } from '../helpers/ports.js';
+import WebSocket from 'ws';
 import { subscribeSse } from '../helpers/sse.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -91,6 +92,25 @@ it('completes open subscription streams after SHUTDOWN_DELAY_MS, so clients reco
   expect(sse.events).toHaveLength(1);
   // Multipart's closing delimiter ends its stream.
   expect(await multipartBody).toMatch(/\r\n--graphql--\r\n$/);
+  expect(await exited(child)).toBe(0);
+});
+
+it('completes graphql-ws subscriptions on SIGTERM and closes their sockets with 1001 (going away)', { timeout: 60_000 }, async () => {
+  const child = npmStart({ SHUTDOWN_DELAY_MS: '1000' });
+  children.push(child);
+  const [, endpoint] = (await waitForOutput(child, /GraphiQL\s+(http:\/\/127\.0\.0\.1:\d+\/graphql)/)) as unknown as [string, string];
+  const socket = new WebSocket(endpoint.replace(/^http/, 'ws'), 'graphql-transport-ws');
+  const frames: string[] = [];
+  const closeCode = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+  socket.on('message', (data: Buffer) => frames.push(data.toString()));
+  await new Promise((resolve) => socket.once('open', resolve));
+  socket.send(JSON.stringify({ type: 'connection_init' }));
+  socket.send(JSON.stringify({ type: 'subscribe', id: '1', payload: { query: `subscription { wallbox(userId: "${USER_IDS.anna}", id: "${WALLBOX_IDS.full}") { id } }` } }));
+  while (!frames.some((f) => f.includes('"type":"next"'))) await new Promise((resolve) => socket.once('message', resolve));
+
+  child.kill('SIGTERM');
+  expect(await closeCode).toBe(1001);
+  expect(frames.map((f) => (JSON.parse(f) as { type: string }).type)).toEqual(['connection_ack', 'next', 'complete']);
   expect(await exited(child)).toBe(0);
 });
 
