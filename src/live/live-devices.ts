@@ -53,7 +53,39 @@ export interface LiveOptions extends LiveSettings {
   random?: () => number;
   /** OpenTelemetry: a span per poll, parent of its upstream calls' spans. */
   tracer?: Tracer | undefined;
+  /** Replicas sharing their pollers (REDIS_URL); without it, this process polls everything it watches. */
+  share?: LiveShare | undefined;
 }
+
+// ---- pollers shared by replicas (src/redis/live-share.ts) -----------------------------------------------
+
+/** One poller per thing across replicas: one of them makes the interval's reads, and every read reaches all. */
+export interface LiveShare {
+  /** Takes part in the thing `key` names (the partition and the thing: values never cross credentials). */
+  join(key: string, member: LiveMember): LiveMembership;
+  /** Tells the other replicas that a write through this one touched `path`. */
+  touched(path: string): void;
+  /** Calls `listener` with each path a write through another replica touched. */
+  onTouched(listener: (path: string) => void): void;
+  close(): void;
+}
+
+export interface LiveMember {
+  /** A value another replica read. */
+  received(value: unknown): void;
+  /** This process has just become the one to poll (the last holder stopped, or Redis is away). */
+  leading(): void;
+}
+
+export interface LiveMembership {
+  /** Whether this process makes the interval's reads now. */
+  readonly leads: boolean;
+  /** Hands a value read here to the other replicas. */
+  publish(value: unknown): void;
+  leave(): void;
+}
+
+// ---------------------------------------------------------------------------------------------------------
 
 /** Who watches: what bounds their streams. */
 export interface Watcher {
@@ -87,13 +119,17 @@ const EXPIRY_TOLERANCE_MS = 30_000;
 
 export class LiveDevices {
   readonly #options: LiveOptions;
-  readonly #pollers = new Map<string, { poller: Poller<unknown>; path: string }>();
+  readonly #pollers = new Map<string, { poller: Poller<unknown>; path: string; shared: LiveMembership | undefined }>();
   readonly #perCaller = new Map<string, number>();
   readonly #streams = new Set<Stream<unknown>>();
 
   constructor(options: LiveOptions) {
     this.#options = options;
-    options.api.onWrite((touched) => this.touched(touched));
+    options.api.onWrite((touched) => {
+      this.touched(touched);
+      options.share?.touched(touched);
+    });
+    options.share?.onTouched((touched) => this.touched(touched));
   }
 
   /** What one caller's subscriptions watch through. */
@@ -120,15 +156,16 @@ export class LiveDevices {
     return this.#watch({ what: 'devices', thing: `devices ${path}`, path, read, fast: (devices) => devices.some(boosting) }, watcher);
   }
 
-  /** A write touched `path`: every poller of something related to it reads again now. */
+  /** A write touched `path`: every poller of something related to it reads again now (of replicas sharing one, the one that polls). */
   touched(path: string): void {
-    for (const { poller, path: watched } of this.#pollers.values()) if (related(watched, path)) void poller.poll();
+    for (const { poller, path: watched, shared } of this.#pollers.values()) if (related(watched, path) && shared?.leads !== false) void poller.poll();
   }
 
   /** Ends every stream (the drain): each is completed, so its client reconnects elsewhere. */
   close(): void {
     for (const { poller } of [...this.#pollers.values()]) poller.end();
     for (const stream of [...this.#streams]) stream.end();
+    this.#options.share?.close();
   }
 
   get pollers(): number {
@@ -176,10 +213,14 @@ export class LiveDevices {
       onPoll: observer && ((outcome) => observer.poll(outcome)),
       onStop: () => {
         this.#pollers.delete(key);
+        shared?.leave();
         observer?.pollers(this.#pollers.size);
       },
+      leads: () => shared?.leads ?? true,
+      onRead: (value) => shared?.publish(value),
     });
-    this.#pollers.set(key, { poller: poller as Poller<unknown>, path });
+    const shared = this.#options.share?.join(key, { received: (value) => poller.offer(value as T), leading: () => poller.resume() });
+    this.#pollers.set(key, { poller: poller as Poller<unknown>, path, shared });
     observer?.pollers(this.#pollers.size);
     return poller;
   }

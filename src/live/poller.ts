@@ -11,6 +11,8 @@
 //   makes of it: use-live-changes.ts drops an event whose result did not change);
 // - on an answer that will not change by waiting (404, 403, 401), an end with that error;
 // - on a transient failure (timeout, 5xx, an open breaker), nothing: the next interval tries again.
+// Where replicas share pollers (src/redis/live-share.ts), another replica's reads are taken as this
+// one's own (`offer`), and the interval's reads are made only while this one leads.
 import { UpstreamError } from '../upstream/errors.js';
 
 /** What a watcher is handed: a new value, or the error its stream ends with. */
@@ -33,6 +35,10 @@ export interface PollerOptions<T> {
   onPoll?: (outcome: PollOutcome) => void;
   /** Called once the poller has stopped (its last watcher left, or it ended). */
   onStop: () => void;
+  /** Whether the interval's reads are this process's to make now (another replica may make them: LiveShare); always, when absent. */
+  leads?: () => boolean;
+  /** Told each value read, for other replicas' watchers. */
+  onRead?: (value: T) => void;
 }
 
 export type PollOutcome = 'changed' | 'unchanged' | 'failed' | 'ended';
@@ -84,6 +90,17 @@ export class Poller<T> {
     return this.#reading;
   }
 
+  /** A value another replica read: taken as this poller's own read would be. */
+  offer(value: T): void {
+    if (!this.#stopped) this.#settle(value);
+  }
+
+  /** This process has just taken over the interval's reads (another replica stopped): reads now if one is due. */
+  resume(): void {
+    const known = this.#value;
+    if (!known || performance.now() - known.at >= this.#interval()) void this.poll();
+  }
+
   /** Ends every watcher's stream (with `error`, or quietly) and stops. */
   end(error?: Error): void {
     for (const watcher of this.#watchers) watcher.deliver(error ? { error } : { error: new Ended() });
@@ -113,14 +130,21 @@ export class Poller<T> {
       if (this.#value) this.#handFirst(this.#value.value);
       return;
     }
+    const changed = this.#settle(value);
+    this.#options.onPoll?.(changed ? 'changed' : 'unchanged');
+    this.#options.onRead?.(value);
+  }
+
+  /** A value read (here or by another replica): every watcher gets it when it changed, those waiting anyway. Returns whether it changed. */
+  #settle(value: T): boolean {
     const json = JSON.stringify(value);
     const changed = json !== this.#value?.json;
     this.#value = { value, json, at: performance.now() };
-    this.#options.onPoll?.(changed ? 'changed' : 'unchanged');
     if (changed) {
       this.#waiting.clear();
       for (const watcher of this.#watchers) watcher.deliver({ value });
     } else this.#handFirst(value);
+    return changed;
   }
 
   #handFirst(value: T): void {
@@ -132,10 +156,16 @@ export class Poller<T> {
   #schedule(): void {
     clearTimeout(this.#timer);
     if (this.#stopped) return;
-    const { intervalMs, fastIntervalMs, fast, random } = this.#options;
-    const base = this.#value && fast(this.#value.value) ? fastIntervalMs : intervalMs;
-    this.#timer = setTimeout(() => void this.poll(), base * (0.9 + 0.2 * random()));
+    const base = this.#interval();
+    // While another replica makes the reads, the timer still runs: it is due the moment this one takes over.
+    this.#timer = setTimeout(() => (this.#options.leads?.() === false ? this.#schedule() : void this.poll()), base * (0.9 + 0.2 * this.#options.random()));
     this.#timer.unref();
+  }
+
+  /** The interval now: the fast one while the value asks for it. */
+  #interval(): number {
+    const { intervalMs, fastIntervalMs, fast } = this.#options;
+    return this.#value && fast(this.#value.value) ? fastIntervalMs : intervalMs;
   }
 }
 
