@@ -176,6 +176,12 @@ export const DEFAULT_UPSTREAM_CALLS_PER_MINUTE = 600;
  *   pollers bound; it bounds sockets and file descriptors one address can pin, not users.
  */
 export const DEFAULT_LIVE = { intervalMs: 30_000, fastIntervalMs: 3000, maxPollers: 10_000, maxPerCaller: 100, maxConnectionsPerClient: 10_000 };
+/**
+ * LIVE_POLL_INTERVAL_MS when it is unset in demo mode: the embedded simulator's devices take a new reading
+ * every 5 s (src/simulator/dynamics.ts), so GraphiQL's subscription tab ticks within seconds rather than
+ * every 30 s, and polling a simulator on this machine costs no one's quota. A value that is set is kept.
+ */
+export const DEMO_LIVE_INTERVAL_MS = 5000;
 
 const API_URL_EXPECTED = `an https URL of the API base, ending in ${API_PATH} (http only on this machine; no credentials, query or fragment)`;
 
@@ -290,7 +296,7 @@ const Env = z.object({
   AUTH_ROLE_CLAIM: optionalText.transform((v) => v ?? 'podero_role'),
   AUTH_PUBLIC_SERVICE_SDL: flag(true),
   RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE: optionalInteger(0, 1_000_000),
-  LIVE_POLL_INTERVAL_MS: integer(100, 3_600_000, DEFAULT_LIVE.intervalMs),
+  LIVE_POLL_INTERVAL_MS: optionalInteger(100, 3_600_000),
   LIVE_FAST_POLL_INTERVAL_MS: integer(100, 3_600_000, DEFAULT_LIVE.fastIntervalMs),
   LIVE_MAX_POLLERS: integer(0, 1_000_000, DEFAULT_LIVE.maxPollers),
   LIVE_MAX_SUBSCRIPTIONS_PER_CALLER: optionalInteger(0, 1_000_000),
@@ -353,13 +359,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             publicServiceSdl: e.AUTH_PUBLIC_SERVICE_SDL,
           },
     upstreamCallsPerMinute: e.RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE ?? (e.AUTH_JWKS_URL === undefined ? 0 : DEFAULT_UPSTREAM_CALLS_PER_MINUTE),
-    live: {
-      intervalMs: e.LIVE_POLL_INTERVAL_MS,
-      fastIntervalMs: e.LIVE_FAST_POLL_INTERVAL_MS,
-      maxPollers: e.LIVE_MAX_POLLERS,
-      maxPerCaller: e.LIVE_MAX_SUBSCRIPTIONS_PER_CALLER ?? (e.AUTH_JWKS_URL === undefined ? 0 : DEFAULT_LIVE.maxPerCaller),
-      maxConnectionsPerClient: e.LIVE_MAX_CONNECTIONS_PER_CLIENT,
-    },
+    live: liveConfig(e),
+  };
+}
+
+/** Subscriptions' settings (see DEFAULT_LIVE): the interval is shorter in demo mode, unless it is set. */
+function liveConfig(e: z.infer<typeof Env>): LiveConfig {
+  return {
+    intervalMs: e.LIVE_POLL_INTERVAL_MS ?? (e.PODERO_API_URL === undefined ? DEMO_LIVE_INTERVAL_MS : DEFAULT_LIVE.intervalMs),
+    fastIntervalMs: e.LIVE_FAST_POLL_INTERVAL_MS,
+    maxPollers: e.LIVE_MAX_POLLERS,
+    maxPerCaller: e.LIVE_MAX_SUBSCRIPTIONS_PER_CALLER ?? (e.AUTH_JWKS_URL === undefined ? 0 : DEFAULT_LIVE.maxPerCaller),
+    maxConnectionsPerClient: e.LIVE_MAX_CONNECTIONS_PER_CLIENT,
   };
 }
 

@@ -2,7 +2,7 @@
 // GraphiQL tabs that name its seeded devices, and the banner `npm start` prints. Nothing here is
 // loaded (or shipped into memory) when the gateway talks to a real partner API. The simulator runs
 // with dynamics on: its devices change over time, so a subscription has live data to show.
-import type { UpstreamAuth } from './config.js';
+import { DEFAULT_LIVE, DEMO_LIVE_INTERVAL_MS, type UpstreamAuth } from './config.js';
 import { SELECTION } from './example-query.js';
 import { DEMO_CLIENT, startSimulator, USER_IDS, WALLBOX_IDS, type Simulator } from './simulator/index.js';
 
@@ -26,10 +26,10 @@ export async function startDemo(): Promise<Demo> {
     apiUrl,
     auth: { mode: 'client-credentials', ...DEMO_CLIENT, tokenUrl: simulator.tokenUrl },
     orgId: simulator.seed.orgId,
-    examples: [query, demoMutation(), demoDevices()],
+    examples: [query, demoMutation(), demoDevices(), demoSubscription()],
     banner: (endpoint) =>
       `\nPodero GraphQL gateway, demo mode (embedded partner API simulator at ${apiUrl.href}; seeded data, nothing leaves this machine)\n\n` +
-      `  GraphiQL   ${endpoint}   (open it in a browser: the example query below, an example mutation and a user's devices are loaded)\n\n` +
+      `  GraphiQL   ${endpoint}   (open it in a browser: the example query below, an example mutation, a user's devices and a live subscription are loaded)\n\n` +
       `${query
         .split('\n')
         .map((line) => `  ${line}`)
@@ -93,6 +93,37 @@ query MyHome {
       ... on Inverter { currentSolarProductionW currentPowerToGridW batteryChargeLevelPercent }
     }
     wallbox(id: "${WALLBOX_IDS.full}") { chargeRateW isCharging }
+  }
+}
+`;
+}
+
+/**
+ * The fourth tab: the first tab's wallbox, live. It is the seeded car that charges, and the simulator's
+ * dynamics give it a new reading every few seconds (a wobbling rate, a new charge-state stamp, the
+ * minutes left counting down), so GraphiQL's result pane changes at each poll.
+ */
+function demoSubscription(): string {
+  const [demo, partner, fast] = [DEMO_LIVE_INTERVAL_MS, DEFAULT_LIVE.intervalMs, DEFAULT_LIVE.fastIntervalMs].map((ms) => ms / 1000);
+  // Short lines: GraphiQL's editor shows about 60 characters before it scrolls.
+  return `# Live: the first tab's wallbox, pushed to you each time
+# what you select of it changes. The gateway polls it every
+# ${demo} s in demo mode, ${partner} s against the partner API (set
+# LIVE_POLL_INTERVAL_MS=1000 to go faster). The car charges
+# and its rate wobbles, so the result ticks at each poll.
+# The run button stops it.
+# To watch a boost, put the carport wallbox's id below
+# (${WALLBOX_IDS.annaCarport}), run this, then the
+# mutation tab: boostState turns REQUESTED at once, is then
+# polled every ${fast} s, and turns ONGOING seconds later.
+subscription LiveWallbox {
+  wallbox(userId: "${USER_IDS.anna}", id: "${WALLBOX_IDS.full}") {
+    id
+    isCharging
+    chargeRateW
+    chargeTimeRemaining
+    boostState
+    chargeStateLastUpdatedAt
   }
 }
 `;

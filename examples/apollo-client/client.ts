@@ -3,10 +3,22 @@
 // @graphql-yoga/plugin-apq, so after the first use of an operation only its SHA-256 hash travels; an
 // unknown hash is answered with PersistedQueryNotFound and the link resends that one request with the
 // full query.
+//
+// Subscriptions take one of two transports the gateway serves on the same URL
+// (https://www.apollographql.com/docs/react/data/subscriptions):
+// - 'http' (the default): the same HttpLink, which in Apollo Client 4 speaks Apollo's multipart protocol
+//   for a subscription with no other link or package
+//   (https://www.apollographql.com/docs/graphos/routing/operations/subscriptions/multipart-protocol);
+//   the APQ link in front serves subscriptions as it serves queries.
+// - 'ws': graphql-ws over a WebSocket (GraphQLWsLink) for subscriptions, queries and mutations still
+//   over HTTP: one socket carries every subscription of the page, where multipart opens a stream each.
 import { createHash } from 'node:crypto';
+import { OperationTypeNode } from 'graphql';
+import { createClient as createWsClient } from 'graphql-ws';
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
 import { SetContextLink } from '@apollo/client/link/context';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
+import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 
 export interface ClientOptions {
   /** The fetch HTTP requests go through (default: the global one); tests pass a recording wrapper. */
@@ -17,9 +29,29 @@ export interface ClientOptions {
    * gateway authenticates callers (AUTH_JWKS_URL); leave it out when it does not.
    */
   getToken?: () => string | undefined | Promise<string | undefined>;
+  /**
+   * How subscriptions travel: 'http' (multipart, the default) or 'ws' (graphql-ws on the same path).
+   * 'ws' needs a global WebSocket, as browsers and Node 22 have: on Node 20 set the `ws` package's
+   * first. Passing it to graphql-ws alone is not enough: GraphQLWsLink reads the global one when a
+   * subscription is refused (apollographql/apollo-client#11761).
+   */
+  subscriptions?: 'http' | 'ws';
 }
 
-export function createClient(url: string, { fetch, getToken }: ClientOptions = {}): ApolloClient {
+/**
+ * The schema's interfaces and unions and the types behind each. The cache needs them to match a
+ * fragment on an abstract type (`... on BoostStarted` in a BoostWallboxResult) without the schema
+ * (https://www.apollographql.com/docs/react/data/fragments#defining-possibletypes-manually);
+ * test/e2e/apollo-client.test.ts checks them against the gateway's schema.
+ */
+export const POSSIBLE_TYPES: Record<string, string[]> = {
+  Action: ['ReauthenticateAction', 'UnknownAction'],
+  BoostElectricVehicleResult: ['BoostRejected', 'ElectricVehicleBoostArmed', 'ElectricVehicleBoostStarted'],
+  BoostWallboxResult: ['BoostArmed', 'BoostRejected', 'BoostStarted'],
+  Device: ['ElectricVehicle', 'HeatPump', 'Inverter', 'Wallbox'],
+};
+
+export function createClient(url: string, { fetch, getToken, subscriptions = 'http' }: ClientOptions = {}): ApolloClient {
   const auth = new SetContextLink(async (previous) => {
     const token = await getToken?.();
     return token ? { headers: { ...(previous.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` } } : {};
@@ -28,12 +60,34 @@ export function createClient(url: string, { fetch, getToken }: ClientOptions = {
     // In a browser, use crypto.subtle.digest('SHA-256', ...) instead; any hex SHA-256 works.
     sha256: (query) => createHash('sha256').update(query).digest('hex'),
   });
-  const http = new HttpLink({ uri: url, ...(fetch ? { fetch } : {}) });
+  const http = ApolloLink.from([auth, persistedQueries, new HttpLink({ uri: url, ...(fetch ? { fetch } : {}) })]);
   return new ApolloClient({
-    link: ApolloLink.from([auth, persistedQueries, http]),
+    link: subscriptions === 'ws' ? ApolloLink.split(isSubscription, webSocketLink(url, getToken), http) : http,
     // Wallbox and Owner have an `id`, so the default cache ids apply: `Wallbox:<id>`, `Owner:<id>`.
     // Queries that select `id` share one entry per object, whatever else they select; the types
-    // without an id (DeviceModel, actions) are stored inside their wallbox.
-    cache: new InMemoryCache(),
+    // without an id (DeviceModel, actions) are stored inside their wallbox. A subscription's events
+    // land in the same entries, so every query showing that wallbox shows its live state too.
+    cache: new InMemoryCache({ possibleTypes: POSSIBLE_TYPES }),
   });
+}
+
+function isSubscription(operation: ApolloLink.Operation): boolean {
+  return operation.operationType === OperationTypeNode.SUBSCRIPTION;
+}
+
+/**
+ * graphql-ws on the gateway's own URL. A WebSocket carries no Authorization header from a browser, so
+ * the token travels in `connection_init`'s payload, which the gateway reads as that header. The
+ * socket opens with the first subscription and closes after the last one (graphql-ws's lazy mode), so
+ * each new socket asks `getToken` again.
+ */
+function webSocketLink(url: string, getToken: ClientOptions['getToken']): GraphQLWsLink {
+  const client = createWsClient({
+    url: url.replace(/^http/, 'ws'),
+    connectionParams: async () => {
+      const token = await getToken?.();
+      return token ? { Authorization: `Bearer ${token}` } : {};
+    },
+  });
+  return new GraphQLWsLink(client);
 }

@@ -1,16 +1,30 @@
 // The gateway as a frontend sees it: the Apollo Client 4 of examples/apollo-client (normalized cache,
-// persisted-queries link, HttpLink) running the typed documents generated from its .graphql files,
-// against the simulator and the gateway over real HTTP. Every HTTP request the client sends is
-// recorded, and the upstream calls are counted at the simulator.
+// persisted-queries link, HttpLink, and GraphQLWsLink for its WebSocket variant) running the typed
+// documents generated from its .graphql files, against the simulator and the gateway over real HTTP.
+// Every HTTP request the client sends is recorded, and the upstream calls are counted at the simulator.
 import { createHash, randomUUID } from 'node:crypto';
+import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CombinedGraphQLErrors, type NormalizedCacheObject } from '@apollo/client';
-import { createClient } from '../../examples/apollo-client/client.js';
-import { MyWallboxDocument, WallboxChargingDocument, WallboxPairDocument, WallboxStatusDocument } from '../../examples/apollo-client/generated/graphql.js';
+import { CombinedGraphQLErrors, type ApolloClient, type ErrorLike, type NormalizedCacheObject } from '@apollo/client';
+import { isAbstractType, type GraphQLAbstractType } from 'graphql';
+import { POSSIBLE_TYPES, createClient, type ClientOptions } from '../../examples/apollo-client/client.js';
+import {
+  ChargeNowDocument,
+  MyWallboxDocument,
+  WallboxChargingDocument,
+  WallboxLiveDocument,
+  WallboxPairDocument,
+  WallboxStatusDocument,
+  type WallboxLiveSubscription,
+} from '../../examples/apollo-client/generated/graphql.js';
 import { IdentityProvider } from '../helpers/identity-provider.js';
+import { schema } from '../../src/schema/index.js';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
 import type { Simulator } from '../../src/simulator/server.js';
 import { WALLBOX_GET, startGateway, startTestSimulator, type RunningGateway } from '../helpers/stack.js';
+
+// Node 20 has no global WebSocket; the example's 'ws' variant needs one (see ClientOptions.subscriptions).
+globalThis.WebSocket ??= WebSocket as unknown as typeof globalThis.WebSocket;
 
 const ANNA = USER_IDS.anna!;
 const WALLBOX = WALLBOX_IDS.full;
@@ -19,6 +33,9 @@ const VARIABLES = { userId: ANNA, id: WALLBOX };
 interface Exchange {
   request: { operationName?: string; query?: string; variables?: Record<string, unknown>; extensions?: { persistedQuery?: { version: number; sha256Hash: string } } };
   status: number;
+  /** The response's media type without parameters. */
+  contentType: string | undefined;
+  /** The JSON answer; a multipart stream (a subscription) is recorded as it starts, with no body. */
   response: { data?: unknown; errors?: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[] };
 }
 
@@ -28,18 +45,50 @@ let gateway: RunningGateway;
 const exchanges: Exchange[] = [];
 
 /** The example's client, with a fetch that records every request body and its answer. */
-function client(getToken?: () => Promise<string | undefined>) {
+function client(getToken?: () => Promise<string | undefined>, options: Pick<ClientOptions, 'subscriptions'> = {}) {
   return createClient(gateway.url, {
     ...(getToken ? { getToken } : {}),
+    ...options,
     fetch: async (input, init) => {
       const response = await fetch(input, init);
-      const text = await response.clone().text();
+      const contentType = response.headers.get('content-type')?.split(';', 1)[0];
       // HttpLink POSTs a JSON string body.
-      exchanges.push({ request: JSON.parse(init?.body as string), status: response.status, response: JSON.parse(text) });
+      const request = JSON.parse(init?.body as string) as Exchange['request'];
+      // A subscription's stream ends when the client leaves: reading it here would wait for that.
+      if (contentType === 'multipart/mixed') exchanges.push({ request, status: response.status, contentType, response: {} });
+      else exchanges.push({ request, status: response.status, contentType, response: JSON.parse(await response.clone().text()) });
       return response;
     },
   });
 }
+
+type LiveWallbox = WallboxLiveSubscription['wallbox'];
+
+/**
+ * Subscribes to WallboxLive and keeps what arrives. (Unsubscribed by the test, never from inside
+ * `next`: Apollo Client 4 throws then, apollographql/apollo-client#13137.)
+ */
+function watchLive(apollo: ApolloClient, variables: { userId?: string; id: string }) {
+  const events: LiveWallbox[] = [];
+  const errors: ErrorLike[] = [];
+  const subscription = apollo.subscribe({ query: WallboxLiveDocument, variables }).subscribe({
+    next: (result) => {
+      if (result.error) errors.push(result.error);
+      if (result.data) events.push(result.data.wallbox);
+    },
+    error: (error: ErrorLike) => errors.push(error),
+  });
+  return { events, errors, unsubscribe: () => subscription.unsubscribe() };
+}
+
+/** Open subscriptions on a transport, as the gateway's metrics count them. */
+async function openSubscriptions(transport: 'multipart' | 'graphql-ws' | 'sse'): Promise<number> {
+  const metric = await gateway.metrics.registry.getSingleMetric('podero_live_subscriptions')?.get();
+  return metric?.values.find((v) => v.labels['transport'] === transport)?.value ?? 0;
+}
+
+/** Bounds a wait for a subscription event or the gateway's bookkeeping (the gateway itself answers in milliseconds here). */
+const LIVE_TIMEOUT_MS = 10_000;
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -258,6 +307,103 @@ describe('signed in: the auth link sends the user\'s token', () => {
     expect(CombinedGraphQLErrors.is(refused)).toBe(true);
     expect((refused as CombinedGraphQLErrors).errors.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
     expect(exchanges.at(-1)!.status).toBe(401);
+    apollo.stop();
+  });
+
+  it('subscribes over the WebSocket with the token in connection_init, and is refused without one', async () => {
+    await gateway.close();
+    gateway = await startGateway(sim, { callerAuth: idp.auth() });
+    const token = await idp.token({ claims: { podero_user_id: ANNA } });
+    const ws = { subscriptions: 'ws' } as const;
+    const signedIn = client(() => Promise.resolve(token), ws);
+    // No userId: the token's user.
+    const mine = watchLive(signedIn, { id: WALLBOX });
+    await vi.waitFor(() => expect(mine.events.length + mine.errors.length).toBeGreaterThan(0), { timeout: LIVE_TIMEOUT_MS });
+    expect(mine.errors).toEqual([]);
+    expect(mine.events[0]).toMatchObject({ __typename: 'Wallbox', id: WALLBOX, isCharging: true });
+    mine.unsubscribe();
+
+    // Another page, signed out: its socket opens without a token, and the subscription is refused.
+    const signedOut = client(() => Promise.resolve(undefined), ws);
+    const refused = watchLive(signedOut, { id: WALLBOX });
+    await vi.waitFor(() => expect(refused.errors).toHaveLength(1), { timeout: LIVE_TIMEOUT_MS });
+    expect(refused.events).toEqual([]);
+    expect(CombinedGraphQLErrors.is(refused.errors[0])).toBe(true);
+    expect((refused.errors[0] as CombinedGraphQLErrors).errors.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    refused.unsubscribe();
+    await vi.waitFor(async () => expect(await openSubscriptions('graphql-ws')).toBe(0), { timeout: LIVE_TIMEOUT_MS });
+    signedIn.stop();
+    signedOut.stop();
+  });
+});
+
+describe('a live wallbox card: WallboxLive, and ChargeNow through the same client', () => {
+  it("knows the schema's interfaces and unions (possibleTypes), so fragments on them match in the cache", () => {
+    // Federation's _Entity aside: routers ask for it, apps do not.
+    const abstract = Object.values(schema.getTypeMap()).filter((type): type is GraphQLAbstractType => isAbstractType(type) && !type.name.startsWith('_'));
+    expect(POSSIBLE_TYPES).toEqual(Object.fromEntries(abstract.map((type) => [type.name, schema.getPossibleTypes(type).map((t) => t.name).sort()])));
+  });
+
+  // Plugged in and idle: the simulator starts a boost at once (it waits only with dynamics on, in demo mode).
+  const CARPORT = { userId: ANNA, id: WALLBOX_IDS.annaCarport };
+  const IDLE = { __typename: 'Wallbox', id: CARPORT.id, isPluggedIn: true, isCharging: false, boostState: 'AVAILABLE' };
+  const BOOSTED = { __typename: 'Wallbox', id: CARPORT.id, isPluggedIn: true, isCharging: true, chargeRateW: 22_000, boostState: 'ONGOING' };
+
+  it('over the HttpLink: multipart through the persisted-queries link, the state now, then what the boost changed', async () => {
+    const apollo = client();
+    const live = watchLive(apollo, CARPORT);
+    await vi.waitFor(() => expect(live.events).toHaveLength(1), { timeout: LIVE_TIMEOUT_MS });
+    expect(live.events[0]).toMatchObject(IDLE);
+    expect(await openSubscriptions('multipart')).toBe(1);
+    // One upstream read for it: the poller's first.
+    expect(sim.count(WALLBOX_GET)).toBe(1);
+
+    // APQ serves the subscription as it serves a query: the hash alone first, refused as unknown; then
+    // the query, answered with the multipart stream.
+    const [miss, stream] = exchanges;
+    expect(miss).toMatchObject({ request: { operationName: 'WallboxLive', extensions: { persistedQuery: { version: 1 } } }, status: 404 });
+    expect(miss!.request).not.toHaveProperty('query');
+    expect(miss!.response.errors?.map((e) => e.extensions?.['code'])).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    expect(stream).toMatchObject({ request: { operationName: 'WallboxLive', query: expect.stringContaining('subscription WallboxLive') }, status: 200, contentType: 'multipart/mixed' });
+    expect(sha256(stream!.request.query!)).toBe(miss!.request.extensions?.persistedQuery?.sha256Hash);
+
+    // "Charge now" on the card: the write makes the gateway read the wallbox again at once, and the
+    // subscription carries the change (no waiting for the 30 s poll, no refetch by the client).
+    const boost = await apollo.mutate({ mutation: ChargeNowDocument, variables: CARPORT });
+    expect(boost.data?.boostWallbox).toMatchObject({ __typename: 'BoostStarted', wallbox: { boostState: 'ONGOING' } });
+    await vi.waitFor(() => expect(live.events).toHaveLength(2), { timeout: LIVE_TIMEOUT_MS });
+    expect(live.events[1]).toMatchObject(BOOSTED);
+    expect(live.errors).toEqual([]);
+    // The events are in the normalized cache, where every query about the wallbox reads them.
+    expect((apollo.cache.extract() as NormalizedCacheObject)[`Wallbox:${CARPORT.id}`]).toMatchObject(BOOSTED);
+    // The client asked for nothing but the subscription and the mutation (each an APQ miss, then the query).
+    expect(exchanges.map((e) => `${e.request.operationName} ${e.status}`)).toEqual(['WallboxLive 404', 'WallboxLive 200', 'ChargeNow 404', 'ChargeNow 200']);
+
+    // Unsubscribing cancels the HTTP stream; the gateway ends the subscription and its poller.
+    live.unsubscribe();
+    await vi.waitFor(async () => expect(await openSubscriptions('multipart')).toBe(0), { timeout: LIVE_TIMEOUT_MS });
+    apollo.stop();
+  });
+
+  it("over GraphQLWsLink (subscriptions: 'ws'): the same events on a WebSocket, queries and mutations still over HTTP", async () => {
+    const apollo = client(undefined, { subscriptions: 'ws' });
+    const live = watchLive(apollo, CARPORT);
+    await vi.waitFor(() => expect(live.events.length + live.errors.length).toBeGreaterThan(0), { timeout: LIVE_TIMEOUT_MS });
+    expect(live.errors).toEqual([]);
+    expect(live.events[0]).toMatchObject(IDLE);
+    expect(await openSubscriptions('graphql-ws')).toBe(1);
+    expect(exchanges).toEqual([]); // nothing over HTTP
+
+    const boost = await apollo.mutate({ mutation: ChargeNowDocument, variables: CARPORT });
+    expect(boost.data?.boostWallbox).toMatchObject({ __typename: 'BoostStarted' });
+    expect(exchanges.map((e) => e.request.operationName)).toEqual(['ChargeNow', 'ChargeNow']); // APQ: miss, then the query
+    await vi.waitFor(() => expect(live.events).toHaveLength(2), { timeout: LIVE_TIMEOUT_MS });
+    expect(live.events[1]).toMatchObject(BOOSTED);
+    expect(live.errors).toEqual([]);
+
+    // The last subscription gone, graphql-ws completes it and closes its socket (lazy mode).
+    live.unsubscribe();
+    await vi.waitFor(async () => expect(await openSubscriptions('graphql-ws')).toBe(0), { timeout: LIVE_TIMEOUT_MS });
     apollo.stop();
   });
 });

@@ -1,8 +1,10 @@
 // `npm start` with nothing configured: the real entry point in a child process, over real HTTP.
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_LIVE_INTERVAL_MS } from '../../src/config.js';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
 import { startMain, waitForOutput } from '../helpers/main-process.js';
+import { subscribeSse } from '../helpers/sse.js';
 
 describe('demo mode', () => {
   let child: ChildProcessWithoutNullStreams;
@@ -42,7 +44,9 @@ describe('demo mode', () => {
 
   it('answers the example query and the example mutation GraphiQL opens with', async () => {
     const html = await (await fetch(endpoint, { headers: { accept: 'text/html' } })).text();
-    const [queryTab, mutationTab, devicesTab] = graphiqlOptions(html).defaultTabs;
+    const tabs = graphiqlOptions(html).defaultTabs;
+    expect(tabs).toHaveLength(4);
+    const [queryTab, mutationTab, devicesTab] = tabs;
     const run = async (query: string) => {
       const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
       return (await response.json()) as { data: Record<string, Record<string, unknown>>; errors?: unknown };
@@ -74,6 +78,25 @@ describe('demo mode', () => {
     expect(user.wallbox.isCharging).toBe(true);
   });
 
+  it('streams the subscription tab over SSE, and the charging wallbox changes within seconds', async () => {
+    const html = await (await fetch(endpoint, { headers: { accept: 'text/html' } })).text();
+    const subscriptionTab = graphiqlOptions(html).defaultTabs.find((tab) => /^subscription\b/m.test(tab.query));
+    expect(subscriptionTab?.query).toMatch(/^subscription LiveWallbox/m);
+    const live = await subscribeSse(endpoint, subscriptionTab!.query);
+    try {
+      expect(live.status).toBe(200);
+      const [first] = await live.waitForEvents(1);
+      expect(first).toEqual({ data: { wallbox: expect.objectContaining({ id: WALLBOX_IDS.full, isCharging: true, chargeRateW: expect.any(Number) }) } });
+      // The simulator's next reading: it takes one every 5 s and demo mode polls every DEMO_LIVE_INTERVAL_MS
+      // ±10 %, so a poll sees it within two intervals (the partner API's 30 s would fail the bound).
+      const [, second] = await bounded(live.waitForEvents(2), 3 * DEMO_LIVE_INTERVAL_MS, 'a second event');
+      expect(second!.data.wallbox.id).toBe(WALLBOX_IDS.full);
+      expect(second!.data.wallbox.chargeStateLastUpdatedAt).not.toBe(first!.data.wallbox.chargeStateLastUpdatedAt);
+    } finally {
+      live.close();
+    }
+  });
+
   it('shuts down cleanly on SIGTERM', async () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
@@ -93,6 +116,13 @@ describe('start-up with an invalid configuration', () => {
     expect(stderr).not.toContain('do-not-print-me');
   });
 });
+
+/** `promise`, or a failure naming `what` once `ms` have passed. */
+function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 /** The options the gateway rendered into the GraphiQL page (the JSON argument of renderYogaGraphiQL). */
 function graphiqlOptions(html: string): { defaultTabs: { query: string }[] } {

@@ -1,11 +1,12 @@
 // The README's GraphQL examples run as written against the seeded simulator, each operation of each
 // block in order: documentation that cannot drift from the schema, the seed or the behaviour.
 import { readFile } from 'node:fs/promises';
-import { Kind, parse, type OperationDefinitionNode } from 'graphql';
+import { Kind, OperationTypeNode, parse, type OperationDefinitionNode } from 'graphql';
 import { afterAll, expect, it } from 'vitest';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
 import { IdentityProvider } from '../helpers/identity-provider.js';
 import { startGateway, startStack } from '../helpers/stack.js';
+import { subscribeSse } from '../helpers/sse.js';
 
 const { sim, gateway, close } = await startStack();
 // Examples about the signed-in caller (`me`) run as Anna, with a token, against a gateway that authenticates callers.
@@ -28,8 +29,19 @@ it('runs every GraphQL example of the README without errors', async () => {
 
   let operations = 0;
   for (const example of examples) {
-    const names = parse(example).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION).map((d) => d.name?.value);
-    for (const operationName of names) {
+    const definitions = parse(example).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    for (const { name, operation } of definitions) {
+      const operationName = name?.value;
+      if (operation === OperationTypeNode.SUBSCRIPTION) {
+        // A subscription's first event is the current state: it must come, without errors.
+        const stream = await subscribeSse(gateway.url, example, variables);
+        const [first] = await stream.waitForEvents(1);
+        stream.close();
+        expect(first!.errors, `${operationName ?? 'anonymous'} in:\n${example}`).toBeUndefined();
+        for (const value of Object.values(first!.data ?? {})) expect(value, example).not.toBeNull();
+        operations++;
+        continue;
+      }
       const asCaller = /\bme\s*\{/.test(example);
       const response = await fetch(asCaller ? signedIn.url : gateway.url, {
         method: 'POST',

@@ -30,7 +30,8 @@ describe('loadConfig', () => {
       auth: undefined,
       // No caller authentication: no budget unless one is set (see the budget tests below).
       upstreamCallsPerMinute: 0,
-      live: { intervalMs: 30_000, fastIntervalMs: 3000, maxPollers: 10_000, maxPerCaller: 0, maxConnectionsPerClient: 10_000 },
+      // Demo mode polls its simulator every 5 s (DEMO_LIVE_INTERVAL_MS), so GraphiQL's subscription ticks.
+      live: { intervalMs: 5000, fastIntervalMs: 3000, maxPollers: 10_000, maxPerCaller: 0, maxConnectionsPerClient: 10_000 },
     });
   });
 

@@ -14,14 +14,18 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "mutation ChargeNow($userId: UUID, $id: UUID!) {\n  boostWallbox(userId: $userId, id: $id) {\n    __typename\n    ... on BoostStarted {\n      wallbox {\n        id\n        boostState\n        isCharging\n        chargeRateW\n      }\n    }\n    ... on BoostArmed {\n      wallbox {\n        id\n        boostForNextSession\n      }\n    }\n    ... on BoostRejected {\n      state\n      reason\n    }\n  }\n}": typeof types.ChargeNowDocument,
     "query MyWallbox($id: UUID!) {\n  me {\n    id\n    firstName\n    wallbox(id: $id) {\n      id\n      isPluggedIn\n      isCharging\n      chargeRateW\n      chargeTargetMax\n    }\n  }\n}": typeof types.MyWallboxDocument,
     "query WallboxCharging($userId: UUID!, $id: UUID!) {\n  wallbox(userId: $userId, id: $id) {\n    id\n    isPluggedIn\n    isCharging\n    chargeRateW\n    chargeTimeRemaining\n    chargeTargetMin\n    chargeTargetMax\n    owner {\n      id\n      firstName\n    }\n  }\n}": typeof types.WallboxChargingDocument,
+    "subscription WallboxLive($userId: UUID, $id: UUID!) {\n  wallbox(userId: $userId, id: $id) {\n    id\n    isPluggedIn\n    isCharging\n    chargeRateW\n    chargeTimeRemaining\n    boostState\n    chargeStateLastUpdatedAt\n  }\n}": typeof types.WallboxLiveDocument,
     "query WallboxPair($userId: UUID!, $first: UUID!, $second: UUID!) {\n  first: wallbox(userId: $userId, id: $first) {\n    id\n    connectionStatus\n    isCharging\n  }\n  second: wallbox(userId: $userId, id: $second) {\n    id\n    connectionStatus\n    isCharging\n  }\n}": typeof types.WallboxPairDocument,
     "query WallboxStatus($userId: UUID!, $id: UUID!) {\n  wallbox(userId: $userId, id: $id) {\n    id\n    connectionStatus\n    monitoringStatus\n    steeringStatus\n    actionNeeded\n    isCharging\n  }\n}": typeof types.WallboxStatusDocument,
 };
 const documents: Documents = {
+    "mutation ChargeNow($userId: UUID, $id: UUID!) {\n  boostWallbox(userId: $userId, id: $id) {\n    __typename\n    ... on BoostStarted {\n      wallbox {\n        id\n        boostState\n        isCharging\n        chargeRateW\n      }\n    }\n    ... on BoostArmed {\n      wallbox {\n        id\n        boostForNextSession\n      }\n    }\n    ... on BoostRejected {\n      state\n      reason\n    }\n  }\n}": types.ChargeNowDocument,
     "query MyWallbox($id: UUID!) {\n  me {\n    id\n    firstName\n    wallbox(id: $id) {\n      id\n      isPluggedIn\n      isCharging\n      chargeRateW\n      chargeTargetMax\n    }\n  }\n}": types.MyWallboxDocument,
     "query WallboxCharging($userId: UUID!, $id: UUID!) {\n  wallbox(userId: $userId, id: $id) {\n    id\n    isPluggedIn\n    isCharging\n    chargeRateW\n    chargeTimeRemaining\n    chargeTargetMin\n    chargeTargetMax\n    owner {\n      id\n      firstName\n    }\n  }\n}": types.WallboxChargingDocument,
+    "subscription WallboxLive($userId: UUID, $id: UUID!) {\n  wallbox(userId: $userId, id: $id) {\n    id\n    isPluggedIn\n    isCharging\n    chargeRateW\n    chargeTimeRemaining\n    boostState\n    chargeStateLastUpdatedAt\n  }\n}": types.WallboxLiveDocument,
     "query WallboxPair($userId: UUID!, $first: UUID!, $second: UUID!) {\n  first: wallbox(userId: $userId, id: $first) {\n    id\n    connectionStatus\n    isCharging\n  }\n  second: wallbox(userId: $userId, id: $second) {\n    id\n    connectionStatus\n    isCharging\n  }\n}": types.WallboxPairDocument,
     "query WallboxStatus($userId: UUID!, $id: UUID!) {\n  wallbox(userId: $userId, id: $id) {\n    id\n    connectionStatus\n    monitoringStatus\n    steeringStatus\n    actionNeeded\n    isCharging\n  }\n}": types.WallboxStatusDocument,
 };
@@ -43,11 +47,19 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "mutation ChargeNow($userId: UUID, $id: UUID!) {\n  boostWallbox(userId: $userId, id: $id) {\n    __typename\n    ... on BoostStarted {\n      wallbox {\n        id\n        boostState\n        isCharging\n        chargeRateW\n      }\n    }\n    ... on BoostArmed {\n      wallbox {\n        id\n        boostForNextSession\n      }\n    }\n    ... on BoostRejected {\n      state\n      reason\n    }\n  }\n}"): (typeof documents)["mutation ChargeNow($userId: UUID, $id: UUID!) {\n  boostWallbox(userId: $userId, id: $id) {\n    __typename\n    ... on BoostStarted {\n      wallbox {\n        id\n        boostState\n        isCharging\n        chargeRateW\n      }\n    }\n    ... on BoostArmed {\n      wallbox {\n        id\n        boostForNextSession\n      }\n    }\n    ... on BoostRejected {\n      state\n      reason\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "query MyWallbox($id: UUID!) {\n  me {\n    id\n    firstName\n    wallbox(id: $id) {\n      id\n      isPluggedIn\n      isCharging\n      chargeRateW\n      chargeTargetMax\n    }\n  }\n}"): (typeof documents)["query MyWallbox($id: UUID!) {\n  me {\n    id\n    firstName\n    wallbox(id: $id) {\n      id\n      isPluggedIn\n      isCharging\n      chargeRateW\n      chargeTargetMax\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query WallboxCharging($userId: UUID!, $id: UUID!) {\n  wallbox(userId: $userId, id: $id) {\n    id\n    isPluggedIn\n    isCharging\n    chargeRateW\n    chargeTimeRemaining\n    chargeTargetMin\n    chargeTargetMax\n    owner {\n      id\n      firstName\n    }\n  }\n}"): (typeof documents)["query WallboxCharging($userId: UUID!, $id: UUID!) {\n  wallbox(userId: $userId, id: $id) {\n    id\n    isPluggedIn\n    isCharging\n    chargeRateW\n    chargeTimeRemaining\n    chargeTargetMin\n    chargeTargetMax\n    owner {\n      id\n      firstName\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription WallboxLive($userId: UUID, $id: UUID!) {\n  wallbox(userId: $userId, id: $id) {\n    id\n    isPluggedIn\n    isCharging\n    chargeRateW\n    chargeTimeRemaining\n    boostState\n    chargeStateLastUpdatedAt\n  }\n}"): (typeof documents)["subscription WallboxLive($userId: UUID, $id: UUID!) {\n  wallbox(userId: $userId, id: $id) {\n    id\n    isPluggedIn\n    isCharging\n    chargeRateW\n    chargeTimeRemaining\n    boostState\n    chargeStateLastUpdatedAt\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
