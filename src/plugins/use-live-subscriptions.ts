@@ -12,6 +12,8 @@ import type { Plugin } from 'graphql-yoga';
 import { describeCaller } from '../caller/caller.js';
 import type { Context } from '../context.js';
 import { errorResponseBody } from '../error-codes.js';
+import { stringifyResult } from '../live/result-json.js';
+import { sseResponse } from '../live/sse.js';
 import { codedError } from '../graphql-errors.js';
 import { clientAddress } from '../caller/identify.js';
 import { TOO_MANY_CONNECTIONS_MESSAGE, type Connections } from '../live/connections.js';
@@ -53,10 +55,13 @@ export function useLiveSubscriptions({ logger, observer, connections }: LiveSubs
       const { request } = args.contextValue as unknown as StreamContext;
       setSubscribeFn((acceptsStream(request) ? subscribe : nothing) as Parameters<typeof setSubscribeFn>[0]);
     },
-    // yoga answers a stream nobody accepted with a bare 406; this one says what to ask for instead.
     onResultProcess(payload) {
-      if (payload.resultProcessor || !(Symbol.asyncIterator in payload.result)) return;
-      payload.setResultProcessor(notAcceptable, 'application/json');
+      if (!(Symbol.asyncIterator in payload.result)) return;
+      // yoga chose SSE (the only stream it offers for a subscription): served here with one keep-alive
+      // timer for all streams (src/live/sse.ts). Multipart, after this plugin, may still take it.
+      if (payload.resultProcessor) payload.setResultProcessor((result, fetchAPI) => sseResponse(result as AsyncIterable<ExecutionResult>, stringifyResult, fetchAPI), 'text/event-stream');
+      // yoga answers a stream nobody accepted with a bare 406; this one says what to ask for instead.
+      else payload.setResultProcessor(notAcceptable, 'application/json');
     },
   };
 }
@@ -105,6 +110,8 @@ class LiveEvents implements AsyncIterableIterator<ExecutionResult> {
       this.#last = json;
       this.#events++;
       this.#observer?.event();
+      // The transports write it as it was just compared, unless a plugin changed it (masked an error).
+      Object.defineProperty(result, 'stringify', { value: (written: ExecutionResult) => (written === result ? json : JSON.stringify(written)) });
       return { value: result, done: false };
     }
     this.#finish();

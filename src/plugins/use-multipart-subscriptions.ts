@@ -17,9 +17,10 @@
 // https://github.com/apollographql/apollo-client/blob/main/src/link/http/parseAndCheckHttpResponse.ts),
 // so a part written on its own would reach the application only with the next event. JSON.stringify
 // escapes CR and LF inside strings, so no payload can contain the delimiter.
-import type { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
+import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
 import { isAsyncIterable, type FetchAPI, type Plugin, type YogaLogger } from 'graphql-yoga';
 import type { ErrorCode } from '../error-codes.js';
+import { formatError, stringifyResult } from '../live/result-json.js';
 
 export interface MultipartSubscriptionsOptions {
   /**
@@ -192,34 +193,4 @@ function fatal(errors: readonly GraphQLFormattedError[]): string {
     payload: null,
     errors: errors.map(({ message, extensions }) => (extensions ? { message, extensions } : { message })),
   });
-}
-
-type SerialisableResult = ExecutionResult & { stringify?: (result: ExecutionResult) => string };
-
-/**
- * As yoga serialises a result (jsonStringifyResultWithoutInternals in graphql-yoga's
- * plugins/result-processor/stringify.js, which it does not export): the result's own `stringify` if a
- * plugin gave it one (a compiled query's serialiser), and without yoga's internal `http` and
- * `unexpected` extensions.
- */
-function stringifyResult(result: SerialisableResult): string {
-  const stringify = result.stringify ?? JSON.stringify;
-  const { errors, extensions } = result;
-  if (!errors?.length && !extensions?.['http']) return stringify(result);
-  const clean: ExecutionResult = { ...result };
-  if (errors) (clean as { errors: unknown }).errors = errors.map(formatError);
-  if (extensions) {
-    const { http: _http, ...rest } = extensions;
-    clean.extensions = Object.keys(rest).length ? rest : undefined;
-  }
-  return stringify(clean);
-}
-
-function formatError(error: GraphQLError): GraphQLFormattedError {
-  // A plugin may have put a plain object here; yoga passes those on as they are, and so does this.
-  const formatted: GraphQLFormattedError = typeof error.toJSON === 'function' ? error.toJSON() : error;
-  if (!formatted.extensions) return formatted;
-  const { http: _http, unexpected: _unexpected, ...extensions } = formatted.extensions;
-  const { extensions: _all, ...rest } = formatted;
-  return Object.keys(extensions).length ? { ...rest, extensions } : rest;
 }
