@@ -14,7 +14,7 @@ export default defineConfig({
     // Every test file starts its own servers on port 0; files run in parallel on the two cores.
     pool: 'forks',
     // Builds dist/ (what the end-to-end tests start), and installs Chromium and redis-server when
-    // they are missing (or says what to install).
-    globalSetup: ['test/setup/build.ts', 'test/setup/debian-packages.ts'],
+    // they are missing (or says what to install), and the Hive Gateway router's own package.
+    globalSetup: ['test/setup/build.ts', 'test/setup/debian-packages.ts', 'test/setup/hive-gateway.ts'],
   },
 });
