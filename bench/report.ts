@@ -1,5 +1,6 @@
 // Turns one run's results into what people read: the markdown tables (stdout and BENCHMARKS.md), the
 // targets of the performance issue as ratios from that same run, and a bar chart (SVG).
+import { readFileSync } from 'node:fs';
 import type { LoadResult } from './load.js';
 
 export type TargetName = 'direct-rest' | 'gateway' | 'plain-yoga' | 'apollo-rest';
@@ -308,6 +309,26 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * The markers of the section `npm run bench:live` (bench/live.ts) writes into BENCHMARKS.md. That
+ * section comes from another run, so this report, which writes the whole file, carries it over as it is.
+ */
+export const LIVE_START = '<!-- live:start -->';
+export const LIVE_END = '<!-- live:end -->';
+
+/** The live section of the BENCHMARKS.md on disk, markers included; '' when there is none. */
+function keptLiveSection(): string {
+  let current: string;
+  try {
+    current = readFileSync(new URL('../BENCHMARKS.md', import.meta.url), 'utf8');
+  } catch {
+    return '';
+  }
+  const start = current.indexOf(LIVE_START);
+  const end = current.indexOf(LIVE_END, start);
+  return start === -1 || end === -1 ? '' : `\n${current.slice(start, end + LIVE_END.length)}\n`;
+}
+
 export function benchmarksMarkdown(results: Results, checks: TargetCheck[]): string {
   return `# Benchmarks
 
@@ -343,5 +364,5 @@ ${f0(results.quietWaitS)} s in all for the machine to be quiet. Raw figures:
 ## Start-up
 
 ${startupTable(results)}
-`;
+${keptLiveSection()}`;
 }
