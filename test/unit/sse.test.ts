@@ -1,5 +1,6 @@
 // Subscriptions' SSE responses: yoga's bytes, and one keep-alive timer for every open stream, ticking
 // every 12 s (under the 15 s idle limit of common proxies) until the stream ends or is cancelled.
+import type { ExecutionResult } from 'graphql';
 import { Repeater } from 'graphql-yoga';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { openSseStreams, sseResponse } from '../../src/live/sse.js';
@@ -11,16 +12,16 @@ afterEach(() => vi.useRealTimers());
 const fetchAPI = { ReadableStream, Response } as unknown as Parameters<typeof sseResponse>[2];
 
 function source() {
-  let push: (value: { data: unknown }) => void = () => undefined;
+  let push: (value: ExecutionResult) => void = () => undefined;
   let stop: () => void = () => undefined;
   let returned = false;
-  const results = new Repeater<{ data: unknown }>(async (p, s) => {
+  const results = new Repeater<ExecutionResult>(async (p, s) => {
     push = (value) => void p(value);
     stop = () => s();
     await s;
     returned = true;
   });
-  return { results, push: (v: { data: unknown }) => push(v), stop: () => stop(), returned: () => returned };
+  return { results, push: (v: ExecutionResult) => push(v), stop: () => stop(), returned: () => returned };
 }
 
 async function read(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
