@@ -137,7 +137,13 @@ function serving(
   release: () => Promise<void>,
 ) {
   const lifecycle = new Lifecycle();
-  const server = createGatewayServer({ gateway: yoga.requestListener, lifecycle, metrics: config.metricsPort === undefined ? metrics : undefined, logger });
+  const server = createGatewayServer({
+    gateway: yoga.requestListener,
+    lifecycle,
+    metrics: config.metricsPort === undefined ? metrics : undefined,
+    logger,
+    demo: config.upstream.mode === 'demo',
+  });
   // graphql-ws on the same port and path: each operation runs through yoga as an HTTP request would.
   const webSockets = attachGraphQLWs({ server, yoga, admit: (address) => connections.open(address), maxPayloadBytes: config.limits.requestBytes, logger });
   // The drain: WebSockets get `complete` and close code 1001, SSE and multipart streams complete.

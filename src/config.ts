@@ -288,6 +288,7 @@ const Env = z.object({
   GRAPHIQL: flag(true),
   INTROSPECTION: flag(true),
   NODE_ENV: optionalText,
+  PODERO_DEMO: flag(false),
   AUTH_JWKS_URL: upstreamUrl('an https URL of the identity provider\'s JSON Web Key Set (http only on this machine; no credentials, query or fragment)'),
   AUTH_ISSUER: optionalText,
   AUTH_AUDIENCE: optionalText,
@@ -308,7 +309,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: expected ${issue.message}`);
   // Blank is unset, as optionalText reads it.
   const set = (name: string) => (env[name] ?? '').trim() !== '';
-  problems.push(...credentialProblems(set), ...authProblems(set));
+  problems.push(...credentialProblems(set, env), ...authProblems(set));
   if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   const e = parsed.data;
 
@@ -375,8 +376,15 @@ function liveConfig(e: z.infer<typeof Env>): LiveConfig {
 }
 
 /** Which credential variables go together: checked on presence alone, so every problem is listed at once. */
-function credentialProblems(set: (name: string) => boolean): string[] {
+function credentialProblems(set: (name: string) => boolean, env: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
+  const demo = ['true', '1'].includes((env.PODERO_DEMO ?? '').trim());
+  if (demo && set('PODERO_API_URL')) problems.push('PODERO_DEMO: is true, but PODERO_API_URL is set (unset one: the demo uses its embedded simulator)');
+  // A production deployment that forgot its API URL must not serve the simulator's made-up devices
+  // and report ready: there, the demo runs only when asked for.
+  if (!set('PODERO_API_URL') && !demo && (env.NODE_ENV ?? '').trim() === 'production') {
+    problems.push('PODERO_API_URL: is not set, and NODE_ENV=production: set PODERO_API_URL (and the partner credentials), or PODERO_DEMO=true to run the demo with its embedded simulator');
+  }
   if (!set('PODERO_API_URL')) {
     // Credentials without an API URL are a mistake, not a request for demo data.
     for (const name of ['PODERO_ACCESS_TOKEN', 'PODERO_CLIENT_ID', 'PODERO_CLIENT_SECRET', 'PODERO_TOKEN_URL']) {

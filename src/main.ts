@@ -23,7 +23,7 @@ const endpoint = await app.listen();
 logger.info({ endpoint }, 'gateway listening; starting');
 await app.start();
 logger.info(
-  { endpoint, callerAuth: config.auth ? config.auth.jwksUrl.origin : 'off', tracing: Boolean(tracing), metricsPort: config.metricsPort ?? Number(new URL(endpoint).port) },
+  { endpoint, mode: app.demo ? 'demo' : 'partner-api', callerAuth: config.auth ? config.auth.jwksUrl.origin : 'off', tracing: Boolean(tracing), metricsPort: config.metricsPort ?? Number(new URL(endpoint).port) },
   'gateway ready',
 );
 if (app.demo) process.stdout.write(app.demo.banner(endpoint));

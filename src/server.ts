@@ -2,7 +2,8 @@
 // Prometheus, everything else to yoga; and the graceful drain on SIGTERM.
 //
 //   GET /health   200 {"status":"ok"} while the process lives (liveness)
-//   GET /ready    200 {"status":"ready"} when it serves traffic; 503 {"status":"starting"} before,
+//   GET /ready    200 {"status":"ready"} when it serves traffic ({"status":"ready","mode":"demo"} over the
+//                 embedded simulator); 503 {"status":"starting"} before,
 //                 503 {"status":"draining"} from the moment a SIGTERM arrives (readiness)
 //   GET /metrics  Prometheus exposition, here unless METRICS_PORT serves it on a port of its own
 //
@@ -36,9 +37,12 @@ export interface GatewayServerOptions {
   metrics: Metrics | undefined;
   /** Where refused malformed requests are logged (they never reach yoga's access log). */
   logger?: Logger | undefined;
+  /** Demo mode (the embedded simulator): /ready says so, so no one mistakes it for a real deployment. */
+  demo?: boolean;
 }
 
-export function createGatewayServer({ gateway, lifecycle, metrics, logger }: GatewayServerOptions): Server {
+export function createGatewayServer({ gateway, lifecycle, metrics, logger, demo = false }: GatewayServerOptions): Server {
+  const ready = demo ? { status: 'ready', mode: 'demo' } : { status: 'ready' };
   const server = createServer(SERVER_OPTIONS, (req, res) => {
     const problem = malformed(req);
     if (problem !== undefined) return refuse(res, problem, logger);
@@ -46,7 +50,7 @@ export function createGatewayServer({ gateway, lifecycle, metrics, logger }: Gat
     if (req.method === 'GET' || req.method === 'HEAD') {
       const path = pathOf(req);
       if (path === '/health') return json(res, 200, { status: 'ok' });
-      if (path === '/ready') return lifecycle.phase === 'ready' ? json(res, 200, { status: 'ready' }) : json(res, 503, { status: lifecycle.phase });
+      if (path === '/ready') return lifecycle.phase === 'ready' ? json(res, 200, ready) : json(res, 503, { status: lifecycle.phase });
       if (path === '/metrics' && metrics) return void serveMetrics(metrics, res);
     }
     // While draining, clients are told to take their next request elsewhere.
