@@ -54,9 +54,9 @@ describe('concurrency', () => {
     const capped = await startGateway(sim, { maxConcurrency: cap });
     try {
       sim.resetCounts();
-      // Every GET takes 500 ms, so calls that run concurrently overlap at the simulator, even on a
-      // machine busy enough to space out their start by a few hundred milliseconds.
-      sim.injectFault({ route: WALLBOX_GET, delayMs: 500 });
+      // Every GET takes 2 s, so calls that run concurrently overlap at the simulator, even on a
+      // machine busy enough to space out their start by a second (500 ms once saw 5 of 7 overlap).
+      sim.injectFault({ route: WALLBOX_GET, delayMs: 2000 });
       const seven = liveWallboxes().slice(0, 7);
       const { body } = await capped.graphql(`{ ${seven.map((w, i) => `w${i}: wallbox(userId: "${w.userId}", id: "${w.id}") { id }`).join(' ')} }`);
       expect(body.errors).toBeUndefined();
