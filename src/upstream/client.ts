@@ -226,7 +226,7 @@ export class ApiSession implements CallLimits {
       this.#calls++;
       const admitted = this.#options.admit?.();
       if (admitted) await admitted;
-      const observer = this.#api.telemetry.call({ method, route: routeTemplate(options.path) });
+      const observer = this.#api.telemetry.call({ method, route: routeTemplate(options.path), path: options.path, query: options.query });
       const call: Call = { options, method, limits, callerAuthorization: this.#options.callerAuthorization, observer, logger: () => this.#logger };
       try {
         const result = await this.#attempt(call);

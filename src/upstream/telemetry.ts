@@ -7,6 +7,10 @@ export interface UpstreamCall {
   method: Method;
   /** The path template, e.g. `/org/{org_id}/users/{user_id}/wallboxes/{wallbox_id}`: no ids. */
   route: string;
+  /** The path itself, below the API base (a trace's `url.full`; ids are fine there, not in a metric label). */
+  path?: string | undefined;
+  /** The query parameters. They may carry a secret (a cue's): whoever records them redacts it. */
+  query?: Record<string, string> | undefined;
 }
 
 /** How one attempt ended: upstream's status, or no answer at all. */
