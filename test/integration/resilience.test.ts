@@ -15,8 +15,10 @@ let gateway: RunningGateway;
 // A fresh gateway per test: each has its own circuit breaker, which the failures of earlier tests
 // would otherwise open (as they should: most of them fail every call).
 beforeEach(async () => {
-  // No jitter: a retry waits 0 ms, so the tests are about behaviour, not backoff timing.
-  gateway = await another({ timeoutMs: 300, random: () => 0 });
+  // No jitter: a retry waits 0 ms, so the tests are about behaviour, not backoff timing. A hung call
+  // costs the attempt timeout: 1 s, long enough that an answer on a busy machine is never taken for a
+  // hang (at 300 ms a loaded machine's 404 timed out and was retried).
+  gateway = await another({ timeoutMs: 1000, random: () => 0 });
 });
 afterEach(() => {
   sim.clearFaults();
@@ -143,11 +145,13 @@ describe('the request deadline (REQUEST_TIMEOUT_MS)', () => {
   it('stops retrying at the deadline', async () => {
     const quick = await another({ timeoutMs: 250, requestTimeoutMs: 400, retries: 5 });
     sim.injectFault({ route: WALLBOX_GET, hang: true });
-    const started = Date.now();
     const response = await quick.graphql(READ);
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(code(response)?.code).toBe('UPSTREAM_TIMEOUT');
-    expect(sim.count(WALLBOX_GET)).toBe(2); // 250 ms, then the remaining 150 ms, then nothing
+    // 250 ms, then what is left of the 400 (on a busy machine, maybe nothing), then no more: five
+    // retries were allowed, the deadline stopped them.
+    const attempts = sim.count(WALLBOX_GET);
+    expect(attempts).toBeGreaterThanOrEqual(1);
+    expect(attempts).toBeLessThanOrEqual(2);
   });
 
   it('cancels upstream calls, retries included, when the caller goes away', async () => {
