@@ -4,6 +4,11 @@
 // No label ever holds an id, a token or a user, and none can grow without bound: upstream routes are
 // path templates (src/upstream/paths.ts), and operation names — which callers choose freely — are kept
 // for the first 100 distinct ones, then counted as `other`.
+//
+// Names follow Prometheus's conventions, which `promtool check metrics` enforces (a test runs it on a
+// live /metrics): snake_case labels, a unit in every name that has one (seconds), `_total` on counters
+// and on nothing else (https://prometheus.io/docs/practices/naming/). deploy/prometheus/alerts.yml
+// queries these names, and CHANGELOG.md lists every rename.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RequestObservation, RequestObserver } from '../plugins/use-request-observation.js';
 import type { BreakerState } from '../upstream/resilience.js';
@@ -15,6 +20,19 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 /** Label sets remembered per metric; past this, children are looked up by prom-client each time. */
 const MAX_CHILDREN = 5000;
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
+/**
+ * prom-client's default metrics that are gauges named like counters (`_total` belongs to counters
+ * alone); each is the sum of its per-type twin, e.g. `sum(nodejs_active_handles)`.
+ */
+const GAUGES_NAMED_TOTAL = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
+export interface MetricsOptions {
+  /**
+   * LIVE_MAX_POLLERS, exposed beside the pollers in use (as `process_max_fds` is beside
+   * `process_open_fds`), so that an alert can see the limit coming instead of the refusals.
+   */
+  liveMaxPollers?: number | undefined;
+}
 
 /** Operation names as label values: the first `max` distinct ones, then `other`. */
 class OperationNames {
@@ -40,15 +58,17 @@ export class Metrics implements RequestObserver {
   readonly #tokenRefreshes: Counter;
   readonly #redisConnected: Gauge;
   readonly #redisFallbacks: Counter<'store'>;
-  readonly #httpDuration: Histogram<'method' | 'statusCode' | 'operationName' | 'operationType'>;
-  readonly #requestDuration: Histogram<'operationName' | 'operationType'>;
-  readonly #executeDuration: Histogram<'operationName' | 'operationType'>;
-  readonly #errors: Counter<'operationName' | 'operationType' | 'phase' | 'code'>;
+  readonly #graphql: GraphQLMetrics;
   readonly #children = new Map<Histogram<string> | Counter<string>, Map<string, unknown>>();
 
-  constructor() {
+  /** What live device state reports to (src/live/): subscriptions, pollers, polls and events. */
+  readonly live: LiveObserver;
+
+  constructor({ liveMaxPollers }: MetricsOptions = {}) {
     collectDefaultMetrics({ register: this.registry });
+    for (const name of GAUGES_NAMED_TOTAL) this.registry.removeSingleMetric(name);
     const registers = [this.registry];
+    this.live = liveMetrics(this.registry, liveMaxPollers);
     this.#upstreamRequests = new Counter({
       name: 'podero_upstream_requests_total',
       help: 'Partner API requests (each attempt), by method, route template and HTTP status (or error / timeout).',
@@ -71,44 +91,14 @@ export class Metrics implements RequestObserver {
     this.#breakerState = new Gauge({ name: 'podero_circuit_breaker_state', help: 'The partner API circuit breaker: 0 closed, 1 half-open, 2 open.', registers });
     this.#tokenRefreshes = new Counter({ name: 'podero_token_refreshes_total', help: 'Access tokens obtained from the partner API token endpoint.', registers });
     this.#redisConnected = new Gauge({ name: 'podero_redis_connected', help: 'Whether the shared Redis (REDIS_URL) is connected: 1 or 0.', registers });
-    const operation = ['operationName', 'operationType'] as const;
-    this.#httpDuration = new Histogram({
-      name: 'graphql_yoga_http_duration',
-      help: 'Time to answer a GraphQL HTTP request, in seconds, by status and operation.',
-      labelNames: ['method', 'statusCode', ...operation],
-      buckets: DURATION_BUCKETS,
-      registers,
-    });
-    this.#requestDuration = new Histogram({
-      name: 'graphql_envelop_request_duration',
-      help: 'Time to answer a GraphQL operation that was executed, in seconds, by operation.',
-      labelNames: operation,
-      buckets: DURATION_BUCKETS,
-      registers,
-    });
-    this.#executeDuration = new Histogram({
-      name: 'graphql_envelop_phase_execute',
-      help: 'Time to execute a GraphQL operation (its upstream calls included), in seconds, by operation.',
-      labelNames: operation,
-      buckets: DURATION_BUCKETS,
-      registers,
-    });
-    this.#errors = new Counter({
-      name: 'graphql_envelop_error_result',
-      help: 'Errors in GraphQL results, by operation, phase (parse, validate, execute, or request: refused before a document was read) and error code.',
-      labelNames: [...operation, 'phase', 'code'],
-      registers,
-    });
+    this.#graphql = graphqlMetrics(registers);
     this.#redisFallbacks = new Counter({
       name: 'podero_redis_fallbacks_total',
-      help: 'Operations a shared store answered from this process because Redis did not, by store (apq, read-cache, budget).',
+      help: 'Operations a shared store answered from this process because Redis did not, by store (apq, read-cache, budget, live).',
       labelNames: ['store'],
       registers,
     });
   }
-
-  /** What live device state reports to (src/live/): subscriptions, pollers, polls and events. */
-  readonly live: LiveObserver = liveMetrics(this.registry);
 
   /** What the shared Redis reports to (src/redis/connection.ts). */
   get redis(): RedisObserver {
@@ -137,24 +127,25 @@ export class Metrics implements RequestObserver {
   }
 
   /**
-   * One GraphQL request, as src/plugins/use-request-observation.ts saw it. The metric names are
-   * @graphql-yoga/plugin-prometheus's (dashboards made for yoga work here), recorded without it: its
-   * hooks cost each request more than the observations themselves.
+   * One GraphQL request, as src/plugins/use-request-observation.ts saw it, recorded under the names
+   * @graphql-yoga/plugin-prometheus uses (with the units and snake_case labels the conventions ask for)
+   * but without the plugin: its hooks cost each request more than the observations themselves.
    */
   requestObserved(request: RequestObservation): void {
-    const operationName = this.#names.label(request.operationName);
-    const operationType = request.operationType ?? 'unknown';
-    const operation = `${operationName}\u0000${operationType}`;
+    const { httpDuration, requestDuration, executeDuration, errors } = this.#graphql;
+    const operation_name = this.#names.label(request.operationName);
+    const operation_type = request.operationType ?? 'unknown';
+    const operation = `${operation_name}\u0000${operation_type}`;
     const http = `${request.method}\u0000${request.status}\u0000${operation}`;
-    this.#child(this.#httpDuration, http, () => ({ method: request.method, statusCode: request.status, operationName, operationType })).observe(request.durationS);
+    this.#child(httpDuration, http, () => ({ method: request.method, status_code: request.status, operation_name, operation_type })).observe(request.durationS);
     if (request.executeS !== undefined) {
-      const labels = () => ({ operationName, operationType });
-      this.#child(this.#executeDuration, operation, labels).observe(request.executeS);
-      this.#child(this.#requestDuration, operation, labels).observe(request.durationS);
+      const labels = () => ({ operation_name, operation_type });
+      this.#child(executeDuration, operation, labels).observe(request.executeS);
+      this.#child(requestDuration, operation, labels).observe(request.durationS);
     }
     for (const { phase, code } of request.errors) {
       const label = /^[A-Z_]{1,40}$/.test(code) ? code : 'unknown';
-      this.#child(this.#errors, `${operation}\u0000${phase}\u0000${label}`, () => ({ operationName, operationType, phase, code: label })).inc();
+      this.#child(errors, `${operation}\u0000${phase}\u0000${label}`, () => ({ operation_name, operation_type, phase, code: label })).inc();
     }
   }
 
@@ -180,8 +171,35 @@ export class Metrics implements RequestObserver {
   }
 }
 
-function liveMetrics(registry: Registry): LiveObserver {
+type OperationLabel = 'operation_name' | 'operation_type';
+interface GraphQLMetrics {
+  httpDuration: Histogram<'method' | 'status_code' | OperationLabel>;
+  requestDuration: Histogram<OperationLabel>;
+  executeDuration: Histogram<OperationLabel>;
+  errors: Counter<OperationLabel | 'phase' | 'code'>;
+}
+
+function graphqlMetrics(registers: Registry[]): GraphQLMetrics {
+  const operation: OperationLabel[] = ['operation_name', 'operation_type'];
+  const histogram = <L extends string>(name: string, help: string, labelNames: L[]) => new Histogram<L>({ name, help, labelNames, buckets: DURATION_BUCKETS, registers });
+  return {
+    httpDuration: histogram('graphql_yoga_http_duration_seconds', 'Time to answer a GraphQL HTTP request, by method, status and operation.', ['method', 'status_code', ...operation]),
+    requestDuration: histogram('graphql_envelop_request_duration_seconds', 'Time to answer a GraphQL operation that was executed, by operation.', operation),
+    executeDuration: histogram('graphql_envelop_phase_execute_seconds', 'Time to execute a GraphQL operation (its upstream calls included), by operation.', operation),
+    errors: new Counter({
+      name: 'graphql_envelop_error_result_total',
+      help: 'Errors in GraphQL results, by operation, phase (parse, validate, execute, or request: refused before a document was read) and error code.',
+      labelNames: [...operation, 'phase', 'code'],
+      registers,
+    }),
+  };
+}
+
+function liveMetrics(registry: Registry, maxPollers: number | undefined): LiveObserver {
   const registers = [registry];
+  if (maxPollers !== undefined) {
+    new Gauge({ name: 'podero_live_max_pollers', help: 'LIVE_MAX_POLLERS: the most devices (and device lists) this process polls at once.', registers }).set(maxPollers);
+  }
   const subscriptions = new Gauge({
     name: 'podero_live_subscriptions',
     help: 'Open subscriptions, by transport (sse, graphql-ws, multipart).',

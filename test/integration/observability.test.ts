@@ -56,10 +56,10 @@ describe('GET /metrics', () => {
     await gateway.graphql(`query Status { wallbox(userId: "${ANNA}", id: "00000000-0000-4000-8000-000000000001") { id } }`);
     await gateway.graphql(`mutation Pause { pauseWallboxPower(userId: "${ANNA}", id: "${WALLBOX_IDS.annaHourly}", until: "2099-01-01T00:00:00Z") { id } }`);
     const text = await scrape();
-    expect(sample(text, 'graphql_envelop_request_duration_count{operationName="Status",operationType="query"}')).toBeGreaterThanOrEqual(1);
-    expect(sample(text, 'graphql_envelop_phase_execute_count{operationName="Pause",operationType="mutation"}')).toBe(1);
-    expect(sample(text, 'graphql_yoga_http_duration_count{method="POST",statusCode="200",operationName="Pause",operationType="mutation"}')).toBe(1);
-    expect(sample(text, 'graphql_envelop_error_result{operationName="Status",operationType="query",phase="execute",code="NOT_FOUND"}')).toBe(1);
+    expect(sample(text, 'graphql_envelop_request_duration_seconds_count{operation_name="Status",operation_type="query"}')).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'graphql_envelop_phase_execute_seconds_count{operation_name="Pause",operation_type="mutation"}')).toBe(1);
+    expect(sample(text, 'graphql_yoga_http_duration_seconds_count{method="POST",status_code="200",operation_name="Pause",operation_type="mutation"}')).toBe(1);
+    expect(sample(text, 'graphql_envelop_error_result_total{operation_name="Status",operation_type="query",phase="execute",code="NOT_FOUND"}')).toBe(1);
   });
 
   it('counts a request refused before its document was read under phase "request": a 401, and a 503 while the identity provider is down', async () => {
@@ -71,8 +71,8 @@ describe('GET /metrics', () => {
       const token = await idp.token();
       expect((await guarded.graphql('{ __typename }', undefined, { authorization: `Bearer ${token}` })).status).toBe(503);
       const text = await scrape(guarded);
-      expect(sample(text, 'graphql_envelop_error_result{operationName="anonymous",operationType="unknown",phase="request",code="UNAUTHENTICATED"}')).toBe(1);
-      expect(sample(text, 'graphql_envelop_error_result{operationName="anonymous",operationType="unknown",phase="request",code="AUTHENTICATION_UNAVAILABLE"}')).toBe(1);
+      expect(sample(text, 'graphql_envelop_error_result_total{operation_name="anonymous",operation_type="unknown",phase="request",code="UNAUTHENTICATED"}')).toBe(1);
+      expect(sample(text, 'graphql_envelop_error_result_total{operation_name="anonymous",operation_type="unknown",phase="request",code="AUTHENTICATION_UNAVAILABLE"}')).toBe(1);
     } finally {
       await guarded.close();
       await idp.close();
@@ -90,7 +90,7 @@ describe('GET /metrics', () => {
     const fresh = await startGateway(sim, {});
     try {
       for (let i = 0; i < 150; i++) await fresh.graphql(`query Op${i} { __typename }`);
-      const names = new Set([...(await scrape(fresh)).matchAll(/graphql_envelop_request_duration_count\{operationName="([^"]+)"/g)].map((m) => m[1]));
+      const names = new Set([...(await scrape(fresh)).matchAll(/graphql_envelop_request_duration_seconds_count\{operation_name="([^"]+)"/g)].map((m) => m[1]));
       expect(names.size).toBe(101);
       expect(names.has('other')).toBe(true);
     } finally {
