@@ -55,7 +55,14 @@ export const ERROR_CODES = {
   PERSISTED_QUERY_MISMATCH: {
     raisedBy: ['request'],
     status: 400,
-    description: 'APQ: the hash is not the SHA-256 of the query sent with it.',
+    description: 'APQ: the hash is not the SHA-256 of the query sent with it; or a persisted document\'s id comes with another document.',
+  },
+  PERSISTED_QUERY_NOT_IN_LIST: {
+    raisedBy: ['request'],
+    status: 400,
+    description:
+      'With `PERSISTED_DOCUMENTS_ONLY=true`: the request names no id in `PERSISTED_DOCUMENTS` and does not send one of its documents verbatim ' +
+      '(refused before the document is parsed; a staff token passes with `PERSISTED_DOCUMENTS_STAFF_EXEMPT=true`). Also a `documentId` that is not listed.',
   },
   UNAUTHENTICATED: {
     raisedBy: ['caller', 'upstream'],

@@ -1,24 +1,33 @@
 // An Apollo Client 4 for the gateway: a normalized InMemoryCache, the caller's token on every request
-// (an auth link), and automatic persisted queries (APQ) in front of the HTTP transport. The gateway runs
-// @graphql-yoga/plugin-apq, so after the first use of an operation only its SHA-256 hash travels; an
-// unknown hash is answered with PersistedQueryNotFound and the link resends that one request with the
-// full query.
+// (an auth link), and persisted queries in front of the transports: each operation travels by its id
+// in persisted-query-manifest.json, the manifest `npm run manifest` writes from ./operations with
+// @apollo/generate-persisted-query-manifest, looked up by @apollo/persisted-query-lists
+// (https://www.npmjs.com/package/@apollo/persisted-query-lists).
+// - A gateway started with that manifest (PERSISTED_DOCUMENTS, and PERSISTED_DOCUMENTS_ONLY=true to run
+//   nothing else) runs each operation by its id at once.
+// - A gateway without it still knows the ids, as automatic persisted queries: the ids are the SHA-256 of
+//   the documents as Apollo sends them, so an unknown one is answered with PersistedQueryNotFound and the
+//   link resends that one request with the full query, which the gateway keeps (APQ).
+// An operation missing from the manifest fails in the client ("not found in manifest"): run
+// `npm run manifest` after changing ./operations, and ship the new manifest to the gateway with the app.
 //
 // Subscriptions take one of two transports the gateway serves on the same URL
 // (https://www.apollographql.com/docs/react/data/subscriptions):
 // - 'http' (the default): the same HttpLink, which in Apollo Client 4 speaks Apollo's multipart protocol
 //   for a subscription with no other link or package
 //   (https://www.apollographql.com/docs/graphos/routing/operations/subscriptions/multipart-protocol);
-//   the APQ link in front serves subscriptions as it serves queries.
+//   the persisted-queries link in front serves subscriptions as it serves queries.
 // - 'ws': graphql-ws over a WebSocket (GraphQLWsLink) for subscriptions, queries and mutations still
 //   over HTTP: one socket carries every subscription of the page, where multipart opens a stream each.
-import { createHash } from 'node:crypto';
+//   GraphQLWsLink sends the document with the id: the gateway checks that they go together.
 import { OperationTypeNode } from 'graphql';
 import { createClient as createWsClient } from 'graphql-ws';
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
 import { SetContextLink } from '@apollo/client/link/context';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
+import { generatePersistedQueryIdsFromManifest } from '@apollo/persisted-query-lists';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import manifest from './persisted-query-manifest.json' with { type: 'json' };
 
 export interface ClientOptions {
   /** The fetch HTTP requests go through (default: the global one); tests pass a recording wrapper. */
@@ -56,13 +65,12 @@ export function createClient(url: string, { fetch, getToken, subscriptions = 'ht
     const token = await getToken?.();
     return token ? { headers: { ...(previous.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` } } : {};
   });
-  const persistedQueries = new PersistedQueryLink({
-    // In a browser, use crypto.subtle.digest('SHA-256', ...) instead; any hex SHA-256 works.
-    sha256: (query) => createHash('sha256').update(query).digest('hex'),
-  });
-  const http = ApolloLink.from([auth, persistedQueries, new HttpLink({ uri: url, ...(fetch ? { fetch } : {}) })]);
+  // In a browser app, import the manifest (bundlers inline JSON) or fetch it: it is public, the gateway
+  // holds the same list.
+  const persistedQueries = new PersistedQueryLink(generatePersistedQueryIdsFromManifest({ loadManifest: () => manifest }));
+  const http = new HttpLink({ uri: url, ...(fetch ? { fetch } : {}) });
   return new ApolloClient({
-    link: subscriptions === 'ws' ? ApolloLink.split(isSubscription, webSocketLink(url, getToken), http) : http,
+    link: ApolloLink.from([auth, persistedQueries, subscriptions === 'ws' ? ApolloLink.split(isSubscription, webSocketLink(url, getToken), http) : http]),
     // Wallbox and Owner have an `id`, so the default cache ids apply: `Wallbox:<id>`, `Owner:<id>`.
     // Queries that select `id` share one entry per object, whatever else they select; the types
     // without an id (DeviceModel, actions) are stored inside their wallbox. A subscription's events

@@ -1,6 +1,8 @@
 // Runs the example operations against a running gateway and prints what Apollo Client returns and
 // what its cache holds, then a live wallbox card: its state, "Charge now", and the boost as it starts.
-//   npm start                                   # the gateway in demo mode, in another terminal
+//   npm start                                   # the gateway in demo mode, in another terminal; with
+//                                               # PERSISTED_DOCUMENTS=examples/apollo-client/persisted-query-manifest.json
+//                                               # PERSISTED_DOCUMENTS_ONLY=true it runs these operations and no others
 //   npx tsx examples/apollo-client/main.ts      # GRAPHQL_URL, USER_ID, WALLBOX_ID override the defaults;
 //                                               # ACCESS_TOKEN: a JWT, for a gateway that authenticates callers;
 //                                               # SUBSCRIPTIONS=ws: the live card over a WebSocket

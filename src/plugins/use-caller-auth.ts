@@ -24,14 +24,17 @@ const REALM = 'Bearer realm="podero-graphql-gateway"';
 export function useCallerAuth({ identity, publicServiceSdl, logger }: CallerAuthOptions): Plugin {
   if (!identity.required) return {};
   return {
-    async onParams({ request, params, setResult, context }) {
+    async onParams({ request, params, context }) {
       try {
         await identity.of(request, clientAddress(context));
       } catch (error) {
         if (!(error instanceof AuthenticationError)) throw error;
         if (error.reason === 'invalid' && publicServiceSdl && selectsOnlyServiceSdl(params.query)) return;
         logger.debug({ reason: error.message }, 'request refused: caller not authenticated');
-        setResult({ errors: [error.reason === 'unavailable' ? unavailable() : unauthenticated(request.headers.has('authorization'))] });
+        // Thrown, not set as the result: a result set here would still let the later onParams hooks
+        // (persisted documents, the limits) run and answer in its place, telling an unauthenticated
+        // caller what the gateway holds or how it reads documents.
+        throw error.reason === 'unavailable' ? unavailable() : unauthenticated(request.headers.has('authorization'));
       }
     },
   };

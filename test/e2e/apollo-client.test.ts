@@ -1,11 +1,16 @@
 // The gateway as a frontend sees it: the Apollo Client 4 of examples/apollo-client (normalized cache,
-// persisted-queries link, HttpLink, and GraphQLWsLink for its WebSocket variant) running the typed
-// documents generated from its .graphql files, against the simulator and the gateway over real HTTP.
-// Every HTTP request the client sends is recorded, and the upstream calls are counted at the simulator.
+// persisted-queries link with its manifest's ids, HttpLink, and GraphQLWsLink for its WebSocket variant)
+// running the typed documents generated from its .graphql files, against the simulator and the gateway
+// over real HTTP. The gateway runs the example's manifest as an allow-list (PERSISTED_DOCUMENTS_ONLY),
+// as a deployment of the app would; the APQ tests use one without it. Every HTTP request the client
+// sends is recorded, and the upstream calls are counted at the simulator.
 import { createHash, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { generatePersistedQueryManifest } from '@apollo/generate-persisted-query-manifest';
 import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CombinedGraphQLErrors, type ApolloClient, type ErrorLike, type NormalizedCacheObject } from '@apollo/client';
+import { CombinedGraphQLErrors, gql, type ApolloClient, type ErrorLike, type NormalizedCacheObject } from '@apollo/client';
 import { isAbstractType, type GraphQLAbstractType } from 'graphql';
 import { POSSIBLE_TYPES, createClient, type ClientOptions } from '../../examples/apollo-client/client.js';
 import {
@@ -21,7 +26,7 @@ import { IdentityProvider } from '../helpers/identity-provider.js';
 import { schema } from '../../src/schema/index.js';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
 import type { Simulator } from '../../src/simulator/server.js';
-import { WALLBOX_GET, startGateway, startTestSimulator, type RunningGateway } from '../helpers/stack.js';
+import { WALLBOX_GET, startGateway, startTestSimulator, type GatewayOptions, type RunningGateway } from '../helpers/stack.js';
 
 // Node 20 has no global WebSocket; the example's 'ws' variant needs one (see ClientOptions.subscriptions).
 globalThis.WebSocket ??= WebSocket as unknown as typeof globalThis.WebSocket;
@@ -29,6 +34,11 @@ globalThis.WebSocket ??= WebSocket as unknown as typeof globalThis.WebSocket;
 const ANNA = USER_IDS.anna!;
 const WALLBOX = WALLBOX_IDS.full;
 const VARIABLES = { userId: ANNA, id: WALLBOX };
+
+/** The example's manifest (`npm run manifest`), as the app's deployment gives it to the gateway. */
+const MANIFEST_CONFIG = fileURLToPath(new URL('../../examples/apollo-client/persisted-query-manifest.config.json', import.meta.url));
+const MANIFEST = fileURLToPath(new URL('../../examples/apollo-client/persisted-query-manifest.json', import.meta.url));
+const ALLOW_LIST: GatewayOptions = { persistedDocuments: { file: MANIFEST, only: true, staffExempt: false } };
 
 interface Exchange {
   request: { operationName?: string; query?: string; variables?: Record<string, unknown>; extensions?: { persistedQuery?: { version: number; sha256Hash: string } } };
@@ -40,7 +50,7 @@ interface Exchange {
 }
 
 let sim: Simulator;
-// A fresh gateway per test: its APQ store starts empty, so every test sees the first-use miss.
+// A fresh gateway per test, with the allow-list (and an APQ store that starts empty for the APQ tests).
 let gateway: RunningGateway;
 const exchanges: Exchange[] = [];
 
@@ -100,7 +110,7 @@ beforeAll(async () => {
 beforeEach(async () => {
   sim.reset();
   exchanges.length = 0;
-  gateway = await startGateway(sim);
+  gateway = await startGateway(sim, ALLOW_LIST);
 });
 afterEach(async () => {
   await gateway?.close();
@@ -171,7 +181,63 @@ describe('normalized caching', () => {
   });
 });
 
-describe('automatic persisted queries', () => {
+describe('trusted documents: the manifest is the allow-list', () => {
+  it('sends only the manifest\'s id, and the gateway runs the listed document at once', async () => {
+    const manifest = JSON.parse(await readFile(MANIFEST, 'utf8')) as { operations: { id: string; name: string; body: string }[] };
+    const listed = manifest.operations.find((o) => o.name === 'WallboxStatus')!;
+    const apollo = client();
+    const result = await apollo.query({ query: WallboxStatusDocument, variables: VARIABLES });
+    expect(result.data?.wallbox?.id).toBe(WALLBOX);
+    expect(exchanges).toHaveLength(1);
+    expect(exchanges[0]!.request).toEqual({
+      operationName: 'WallboxStatus',
+      variables: VARIABLES,
+      extensions: { persistedQuery: { version: 1, sha256Hash: listed.id }, clientLibrary: { name: '@apollo/client', version: expect.any(String) } },
+    });
+    expect(exchanges[0]!.status).toBe(200);
+    // The id is the SHA-256 of the document as Apollo Client sends it: a gateway without the manifest
+    // learns it over APQ (below).
+    expect(sha256(listed.body)).toBe(listed.id);
+    apollo.stop();
+  });
+
+  it('refuses what the app does not ship: the client has no id for it, and sent in full it is refused before it runs', async () => {
+    const notShipped = gql`
+      query NotShipped($userId: UUID!, $id: UUID!) {
+        wallbox(userId: $userId, id: $id) {
+          id
+          chargeRateW
+        }
+      }
+    `;
+    const apollo = client();
+    await expect(apollo.query({ query: notShipped, variables: VARIABLES })).rejects.toThrow('Operation NotShipped not found in manifest');
+    expect(exchanges).toEqual([]);
+    // What a rewritten app would send instead.
+    const response = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query NotShipped { wallbox(userId: "' + ANNA + '", id: "' + WALLBOX + '") { id chargeRateW } }' }),
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as Exchange['response']).errors?.map((e) => e.extensions?.['code'])).toEqual(['PERSISTED_QUERY_NOT_IN_LIST']);
+    expect(sim.count(WALLBOX_GET)).toBe(0);
+    apollo.stop();
+  });
+
+  it('is the manifest its operations generate (`npm run manifest`), subscription included', async () => {
+    const generated = await generatePersistedQueryManifest(JSON.parse(await readFile(MANIFEST_CONFIG, 'utf8')), MANIFEST_CONFIG);
+    expect(JSON.parse(await readFile(MANIFEST, 'utf8')), 'run `npm run manifest`').toEqual(generated);
+    expect(generated.operations.map((o) => `${o.type} ${o.name}`)).toContain('subscription WallboxLive');
+  });
+});
+
+describe('automatic persisted queries, on a gateway without the manifest', () => {
+  beforeEach(async () => {
+    await gateway.close();
+    gateway = await startGateway(sim);
+  });
+
   it('sends only the hash, retries with the query on PersistedQueryNotFound, and sends only the hash from then on', async () => {
     const apollo = client();
     const first = await apollo.query({ query: WallboxStatusDocument, variables: VARIABLES });
@@ -293,7 +359,7 @@ describe('signed in: the auth link sends the user\'s token', () => {
 
   it('reads the user\'s own wallbox knowing only its id, and refuses without a token', async () => {
     await gateway.close();
-    gateway = await startGateway(sim, { callerAuth: idp.auth() });
+    gateway = await startGateway(sim, { ...ALLOW_LIST, callerAuth: idp.auth() });
     let token: string | undefined = await idp.token({ claims: { podero_user_id: ANNA } });
     const apollo = client(() => Promise.resolve(token));
     const mine = await apollo.query({ query: MyWallboxDocument, variables: { id: WALLBOX } });
@@ -312,7 +378,7 @@ describe('signed in: the auth link sends the user\'s token', () => {
 
   it('subscribes over the WebSocket with the token in connection_init, and is refused without one', async () => {
     await gateway.close();
-    gateway = await startGateway(sim, { callerAuth: idp.auth() });
+    gateway = await startGateway(sim, { ...ALLOW_LIST, callerAuth: idp.auth() });
     const token = await idp.token({ claims: { podero_user_id: ANNA } });
     const ws = { subscriptions: 'ws' } as const;
     const signedIn = client(() => Promise.resolve(token), ws);
@@ -349,7 +415,7 @@ describe('a live wallbox card: WallboxLive, and ChargeNow through the same clien
   const IDLE = { __typename: 'Wallbox', id: CARPORT.id, isPluggedIn: true, isCharging: false, boostState: 'AVAILABLE' };
   const BOOSTED = { __typename: 'Wallbox', id: CARPORT.id, isPluggedIn: true, isCharging: true, chargeRateW: 22_000, boostState: 'ONGOING' };
 
-  it('over the HttpLink: multipart through the persisted-queries link, the state now, then what the boost changed', async () => {
+  it('over the HttpLink: multipart by the manifest\'s id, the state now, then what the boost changed', async () => {
     const apollo = client();
     const live = watchLive(apollo, CARPORT);
     await vi.waitFor(() => expect(live.events).toHaveLength(1), { timeout: LIVE_TIMEOUT_MS });
@@ -358,14 +424,10 @@ describe('a live wallbox card: WallboxLive, and ChargeNow through the same clien
     // One upstream read for it: the poller's first.
     expect(sim.count(WALLBOX_GET)).toBe(1);
 
-    // APQ serves the subscription as it serves a query: the hash alone first, refused as unknown; then
-    // the query, answered with the multipart stream.
-    const [miss, stream] = exchanges;
-    expect(miss).toMatchObject({ request: { operationName: 'WallboxLive', extensions: { persistedQuery: { version: 1 } } }, status: 404 });
-    expect(miss!.request).not.toHaveProperty('query');
-    expect(miss!.response.errors?.map((e) => e.extensions?.['code'])).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
-    expect(stream).toMatchObject({ request: { operationName: 'WallboxLive', query: expect.stringContaining('subscription WallboxLive') }, status: 200, contentType: 'multipart/mixed' });
-    expect(sha256(stream!.request.query!)).toBe(miss!.request.extensions?.persistedQuery?.sha256Hash);
+    // The subscription travels as a query does: its manifest id alone, answered with the multipart stream.
+    const [stream] = exchanges;
+    expect(stream).toMatchObject({ request: { operationName: 'WallboxLive', extensions: { persistedQuery: { version: 1 } } }, status: 200, contentType: 'multipart/mixed' });
+    expect(stream!.request).not.toHaveProperty('query');
 
     // "Charge now" on the card: the write makes the gateway read the wallbox again at once, and the
     // subscription carries the change (no waiting for the 30 s poll, no refetch by the client).
@@ -376,8 +438,11 @@ describe('a live wallbox card: WallboxLive, and ChargeNow through the same clien
     expect(live.errors).toEqual([]);
     // The events are in the normalized cache, where every query about the wallbox reads them.
     expect((apollo.cache.extract() as NormalizedCacheObject)[`Wallbox:${CARPORT.id}`]).toMatchObject(BOOSTED);
-    // The client asked for nothing but the subscription and the mutation (each an APQ miss, then the query).
-    expect(exchanges.map((e) => `${e.request.operationName} ${e.status}`)).toEqual(['WallboxLive 404', 'WallboxLive 200', 'ChargeNow 404', 'ChargeNow 200']);
+    // The client asked for nothing but the subscription and the mutation, each by its id.
+    expect(exchanges.map((e) => `${e.request.operationName} ${e.status} ${e.request.query === undefined ? 'by id' : 'in full'}`)).toEqual([
+      'WallboxLive 200 by id',
+      'ChargeNow 200 by id',
+    ]);
 
     // Unsubscribing cancels the HTTP stream; the gateway ends the subscription and its poller.
     live.unsubscribe();
@@ -396,7 +461,7 @@ describe('a live wallbox card: WallboxLive, and ChargeNow through the same clien
 
     const boost = await apollo.mutate({ mutation: ChargeNowDocument, variables: CARPORT });
     expect(boost.data?.boostWallbox).toMatchObject({ __typename: 'BoostStarted' });
-    expect(exchanges.map((e) => e.request.operationName)).toEqual(['ChargeNow', 'ChargeNow']); // APQ: miss, then the query
+    expect(exchanges.map((e) => `${e.request.operationName} ${e.status}`)).toEqual(['ChargeNow 200']); // by id, at once
     await vi.waitFor(() => expect(live.events).toHaveLength(2), { timeout: LIVE_TIMEOUT_MS });
     expect(live.events[1]).toMatchObject(BOOSTED);
     expect(live.errors).toEqual([]);

@@ -122,6 +122,19 @@ describe('every way a request can fail to authenticate: 401, the same message, n
   });
 });
 
+it('answers an unauthenticated request with 401 before any other check can answer it', async () => {
+  // A document over MAX_TOKENS, and an APQ hash with no query: the limits and the persisted-query store
+  // must not answer (and so describe themselves) before the caller is known.
+  expectUnauthenticated(await post(`{ ${'__typename '.repeat(5000)}}`), false);
+  const response = await fetch(gateway.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }),
+  });
+  const text = await response.text();
+  expectUnauthenticated({ status: response.status, body: JSON.parse(text) as GraphQLResponse['body'], text, headers: response.headers }, false);
+});
+
 describe('the public subgraph SDL', () => {
   it('answers `_service { sdl }` without a token (composition tools), and nothing more', async () => {
     const named = await post('query SubgraphIntrospectQuery { _service { sdl } }');
