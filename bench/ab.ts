@@ -1,10 +1,12 @@
 // A/B: variants of the gateway — other environment, other node flags, another build — measured in
 // alternating windows against one upstream, so that a machine's drift hits every variant alike. The
-// figures of the README's "Performance and scale-out" section (the levers, the heap flags, what tracing
-// and caller authentication cost) are medians of runs of this script.
+// figures of the README's "Performance and scale-out" section (the levers, the heap flags, what tracing,
+// caller authentication and compression cost) are medians of runs of this script.
 //
 //   npx tsx bench/ab.ts --preset costs [--connections 100] [--windows 10] [--seconds 2]
 //   npx tsx bench/ab.ts --preset heap
+//   npx tsx bench/ab.ts --preset compression                # the benchmark query (~1.2 KB of JSON)
+//   npx tsx bench/ab.ts --preset compression-introspection  # GraphiQL's introspection (~190 KB)
 //   npx tsx bench/ab.ts --variants '[{"name":"before","cwd":"/tmp/old-checkout"},{"name":"now"}]'
 //
 // Each variant runs `node [flags] dist/main.js` in its `cwd` (this checkout by default: run
@@ -12,8 +14,11 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { getIntrospectionQuery } from 'graphql';
+import { request } from 'undici';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { runLoad } from './load.js';
+import { runLoad, type LoadTarget } from './load.js';
 import { cpuMs, memoryKb, resetPeak } from './proc-stats.js';
 import { ROOT, freePort, killAll, serverEnv, setUpstreamDelay, startUpstream, stop, track } from './processes.js';
 import { graphqlBody, requestVariables } from './workload.js';
@@ -25,8 +30,10 @@ interface Variant {
   flags?: string[];
   /** The checkout whose dist/main.js runs (another build); this one by default. */
   cwd?: string;
-  /** Request headers (a caller's token). */
+  /** Request headers (a caller's token, an Accept-Encoding). */
   headers?: Record<string, string>;
+  /** Sent in every request instead of the benchmark query with fresh variables (e.g. introspection). */
+  query?: string;
 }
 
 const { values: options } = parseArgs({
@@ -61,6 +68,16 @@ const token = await new SignJWT({ podero_role: 'staff' })
   .setExpirationTime('2h')
   .sign(privateKey);
 
+// Compression: each encoding against none, with compression forced on the benchmark query's ~1.2 KB
+// (COMPRESSION_MIN_BYTES=0; the default threshold leaves it as it is, which `default` measures).
+const ACCEPT_BOTH = { 'accept-encoding': 'gzip, deflate, br' };
+const compression = (query?: string): Variant[] => [
+  { name: 'off', env: { COMPRESSION: 'false' }, headers: ACCEPT_BOTH, query },
+  { name: 'default', headers: ACCEPT_BOTH, query },
+  { name: 'br', env: { COMPRESSION_MIN_BYTES: '0' }, headers: { 'accept-encoding': 'br' }, query },
+  { name: 'gzip', env: { COMPRESSION_MIN_BYTES: '0' }, headers: { 'accept-encoding': 'gzip' }, query },
+];
+
 const PRESETS: Record<string, Variant[]> = {
   costs: [
     { name: 'default' },
@@ -78,6 +95,8 @@ const PRESETS: Record<string, Variant[]> = {
     { name: 'semi8+old64', flags: ['--max-semi-space-size=8', '--max-old-space-size=64'] },
     { name: 'semi64', flags: ['--max-semi-space-size=64'] },
   ],
+  compression: compression(),
+  'compression-introspection': compression(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true })).filter((v) => v.name !== 'default'),
 };
 const variants: Variant[] = options.variants ? (JSON.parse(options.variants) as Variant[]) : (PRESETS[options.preset ?? ''] ?? []);
 if (variants.length === 0) throw new Error(`name --preset (${Object.keys(PRESETS).join(', ')}) or --variants '<json>'`);
@@ -98,15 +117,21 @@ try {
     );
     const url = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 400 && !(await fetch(`${url}/ready`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
+    const fixed = variant.query === undefined ? undefined : JSON.stringify({ query: variant.query });
+    const answered = (body: string) => (fixed ? body.startsWith('{"data":{') && !body.includes('"errors":[') : body.startsWith('{"data":{"first":{') && !body.includes('"errors"'));
     const target = {
       origin: url,
       method: 'POST' as const,
       headers: { 'content-type': 'application/json', ...variant.headers },
-      request: (n: number) => ({ path: '/graphql', body: graphqlBody(requestVariables(n)) }),
-      verifyBody: (body: string) => body.startsWith('{"data":{"first":{') && !body.includes('"errors"'),
+      request: (n: number) => ({ path: '/graphql', body: fixed ?? graphqlBody(requestVariables(n)) }),
+      verifyBody: answered,
     };
+    const wire = await onTheWire(target, answered);
+    // autocannon does not decode: with an Accept-Encoding, an answer that is not plain JSON counts as
+    // compressed (one was decoded above). The benchmark query's answers straddle the default threshold.
+    if (variant.headers?.['accept-encoding']) target.verifyBody = (body: string) => answered(body) || !body.startsWith('{');
     await runLoad(target, { connections, durationS: 2, counter }); // warm-up
-    running.push({ variant, child, pid: child.pid!, target, rows: [] as { rps: number; p50: number; cpuPerRequest: number; peakMb: number; failed: number }[] });
+    running.push({ variant, child, pid: child.pid!, target, wire, rows: [] as { rps: number; p50: number; cpuPerRequest: number; peakMb: number; failed: number }[] });
   }
   for (let w = 0; w < windows; w++) {
     for (const r of running) {
@@ -124,10 +149,10 @@ try {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(`medians of ${windows} alternating windows of ${seconds} s, c=${connections}, upstream ${options.delay} ms:`);
-  for (const { variant, rows } of running) {
+  for (const { variant, rows, wire } of running) {
     const m = (key: keyof (typeof rows)[number]) => median(rows.map((row) => row[key]));
     console.log(
-      `${variant.name.padEnd(14)} ${m('rps').toFixed(0).padStart(6)} req/s  p50 ${m('p50').toFixed(2)} ms  CPU ${m('cpuPerRequest').toFixed(3)} ms/req  peak RSS ${m('peakMb').toFixed(0)} MB  failed ${rows.reduce((n, row) => n + row.failed, 0)}`,
+      `${variant.name.padEnd(14)} ${m('rps').toFixed(0).padStart(6)} req/s  p50 ${m('p50').toFixed(2)} ms  CPU ${m('cpuPerRequest').toFixed(3)} ms/req  peak RSS ${m('peakMb').toFixed(0)} MB  failed ${rows.reduce((n, row) => n + row.failed, 0)}  body ${wire.bytes} B ${wire.encoding}`,
     );
   }
   for (const r of running) await stop(r.child);
@@ -135,4 +160,15 @@ try {
   await stop(upstream.child);
   killAll();
   aux.close();
+}
+
+/** One request as the load sends it, read as it travels (undici's `request` does not decode): its encoding and size, checked to decode to an answer. */
+async function onTheWire(target: LoadTarget, answered: (body: string) => boolean): Promise<{ encoding: string; bytes: number }> {
+  const { path, body } = target.request(counter.next++);
+  const response = await request(`${target.origin}${path}`, { method: 'POST', headers: target.headers, body });
+  const raw = Buffer.from(await response.body.arrayBuffer());
+  const encoding = String(response.headers['content-encoding'] ?? 'identity');
+  const text = (encoding === 'br' ? brotliDecompressSync(raw) : encoding === 'gzip' ? gunzipSync(raw) : raw).toString();
+  if (response.statusCode !== 200 || !answered(text)) throw new Error(`not an answer (${response.statusCode}, ${encoding}): ${text.slice(0, 300)}`);
+  return { encoding, bytes: raw.length };
 }

@@ -1,0 +1,101 @@
+// GraphQL responses compressed when the client accepts it (brotli, then gzip), from COMPRESSION_MIN_BYTES
+// on. GraphiQL's introspection is the largest answer the gateway gives on every visit, and JSON of
+// ids and enum values shrinks to a fraction. Below the threshold compression costs CPU for nothing a
+// client would notice: a body of a few hundred bytes saves a hundred or so and travels in one packet
+// either way. The README's "Performance and scale-out" has the measurements behind the threshold.
+//
+// Only bodies yoga writes whole (JSON with a Content-Length) are compressed. Subscription streams (SSE,
+// multipart) are not: a compressor holds small writes back until it has a block, so each event would
+// wait for the next one instead of being flushed on its own (Hive Gateway skips SSE for this reason:
+// https://github.com/graphql-hive/gateway/blob/61ba30d4e2d197ab3840f69dfd24e8d5cb9b5439/packages/runtime/src/plugins/useContentEncoding.ts).
+// Responses that already carry a Content-Encoding (GraphiQL's files, compressed once by
+// use-graphiql.ts) are left as they are.
+//
+// Not @whatwg-node/server's `useContentEncoding`
+// (https://github.com/ardatan/whatwg-node/blob/master/packages/server/src/plugins/useContentEncoding.ts):
+// it compresses every body of any size, streams included; splits Accept-Encoding on commas without
+// trimming or reading q-values (a browser's `gzip, deflate, br` gets gzip, and ` br` after a space
+// never matches); sets no Vary; runs brotli at zlib's default quality 11; and inflates compressed
+// request bodies too, which would let a small gzip body past MAX_REQUEST_BYTES and expand after it.
+//
+// BREACH (https://www.breachattack.com/) needs a response that holds a secret next to text an attacker
+// chose, fetched by the victim's browser with ambient credentials. Callers here authenticate with a
+// bearer token that a page on another site cannot make the browser send, and use-csrf-prevention.ts
+// refuses the simple requests such a page could make.
+import { promisify } from 'node:util';
+import { brotliCompress, brotliCompressSync, constants, gzip, gzipSync, type BrotliOptions, type ZlibOptions } from 'node:zlib';
+import type { Plugin } from 'graphql-yoga';
+import { pickEncoding } from './use-graphiql.js';
+
+export interface CompressionOptions {
+  /** Bodies smaller than this many bytes are sent as they are (COMPRESSION_MIN_BYTES). */
+  minBytes: number;
+}
+
+/** What yoga writes whole: GraphQL results and errors. text/event-stream and multipart/mixed stream. */
+const WHOLE_JSON = /^application\/(?:graphql-response\+)?json\b/i;
+
+/**
+ * The fastest level of each. Measured on the gateway's own answers above the threshold (the README's
+ * "Performance and scale-out"), brotli's quality 1 saves 88-98 % of what quality 4 saves for a half to
+ * a fifth of its CPU, and gzip's level 1 97-99 % of what its default level 6 saves, for up to a
+ * quarter. The gateway runs out of CPU before its clients run out of bandwidth, and what the higher
+ * levels would save on top is seldom a whole TCP segment.
+ */
+const BROTLI: BrotliOptions = { params: { [constants.BROTLI_PARAM_QUALITY]: 1 } };
+const GZIP: ZlibOptions = { level: constants.Z_BEST_SPEED };
+
+/**
+ * From this size the work goes to libuv's thread pool, so that the event loop serves other requests
+ * meanwhile. Below it compressing in place is cheaper: the hand-off to a thread and back costs about
+ * as much CPU as compressing a few KB, and the loop is held for a fraction of a millisecond.
+ */
+const THREAD_POOL_FROM = 64 * 1024;
+
+const brotliAsync = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
+function compress(body: string, bytes: number, encoding: 'br' | 'gzip'): Buffer | Promise<Buffer> {
+  if (bytes < THREAD_POOL_FROM) return encoding === 'br' ? brotliCompressSync(body, BROTLI) : gzipSync(body, GZIP);
+  return encoding === 'br' ? brotliAsync(body, BROTLI) : gzipAsync(body, GZIP);
+}
+
+/**
+ * A response's headers as a plain object with lower-case names: yoga's node adapter writes such an
+ * object in one `writeHead`, where Headers changed in place are copied header by header (measured: a
+ * quarter of what compressing a small answer costs in all).
+ */
+function plainHeaders(headers: Headers): Record<string, string> {
+  const plain: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    plain[name.toLowerCase()] = value;
+  });
+  return plain;
+}
+
+export function useCompression({ minBytes }: CompressionOptions): Plugin {
+  const least = Math.max(1, minBytes);
+  return {
+    // Not async: a response left as it is costs no promise.
+    onResponse(payload) {
+      const { request, response, fetchAPI } = payload;
+      const { headers } = response;
+      const type = headers.get('content-type');
+      const length = Number(headers.get('content-length'));
+      // A response that sets cookies is left alone: the gateway sets none, and a plain object holds one value per name.
+      if (type === null || !WHOLE_JSON.test(type) || !(length >= least) || headers.has('content-encoding') || headers.has('set-cookie')) return;
+      // From here the answer depends on Accept-Encoding, and a cache must key it on that.
+      const encoding = pickEncoding(request.headers.get('accept-encoding'));
+      if (encoding === 'identity' || request.method === 'HEAD') return void headers.append('vary', 'accept-encoding');
+      return response.text().then(async (text) => {
+        const body = await compress(text, length, encoding);
+        const plain = plainHeaders(headers);
+        plain.vary = plain.vary ? `${plain.vary}, accept-encoding` : 'accept-encoding';
+        plain['content-encoding'] = encoding;
+        plain['content-length'] = String(body.length);
+        const bytes = new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length);
+        payload.setResponse(new fetchAPI.Response(bytes, { status: response.status, statusText: response.statusText, headers: plain }));
+      });
+    },
+  };
+}
