@@ -31,10 +31,8 @@ export interface LoggerOptions {
 }
 
 /**
- * The process's logger. Without a destination it writes to stdout asynchronously (pino.destination
- * with sync: false): while one write(2) is under way the next lines gather behind it and go out
- * together, so a busy gateway makes a write per batch, not per line, and a quiet one writes each line
- * at once. pino flushes what is left when the process exits.
+ * The process's logger. Without a destination it writes to stdout (stdoutLines below); tests pass one
+ * of their own.
  */
 export function createLogger(level: string, destination?: DestinationStream, { mixin }: LoggerOptions = {}): Logger {
   return pino(
@@ -44,6 +42,74 @@ export function createLogger(level: string, destination?: DestinationStream, { m
       formatters: { log: (object) => censorSecrets(object) },
       ...(mixin ? { mixin: () => mixin() ?? {} } : {}),
     },
-    destination ?? pino.destination({ dest: 1, sync: false }),
+    destination ?? (stdout ??= stdoutLines()),
   );
+}
+
+// What a stdout nobody reads (a paused pager, a hung log shipper) may hold before log lines are dropped:
+// the reader's stall costs bounded memory, never the process.
+const MAX_UNWRITTEN_BYTES = 8 * 1024 * 1024;
+
+let stdout: DestinationStream | undefined;
+let stdoutFailed = false;
+
+/**
+ * Makes a broken stdout harmless: a write to a pipe whose reader has gone (`npm start | head`: EPIPE),
+ * a closed descriptor (EBADF) or a full disk fails with an 'error' event, and an 'error' event nobody
+ * listens to is thrown (https://nodejs.org/api/events.html#error-events), ending the process. Here the
+ * first failure is noted once on stderr, and from then on what goes to stdout is dropped. A broken
+ * stderr is ignored: there is nowhere left to say so. For every entry point (the gateway's logger and
+ * banner, the standalone simulator's banner); calling it again changes nothing.
+ */
+export function guardStdio(): void {
+  if (process.stdout.listeners('error').includes(onStdoutError)) return;
+  process.stderr.on('error', () => {});
+  process.stdout.on('error', onStdoutError);
+}
+
+function onStdoutError(error: NodeJS.ErrnoException): void {
+  if (stdoutFailed) return;
+  stdoutFailed = true;
+  process.stderr.write(`stdout failed (${error.code ?? error.message}): log lines and other output to stdout are dropped from now on\n`);
+}
+
+/**
+ * Log lines to process.stdout (so they keep their order with the banner), on terms that can neither
+ * crash nor stall the process. A pipe's stdout never blocks: Node opens it through libuv, which makes
+ * it non-blocking (https://docs.libuv.org/en/v1.x/pipe.html#c.uv_pipe_open), and queues what the reader
+ * has not taken yet; beyond MAX_UNWRITTEN_BYTES lines are dropped (with one note), so a reader that
+ * stalls cannot grow memory without end. Lines logged in one turn of the event loop are corked and go
+ * out together: a write(2) per batch, not per line, on a busy gateway
+ * (https://nodejs.org/api/stream.html#writablecork). At exit the last batch is handed over at once:
+ * written if the pipe has room, never waited for. pino's own destination (sonic-boom) flushes at exit
+ * in a loop that retries a full pipe for ever and, on a broken one, never stops either: a SIGTERM then
+ * left a process that never exited.
+ */
+function stdoutLines(): DestinationStream {
+  guardStdio();
+  const out = process.stdout;
+  let corked = false;
+  let droppingNoted = false;
+  const uncork = () => {
+    if (!corked) return;
+    corked = false;
+    out.uncork();
+  };
+  process.on('exit', uncork);
+  return {
+    write(line: string) {
+      if (stdoutFailed || out.destroyed) return;
+      if (out.writableLength > MAX_UNWRITTEN_BYTES) {
+        if (!droppingNoted) process.stderr.write(`stdout is not being read: log lines are dropped while more than ${MAX_UNWRITTEN_BYTES} bytes wait\n`);
+        droppingNoted = true;
+        return;
+      }
+      if (!corked) {
+        corked = true;
+        out.cork();
+        setImmediate(uncork);
+      }
+      out.write(line);
+    },
+  };
 }

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { DEMO_CLIENT, DEMO_TOKEN, startSimulator } from './server.js';
 import { WALLBOX_IDS, USER_IDS } from './seed.js';
+import { guardStdio } from '../logger.js';
 
 const { values } = parseArgs({
   options: {
@@ -13,11 +14,21 @@ const { values } = parseArgs({
   },
 });
 
+// `npm run simulator | head` must not crash the simulator once head has gone.
+guardStdio();
 const simulator = await startSimulator({
   port: Number(values.port),
   host: values.host,
   tokenExpiresInS: Number(values['token-expires-in']),
   ...(values['fault-seed'] !== undefined && { faultSeed: Number(values['fault-seed']) }),
+}).catch((error: NodeJS.ErrnoException) => {
+  // One line naming the option to change, as the gateway does for PORT, not a stack trace.
+  const line =
+    error.code === 'EADDRINUSE'
+      ? `port ${values.port} is already in use: pass a free one, e.g. npm run simulator -- --port 4011`
+      : `cannot listen on ${values.host}:${values.port} (${error.message}): check --host and --port`;
+  process.stderr.write(`${line}\n`);
+  process.exit(1);
 });
 
 process.stdout.write(`Partner API simulator listening
