@@ -1,9 +1,10 @@
-// vitest globalSetup: two test files need programs no npm package brings, from Debian's packages:
+// vitest globalSetup: some test files need programs no npm package brings, from Debian's packages:
 // Chromium for the browser test (test/e2e/graphiql-browser.test.ts; playwright-core drives it and
-// cannot download a browser here) and redis-server for the replica tests (test/integration/replicas.test.ts).
+// cannot download a browser here), redis-server for the replica tests (test/integration/replicas.test.ts)
+// and prometheus's promtool, which checks /metrics and tests the alert rules (test/integration/prometheus.test.ts).
 // On a bare machine of the project's kind (Debian, root) `npm ci && npm test` installs what is missing;
 // anywhere else it stops with what to install. Those tests are never skipped: a skipped test would hide
-// a broken GraphiQL or a broken scale-out.
+// a broken GraphiQL, a broken scale-out or an alert that never fires.
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -11,6 +12,7 @@ import { delimiter, join } from 'node:path';
 const NEEDED = [
   { binary: '/usr/bin/chromium', package: 'chromium', by: 'test/e2e/graphiql-browser.test.ts' },
   { binary: '/usr/bin/redis-server', package: 'redis-server', by: 'test/integration/replicas.test.ts' },
+  { binary: '/usr/bin/promtool', package: 'prometheus', by: 'test/integration/prometheus.test.ts' },
 ];
 const INSTALL_TIMEOUT_MS = 10 * 60_000;
 
