@@ -28,6 +28,7 @@ import { createGateway, type Gateway } from './yoga.js';
 import { LiveDevices } from './live/live-devices.js';
 import { Connections } from './live/connections.js';
 import { attachGraphQLWs } from './live/graphql-ws.js';
+import { readTrustedDocuments } from './plugins/use-persisted-queries.js';
 
 export interface AppOptions {
   config: Config;
@@ -65,8 +66,10 @@ export interface App {
 }
 
 export async function createApp({ config, logger, tracer, ...seams }: AppOptions): Promise<App> {
+  // First: a manifest that cannot be read stops start-up before anything is started.
+  const trustedDocuments = config.persistedDocuments && (await readTrustedDocuments(config.persistedDocuments, logger));
   const { demo, apiUrl, auth, orgId } = await upstreamOf(config, logger);
-  const metrics = new Metrics();
+  const metrics = new Metrics({ liveMaxPollers: config.live.maxPollers });
   const redis: SharedRedis | undefined = config.redisUrl && (await connectRedis(config.redisUrl, logger, metrics.redis));
   const telemetry = [metrics.upstream, tracer && upstreamTracing(tracer, apiUrl), seams.telemetry].filter((t): t is UpstreamTelemetry => t !== undefined);
   const localReads = config.cacheTtlMs > 0 ? new MemoryReadCache() : undefined;
@@ -106,6 +109,7 @@ export async function createApp({ config, logger, tracer, ...seams }: AppOptions
     metrics,
     tracer,
     apqShare: redis && ((local, options) => redisApqStore(redis, local, options)),
+    trustedDocuments,
   });
 
   const release = () => Promise.allSettled([upstream.close(), demo?.simulator.close(), redis?.close()]).then(() => undefined);

@@ -61,6 +61,20 @@ export interface Config {
   upstreamCallsPerMinute: number;
   /** Subscriptions: how devices are polled for them, and what bounds them (src/live/). */
   live: LiveConfig;
+  /** COMPRESSION, COMPRESSION_MIN_BYTES: GraphQL responses compressed for clients that accept br or gzip; absent: never. */
+  compression: { minBytes: number } | undefined;
+  /** Trusted documents (PERSISTED_DOCUMENTS*): the operations clients ship, run by id; absent: automatic persisted queries alone. */
+  persistedDocuments: PersistedDocumentsConfig | undefined;
+}
+
+/** Trusted documents: read at start-up by src/plugins/use-persisted-queries.ts (readTrustedDocuments). */
+export interface PersistedDocumentsConfig {
+  /** PERSISTED_DOCUMENTS: Apollo's persisted query manifest, or a JSON object of id → document. */
+  file: string;
+  /** PERSISTED_DOCUMENTS_ONLY: every other document is refused (PERSISTED_QUERY_NOT_IN_LIST). */
+  only: boolean;
+  /** PERSISTED_DOCUMENTS_STAFF_EXEMPT: callers whose token says admin or staff may send any document. */
+  staffExempt: boolean;
 }
 
 export interface LiveConfig {
@@ -182,6 +196,13 @@ export const DEFAULT_LIVE = { intervalMs: 30_000, fastIntervalMs: 3000, maxPolle
  * every 30 s, and polling a simulator on this machine costs no one's quota. A value that is set is kept.
  */
 export const DEMO_LIVE_INTERVAL_MS = 5000;
+/**
+ * COMPRESSION_MIN_BYTES when it is unset: a smaller body travels with yoga's response head in one TCP
+ * segment (1448 bytes on Ethernet, less the ~190-byte head and Vary), so compressing it saves no packet
+ * and no round trip, only a few hundred bytes, for CPU (src/plugins/use-compression.ts; the README's
+ * "Performance and scale-out" has the measurements).
+ */
+export const DEFAULT_COMPRESSION_MIN_BYTES = 1200;
 
 const API_URL_EXPECTED = `an https URL of the API base, ending in ${API_PATH} (http only on this machine; no credentials, query or fragment)`;
 
@@ -302,6 +323,11 @@ const Env = z.object({
   LIVE_MAX_POLLERS: integer(0, 1_000_000, DEFAULT_LIVE.maxPollers),
   LIVE_MAX_SUBSCRIPTIONS_PER_CALLER: optionalInteger(0, 1_000_000),
   LIVE_MAX_CONNECTIONS_PER_CLIENT: integer(0, 1_000_000, DEFAULT_LIVE.maxConnectionsPerClient),
+  COMPRESSION: flag(true),
+  COMPRESSION_MIN_BYTES: integer(0, 1_073_741_824, DEFAULT_COMPRESSION_MIN_BYTES),
+  PERSISTED_DOCUMENTS: optionalText,
+  PERSISTED_DOCUMENTS_ONLY: flag(false),
+  PERSISTED_DOCUMENTS_STAFF_EXEMPT: flag(false),
 });
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -309,7 +335,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: expected ${issue.message}`);
   // Blank is unset, as optionalText reads it.
   const set = (name: string) => (env[name] ?? '').trim() !== '';
-  problems.push(...credentialProblems(set, env), ...authProblems(set));
+  problems.push(...credentialProblems(set, env), ...authProblems(set), ...persistedDocumentProblems(set, env));
   if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   const e = parsed.data;
 
@@ -361,7 +387,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           },
     upstreamCallsPerMinute: e.RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE ?? (e.AUTH_JWKS_URL === undefined ? 0 : DEFAULT_UPSTREAM_CALLS_PER_MINUTE),
     live: liveConfig(e),
+    compression: e.COMPRESSION ? { minBytes: e.COMPRESSION_MIN_BYTES } : undefined,
+    persistedDocuments: persistedDocumentsConfig(e),
   };
+}
+
+function persistedDocumentsConfig(e: z.infer<typeof Env>): PersistedDocumentsConfig | undefined {
+  if (e.PERSISTED_DOCUMENTS === undefined) return undefined;
+  return { file: e.PERSISTED_DOCUMENTS, only: e.PERSISTED_DOCUMENTS_ONLY, staffExempt: e.PERSISTED_DOCUMENTS_STAFF_EXEMPT };
+}
+
+/** What the trusted-document settings need: an allow-list without a list would refuse every request. */
+function persistedDocumentProblems(set: (name: string) => boolean, env: Record<string, string | undefined>): string[] {
+  const on = (name: string) => ['true', '1'].includes((env[name] ?? '').trim());
+  const problems: string[] = [];
+  if (on('PERSISTED_DOCUMENTS_ONLY') && !set('PERSISTED_DOCUMENTS')) {
+    problems.push('PERSISTED_DOCUMENTS_ONLY: is true, but PERSISTED_DOCUMENTS is not set (name the manifest of the operations your clients ship)');
+  }
+  if (on('PERSISTED_DOCUMENTS_STAFF_EXEMPT') && !on('PERSISTED_DOCUMENTS_ONLY')) problems.push('PERSISTED_DOCUMENTS_STAFF_EXEMPT: is only used with PERSISTED_DOCUMENTS_ONLY=true');
+  // Staff is a role in the caller's token: without caller authentication no one is staff.
+  if (on('PERSISTED_DOCUMENTS_STAFF_EXEMPT') && !set('AUTH_JWKS_URL')) problems.push('PERSISTED_DOCUMENTS_STAFF_EXEMPT: is true, but AUTH_JWKS_URL is not set (no caller is staff without caller authentication)');
+  return problems;
 }
 
 /** Subscriptions' settings (see DEFAULT_LIVE): the interval is shorter in demo mode, unless it is set. */

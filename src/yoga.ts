@@ -12,11 +12,12 @@ import type { Metrics } from './observability/metrics.js';
 import { useTracing } from './observability/tracing.js';
 import type { Tracer } from '@opentelemetry/api';
 import { useCompiledExecution } from './plugins/use-compiled-execution.js';
+import { useCompression } from './plugins/use-compression.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { maskedErrors, useErrorCodes } from './plugins/use-error-codes.js';
 import { useGraphiQL } from './plugins/use-graphiql.js';
 import { useOperationLimits } from './plugins/use-operation-limits.js';
-import { usePersistedQueries, type PersistedQueriesOptions } from './plugins/use-persisted-queries.js';
+import { usePersistedQueries, type PersistedQueriesOptions, type TrustedDocuments } from './plugins/use-persisted-queries.js';
 import { useRequestLimits } from './plugins/use-request-limits.js';
 import { useLiveSubscriptions } from './plugins/use-live-subscriptions.js';
 import { useMultipartSubscriptions } from './plugins/use-multipart-subscriptions.js';
@@ -26,7 +27,7 @@ import { schema } from './schema/index.js';
 import type { PartnerApi } from './upstream/client.js';
 
 export type GatewayConfig = ContextConfig &
-  Pick<Config, 'corsOrigins' | 'limits' | 'graphiql' | 'introspection' | 'development' | 'auth'>;
+  Pick<Config, 'corsOrigins' | 'limits' | 'graphiql' | 'introspection' | 'development' | 'auth' | 'compression'>;
 
 export interface GatewayOptions {
   api: PartnerApi;
@@ -48,6 +49,8 @@ export interface GatewayOptions {
   connections: Connections;
   /** Redis (REDIS_URL): APQ documents shared with the other replicas. */
   apqShare?: PersistedQueriesOptions['share'];
+  /** PERSISTED_DOCUMENTS: the operations the clients ship, run by id (and with PERSISTED_DOCUMENTS_ONLY, nothing else). */
+  trustedDocuments?: TrustedDocuments | undefined;
 }
 
 const ENDPOINT = '/graphql';
@@ -60,6 +63,8 @@ export function createGateway({ api, config, logger, examples = [], identity, bu
     logging: logger,
     maskedErrors,
     plugins: [
+      // First, so that its onResponse runs before the others': the access log's and the metrics' durations include compressing.
+      config.compression ? useCompression(config.compression) : {},
       options.tracer ? useTracing(options.tracer) : {},
       useRequestObservation({ logger, metrics: options.metrics }),
       config.graphiql && useGraphiQL({ endpoint: ENDPOINT, title: 'Podero GraphQL gateway', defaultTabs: examples.map((query) => ({ query })) }),
@@ -67,8 +72,9 @@ export function createGateway({ api, config, logger, examples = [], identity, bu
       // Before anything reads the request: an unauthenticated caller gets a 401 and nothing else.
       useCallerAuth({ identity, publicServiceSdl: config.auth?.publicServiceSdl ?? true, logger }),
       useRequestLimits({ maxBodyBytes: config.limits.requestBytes }),
-      // After APQ, which turns a hash into the document the limits then check.
-      usePersistedQueries({ share: options.apqShare }),
+      // After APQ, which turns a hash into the document the limits then check (and, with
+      // PERSISTED_DOCUMENTS_ONLY, refuses an unlisted document before they lex it).
+      usePersistedQueries({ share: options.apqShare, trusted: options.trustedDocuments, identity }),
       useOperationLimits({ limits: config.limits, introspection: config.introspection }),
       useErrorCodes({ maxErrors: config.limits.errors, development: config.development }),
       useCompiledExecution(logger),

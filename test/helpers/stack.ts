@@ -2,7 +2,7 @@
 // composition root `npm start` runs (src/app.ts), from a Config these options describe.
 import type { Tracer } from '@opentelemetry/api';
 import { createApp } from '../../src/app.js';
-import { DEFAULT_LIMITS, DEFAULT_LIVE, type CallerAuth, type Config, type Limits, type LiveConfig, type UpstreamAuth } from '../../src/config.js';
+import { DEFAULT_COMPRESSION_MIN_BYTES, DEFAULT_LIMITS, DEFAULT_LIVE, type CallerAuth, type Config, type Limits, type LiveConfig, type PersistedDocumentsConfig, type UpstreamAuth } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { Metrics } from '../../src/observability/metrics.js';
 import { activeTraceIds } from '../../src/observability/tracing.js';
@@ -51,6 +51,10 @@ export interface GatewayOptions {
   redisUrl?: URL;
   /** LIVE_*: subscriptions' intervals and bounds (the shipped defaults otherwise). */
   live?: Partial<LiveConfig>;
+  /** COMPRESSION, COMPRESSION_MIN_BYTES (on, at the shipped threshold, otherwise); false: COMPRESSION=false. */
+  compression?: { minBytes: number } | false;
+  /** PERSISTED_DOCUMENTS, PERSISTED_DOCUMENTS_ONLY, PERSISTED_DOCUMENTS_STAFF_EXEMPT: the manifest is read as `npm start` reads it. */
+  persistedDocuments?: PersistedDocumentsConfig;
 }
 
 export interface GraphQLResponse {
@@ -100,6 +104,8 @@ export function testConfig(sim: Simulator, options: GatewayOptions = {}): Config
     auth: options.callerAuth,
     upstreamCallsPerMinute: options.upstreamCallsPerMinute ?? 0,
     live: { ...DEFAULT_LIVE, maxPerCaller: options.callerAuth ? DEFAULT_LIVE.maxPerCaller : 0, ...options.live },
+    compression: options.compression === false ? undefined : (options.compression ?? { minBytes: DEFAULT_COMPRESSION_MIN_BYTES }),
+    persistedDocuments: options.persistedDocuments,
   };
 }
 

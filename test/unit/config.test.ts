@@ -32,7 +32,33 @@ describe('loadConfig', () => {
       upstreamCallsPerMinute: 0,
       // Demo mode polls its simulator every 5 s (DEMO_LIVE_INTERVAL_MS), so GraphiQL's subscription ticks.
       live: { intervalMs: 5000, fastIntervalMs: 3000, maxPollers: 10_000, maxPerCaller: 0, maxConnectionsPerClient: 10_000 },
+      // Responses of one TCP segment and more are compressed (DEFAULT_COMPRESSION_MIN_BYTES).
+      compression: { minBytes: 1200 },
+      // No manifest: automatic persisted queries alone.
+      persistedDocuments: undefined,
     });
+  });
+
+  it('reads the trusted documents settings, and refuses an allow-list without a list or an exemption nothing uses', () => {
+    expect(loadConfig({ PERSISTED_DOCUMENTS: ' manifest.json ' }).persistedDocuments).toEqual({ file: 'manifest.json', only: false, staffExempt: false });
+    const auth = { AUTH_JWKS_URL: 'https://id.example.com/jwks.json', AUTH_ISSUER: 'https://id.example.com/', AUTH_AUDIENCE: 'gateway' };
+    const trusted = { PERSISTED_DOCUMENTS: 'manifest.json', PERSISTED_DOCUMENTS_ONLY: 'true', PERSISTED_DOCUMENTS_STAFF_EXEMPT: '1' };
+    expect(loadConfig({ ...auth, ...trusted }).persistedDocuments).toEqual({ file: 'manifest.json', only: true, staffExempt: true });
+    expect(() => loadConfig({ PERSISTED_DOCUMENTS_ONLY: 'true', PERSISTED_DOCUMENTS_STAFF_EXEMPT: 'true' })).toThrow(
+      /PERSISTED_DOCUMENTS_ONLY: is true, but PERSISTED_DOCUMENTS is not set[\s\S]*PERSISTED_DOCUMENTS_STAFF_EXEMPT: is true, but AUTH_JWKS_URL is not set/,
+    );
+    expect(() => loadConfig({ ...auth, PERSISTED_DOCUMENTS: 'manifest.json', PERSISTED_DOCUMENTS_STAFF_EXEMPT: 'true' })).toThrow(
+      /PERSISTED_DOCUMENTS_STAFF_EXEMPT: is only used with PERSISTED_DOCUMENTS_ONLY=true/,
+    );
+    expect(() => loadConfig({ PERSISTED_DOCUMENTS_ONLY: 'yes' })).toThrow(/PERSISTED_DOCUMENTS_ONLY: expected true or false/);
+  });
+
+  it('reads the compression switch and threshold', () => {
+    expect(loadConfig({ COMPRESSION_MIN_BYTES: '0' }).compression).toEqual({ minBytes: 0 });
+    expect(loadConfig({ COMPRESSION: 'false', COMPRESSION_MIN_BYTES: '4096' }).compression).toBeUndefined();
+    expect(() => loadConfig({ COMPRESSION: 'gzip', COMPRESSION_MIN_BYTES: '-1' })).toThrow(
+      /COMPRESSION: expected true or false[\s\S]*COMPRESSION_MIN_BYTES: expected an integer from 0 to 1073741824/,
+    );
   });
 
   it('reads the request limits and the GraphiQL, introspection and development switches', () => {
