@@ -67,9 +67,11 @@ export function useRequestObservation({ logger, metrics }: { logger: Logger; met
         },
       };
     },
-    onExecutionResult({ request, result }) {
+    // When the response is made: every result passes here, those of requests refused by a thrown error
+    // (caller authentication's 401) too, which onExecutionResult never sees.
+    onResultProcess({ request, result }) {
       const entry = entries.get(request);
-      if (!entry || !result || Symbol.asyncIterator in result) return;
+      if (!entry || !result || Symbol.asyncIterator in result || Array.isArray(result)) return;
       for (const error of (result.errors ?? []) as GraphQLError[]) {
         if (entry.errors.length >= MAX_ERRORS) break;
         const code = error.extensions?.code;

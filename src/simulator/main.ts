@@ -3,7 +3,6 @@
 import { parseArgs } from 'node:util';
 import { DEMO_CLIENT, DEMO_TOKEN, startSimulator } from './server.js';
 import { WALLBOX_IDS, USER_IDS } from './seed.js';
-import { guardStdio } from '../logger.js';
 
 const { values } = parseArgs({
   options: {
@@ -14,8 +13,14 @@ const { values } = parseArgs({
   },
 });
 
-// `npm run simulator | head` must not crash the simulator once head has gone.
-guardStdio();
+// The simulator is a module of its own (it imports nothing of the gateway's): the gateway's logger.ts
+// guards its stdout the same way. A reader that went away (`npm run simulator | head`) must not crash
+// the process with EPIPE: one note on stderr, and stdout's output is dropped from then on.
+process.stderr.on('error', () => {});
+process.stdout.once('error', (error: NodeJS.ErrnoException) => {
+  process.stdout.on('error', () => {});
+  process.stderr.write(`stdout failed (${error.code ?? error.message}): output to stdout is dropped from now on\n`);
+});
 const simulator = await startSimulator({
   port: Number(values.port),
   host: values.host,

@@ -49,7 +49,7 @@ beforeAll(async () => {
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`,
     OTEL_BSP_SCHEDULE_DELAY: '100',
   });
-  const [, endpoint] = (await waitForOutput(child, /"endpoint":"(http:\/\/127\.0\.0\.1:\d+\/graphql)","callerAuth"/)) as unknown as [string, string];
+  const [, endpoint] = (await waitForOutput(child, /"endpoint":"(http:\/\/127\.0\.0\.1:\d+\/graphql)","mode":"partner-api","callerAuth"/)) as unknown as [string, string];
   origin = new URL(endpoint).origin;
 }, 60_000);
 
