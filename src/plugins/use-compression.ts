@@ -37,12 +37,15 @@ const WHOLE_JSON = /^application\/(?:graphql-response\+)?json\b/i;
 
 /**
  * The fastest level of each. Measured on the gateway's own answers above the threshold (the README's
- * "Performance and scale-out"), brotli's quality 1 saves 88-98 % of what quality 4 saves for a half to
- * a fifth of its CPU, and gzip's level 1 97-99 % of what its default level 6 saves, for up to a
- * quarter. The gateway runs out of CPU before its clients run out of bandwidth, and what the higher
- * levels would save on top is seldom a whole TCP segment.
+ * "Performance and scale-out", bench/compression.ts), brotli's quality 1 saves 88-98 % of what quality 4
+ * saves for about 40 % of its CPU, and gzip's level 1 97-99 % of what its default level 6 saves, for
+ * the same CPU on small answers and under half on large ones. The gateway runs out of CPU before its
+ * clients run out of bandwidth, and what the higher levels would save on top is seldom a TCP segment.
  */
-const BROTLI: BrotliOptions = { params: { [constants.BROTLI_PARAM_QUALITY]: 1 } };
+const brotli = (bytes: number): BrotliOptions => ({
+  // Knowing the size, brotli sizes its buffers to the answer: less memory for large ones, measured.
+  params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_SIZE_HINT]: bytes },
+});
 const GZIP: ZlibOptions = { level: constants.Z_BEST_SPEED };
 
 /**
@@ -56,8 +59,8 @@ const brotliAsync = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
 
 function compress(body: string, bytes: number, encoding: 'br' | 'gzip'): Buffer | Promise<Buffer> {
-  if (bytes < THREAD_POOL_FROM) return encoding === 'br' ? brotliCompressSync(body, BROTLI) : gzipSync(body, GZIP);
-  return encoding === 'br' ? brotliAsync(body, BROTLI) : gzipAsync(body, GZIP);
+  if (bytes < THREAD_POOL_FROM) return encoding === 'br' ? brotliCompressSync(body, brotli(bytes)) : gzipSync(body, GZIP);
+  return encoding === 'br' ? brotliAsync(body, brotli(bytes)) : gzipAsync(body, GZIP);
 }
 
 /**
