@@ -9,6 +9,7 @@
 // at its own phase, not at every tick: the partner API's guidance is to poll every ~30 s, every ~3 s
 // while a boost is `requested` (https://developers.podero.com/partner-api/user-journeys/end-user/dashboard-integration),
 // so either poller sees changes, and a client is not flooded with them.
+import { mulberry32 } from './faults.js';
 import type { Charger } from './api/charging.js';
 import { EV_CHARGER } from './api/electric-vehicles.js';
 import { WALLBOX_CHARGER } from './api/wallboxes.js';
@@ -233,16 +234,4 @@ function stamp(record: Json, charger: Charger, now: number, transition: boolean)
 function round(value: number, digits: number): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
-}
-
-/** A small, well-known 32-bit PRNG (mulberry32): uniform in [0, 1), the same sequence for the same seed everywhere. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -125,8 +125,8 @@ export class FaultPlan {
   }
 }
 
-/** A small, well-known 32-bit PRNG: uniform in [0, 1), the same sequence for the same seed everywhere. */
-function mulberry32(seed: number): () => number {
+/** A small, well-known 32-bit PRNG (mulberry32): uniform in [0, 1), the same sequence for the same seed everywhere (faults and dynamics.ts). */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
