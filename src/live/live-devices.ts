@@ -121,7 +121,6 @@ export class LiveDevices {
   readonly #options: LiveOptions;
   readonly #pollers = new Map<string, { poller: Poller<unknown>; path: string; shared: LiveMembership | undefined }>();
   readonly #perCaller = new Map<string, number>();
-  readonly #streams = new Set<Stream<unknown>>();
 
   constructor(options: LiveOptions) {
     this.#options = options;
@@ -164,7 +163,6 @@ export class LiveDevices {
   /** Ends every stream (the drain): each is completed, so its client reconnects elsewhere. */
   close(): void {
     for (const { poller } of [...this.#pollers.values()]) poller.end();
-    for (const stream of [...this.#streams]) stream.end();
     this.#options.share?.close();
   }
 
@@ -185,13 +183,11 @@ export class LiveDevices {
     this.#perCaller.set(watcher.caller, held + 1);
     const stream: Stream<T> = new Stream<T>(() => {
       poller.unwatch(stream);
-      this.#streams.delete(stream as Stream<unknown>);
       clearTimeout(expiry);
       const left = (this.#perCaller.get(watcher.caller) ?? 1) - 1;
       if (left > 0) this.#perCaller.set(watcher.caller, left);
       else this.#perCaller.delete(watcher.caller);
     });
-    this.#streams.add(stream as Stream<unknown>);
     const expiry = watcher.expiresAt === undefined ? undefined : setTimeout(() => stream.deliver({ error: expired() }), Math.max(0, watcher.expiresAt + EXPIRY_TOLERANCE_MS - Date.now()));
     expiry?.unref();
     poller.watch(stream);

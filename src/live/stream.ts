@@ -31,11 +31,6 @@ export class Stream<T> implements Watcher<T>, AsyncIterableIterator<T | Error> {
     if (waiting) this.#flush();
   }
 
-  /** Ends the stream without an error (a drain: the client reconnects elsewhere). */
-  end(): void {
-    this.deliver({ error: new Ended() });
-  }
-
   next(): Promise<IteratorResult<T | Error>> {
     if (this.#done) return Promise.resolve({ value: undefined, done: true });
     if (this.#pending) return new Promise((resolve) => {
