@@ -78,6 +78,26 @@ it('pushes a write through the gateway at once, without waiting for the interval
   await eventually(() => pollers(slow) === 0, 'the slow gateway to stop polling');
 });
 
+it('reads what lies below the device afresh for each event, not from the subscription\'s first request', async () => {
+  const slow = await another({ live: { intervalMs: 3_600_000 } });
+  const carport = WALLBOX_IDS.annaCarport;
+  const building = String(sim.wallboxRecord(carport)!.building);
+  const s = await subscribe(`subscription { wallbox(userId: "${ANNA}", id: "${carport}") { comment building { name } } }`, slow);
+  const [first] = await s.waitForEvents(1);
+  // The building changes upstream; then a write to the wallbox through the gateway makes an event.
+  const renamed = await fetch(`${sim.apiUrl.href}/org/${sim.seed.orgId}/users/${ANNA}/buildings/${building}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${STATIC_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Renamed upstream' }),
+  });
+  expect(renamed.status).toBe(200);
+  expect(first!.data.wallbox.building.name).not.toBe('Renamed upstream');
+  await slow.graphql(`mutation { updateWallbox(input: { userId: "${ANNA}", id: "${carport}", comment: "Event two" }) { id } }`);
+  expect((await s.waitForEvents(2))[1]!.data.wallbox).toEqual({ comment: 'Event two', building: { name: 'Renamed upstream' } });
+  s.close();
+  await eventually(() => pollers(slow) === 0, 'the slow gateway to stop polling');
+});
+
 it('stops polling when the last subscriber leaves', async () => {
   const a = await subscribe(COMMENT);
   const b = await subscribe(STATUS);
