@@ -14,6 +14,7 @@ import type { Context } from '../context.js';
 import { errorResponseBody } from '../error-codes.js';
 import { stringifyResult } from '../live/result-json.js';
 import { sseResponse } from '../live/sse.js';
+import { acceptsMultipartSubscription } from './use-multipart-subscriptions.js';
 import { codedError } from '../graphql-errors.js';
 import { clientAddress } from '../caller/identify.js';
 import { TOO_MANY_CONNECTIONS_MESSAGE, type Connections } from '../live/connections.js';
@@ -159,7 +160,7 @@ function acceptsStream(request: Request | undefined): boolean {
 
 async function* nothing(): AsyncGenerator<never> {}
 
-/** SSE and multipart arrive as HTTP requests; their Accept header tells them apart. */
+/** SSE and multipart arrive as HTTP requests; their Accept header tells them apart, as the multipart plugin reads it. */
 function transportOf(request: Request | undefined): Transport {
-  return request?.headers.get('accept')?.includes('multipart/mixed') ? 'multipart' : 'sse';
+  return request && acceptsMultipartSubscription(request.headers.get('accept')) ? 'multipart' : 'sse';
 }
