@@ -142,7 +142,7 @@ function serving(
 ) {
   const lifecycle = new Lifecycle();
   const server = createGatewayServer({
-    gateway: yoga.requestListener,
+    gateway: yoga.listener,
     lifecycle,
     metrics: config.metricsPort === undefined ? metrics : undefined,
     logger,

@@ -47,6 +47,10 @@ const NOBODY: Caller = { kind: 'end-user', subject: 'anonymous', userId: null };
 
 export function contextFactory({ api, identity, budget, logger, config, live }: ContextDependencies) {
   return async (initial: YogaInitialContext): Promise<Context> => {
+    // A request the fast path began and hands to yoga (src/fast-path.ts) keeps the context it had: its
+    // loaders hold what its reads answered, so nothing is asked upstream twice.
+    const begun = (initial as YogaInitialContext & { fastPathContext?: Context }).fastPathContext;
+    if (begun) return begun;
     const { request } = initial;
     const caller = await identity.of(request, clientAddress(initial)).catch(() => NOBODY);
     // Made when something logs: most requests log only their access line, which names the caller itself.

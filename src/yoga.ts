@@ -11,12 +11,12 @@ import { useRequestObservation } from './plugins/use-request-observation.js';
 import type { Metrics } from './observability/metrics.js';
 import { useTracing } from './observability/tracing.js';
 import type { Tracer } from '@opentelemetry/api';
-import { useCompiledExecution } from './plugins/use-compiled-execution.js';
+import { CompiledOperations, useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useCompression } from './plugins/use-compression.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { maskedErrors, useErrorCodes } from './plugins/use-error-codes.js';
 import { useGraphiQL } from './plugins/use-graphiql.js';
-import { useOperationLimits } from './plugins/use-operation-limits.js';
+import { DocumentCache, useOperationLimits } from './plugins/use-operation-limits.js';
 import { usePersistedQueries, type PersistedQueriesOptions, type TrustedDocuments } from './plugins/use-persisted-queries.js';
 import { useRequestLimits } from './plugins/use-request-limits.js';
 import { useLiveSubscriptions } from './plugins/use-live-subscriptions.js';
@@ -24,6 +24,7 @@ import { useMultipartSubscriptions } from './plugins/use-multipart-subscriptions
 import type { LiveDevices } from './live/live-devices.js';
 import type { Connections } from './live/connections.js';
 import { schema } from './schema/index.js';
+import { createFastPath } from './fast-path.js';
 import type { PartnerApi } from './upstream/client.js';
 
 export type GatewayConfig = ContextConfig &
@@ -56,10 +57,13 @@ export interface GatewayOptions {
 const ENDPOINT = '/graphql';
 
 export function createGateway({ api, config, logger, examples = [], identity, budget, live, connections, ...options }: GatewayOptions) {
-  return createYoga<object, Context>({
+  const context = contextFactory({ api, identity, budget, logger, config, live });
+  const documents = new DocumentCache();
+  const compiled = new CompiledOperations(logger);
+  const yoga = createYoga<object, Context>({
     schema,
     graphqlEndpoint: ENDPOINT,
-    context: contextFactory({ api, identity, budget, logger, config, live }),
+    context,
     logging: logger,
     maskedErrors,
     plugins: [
@@ -75,9 +79,9 @@ export function createGateway({ api, config, logger, examples = [], identity, bu
       // After APQ, which turns a hash into the document the limits then check (and, with
       // PERSISTED_DOCUMENTS_ONLY, refuses an unlisted document before they lex it).
       usePersistedQueries({ share: options.apqShare, trusted: options.trustedDocuments, identity }),
-      useOperationLimits({ limits: config.limits, introspection: config.introspection }),
+      useOperationLimits({ limits: config.limits, introspection: config.introspection, documents }),
       useErrorCodes({ maxErrors: config.limits.errors, development: config.development }),
-      useCompiledExecution(logger),
+      useCompiledExecution(compiled),
       useLiveSubscriptions({ logger, observer: options.metrics?.live, connections }),
       // Apollo Client's HttpLink asks for subscriptions as multipart; yoga itself serves SSE.
       useMultipartSubscriptions(),
@@ -94,6 +98,25 @@ export function createGateway({ api, config, logger, examples = [], identity, bu
     // use-graphiql.ts serves it (rendered once, split, compressed, cached).
     graphiql: false,
   });
+  // What node:http calls: the fast path for the requests it can answer as yoga would, yoga for the rest.
+  // Tracing's spans and PERSISTED_DOCUMENTS_ONLY's per-caller check are yoga's alone.
+  const listener =
+    options.tracer || options.trustedDocuments?.only
+      ? yoga.requestListener
+      : createFastPath({
+          yoga,
+          endpoint: ENDPOINT,
+          documents,
+          compiled,
+          contextOf: context,
+          identity,
+          logger,
+          metrics: options.metrics,
+          maxBodyBytes: config.limits.requestBytes,
+          compression: config.compression || undefined,
+          cors: config.corsOrigins.length > 0,
+        });
+  return Object.assign(yoga, { listener });
 }
 
 export type Gateway = ReturnType<typeof createGateway>;

@@ -35,7 +35,7 @@ import { operationCost } from './operation-cost.js';
 import { rootFields } from './root-fields.js';
 
 type PromiseOrValue<T> = Promise<T> | T;
-type CompiledQuery = (root: unknown, context: unknown, variables: unknown) => PromiseOrValue<ExecutionResult>;
+export type CompiledQuery = (root: unknown, context: unknown, variables: unknown) => PromiseOrValue<ExecutionResult>;
 type Jit = typeof import('graphql-jit');
 
 /** Root fields whose operations always run interpreted. */
@@ -65,43 +65,66 @@ interface Entry {
   compiled?: CompiledQuery | null;
 }
 
-export function useCompiledExecution(logger: Logger): Plugin {
-  const entries = new WeakMap<DocumentNode, Map<string, Entry>>();
+/**
+ * The operations compiled so far, and how often each document ran: shared by the plugin below (yoga's
+ * path) and the fast path (src/fast-path.ts), which runs an operation only once it is compiled here.
+ */
+export class CompiledOperations {
+  readonly #logger: Logger;
+  readonly #entries = new WeakMap<DocumentNode, Map<string, Entry>>();
   // Keyed by entry, so that an eviction sends that operation back to counting its uses.
-  const kept = new LRUCache<Entry, CompiledQuery, number>({
+  readonly #kept = new LRUCache<Entry, CompiledQuery, number>({
     maxSize: COMPILED_CACHE_BYTES,
     dispose: (_compiled, entry) => {
       entry.compiled = undefined;
       entry.uses = 0;
     },
   });
-  let jit: Jit | undefined;
-  let loading: Promise<void> | undefined;
+  #jit: Jit | undefined;
+  #loading: Promise<void> | undefined;
 
-  const entryOf = (document: DocumentNode, operationName: string): Entry => {
-    let byName = entries.get(document);
-    if (!byName) entries.set(document, (byName = new Map<string, Entry>()));
+  constructor(logger: Logger) {
+    this.#logger = logger;
+  }
+
+  #entryOf(document: DocumentNode, operationName: string): Entry {
+    let byName = this.#entries.get(document);
+    if (!byName) this.#entries.set(document, (byName = new Map<string, Entry>()));
     let entry = byName.get(operationName);
     if (!entry) byName.set(operationName, (entry = { uses: 0 }));
     return entry;
-  };
+  }
 
+  /** The compiled form of an operation already compiled (and kept), counted as used; nothing is compiled here. */
+  compiled(document: DocumentNode, operationName: string | null | undefined): CompiledQuery | undefined {
+    const entry = this.#entries.get(document)?.get(operationName ?? '');
+    if (!entry?.compiled) return undefined;
+    this.#kept.get(entry); // most recently used
+    return entry.compiled;
+  }
+
+  /** The compiled form for this execution, compiling it on its second use; undefined: run it interpreted. */
+  forExecution(args: ExecutionArgs): CompiledQuery | undefined {
+    const entry = this.#entryOf(args.document, args.operationName ?? '');
+    if (entry.compiled === null || ++entry.uses < 2) return undefined;
+    if (entry.compiled) {
+      this.#kept.get(entry); // most recently used
+      return entry.compiled;
+    }
+    const operation = compilable(args, this.#logger);
+    if (operation === null) return void (entry.compiled = null);
+    // Loaded on the first operation worth compiling; until then, interpreted.
+    if (!this.#jit) return void (this.#loading ??= import('graphql-jit').then((loaded) => void (this.#jit = loaded)));
+    entry.compiled = compile(args, operation, this.#jit, (compiled) => this.#kept.set(entry, compiled, { size: compiledBytes(operation.fields) }), this.#logger);
+    return entry.compiled ?? undefined;
+  }
+}
+
+export function useCompiledExecution(operations: CompiledOperations): Plugin {
   return {
     onExecute({ args: executionArgs, executeFn, setExecuteFn }) {
-      const args = executionArgs as ExecutionArgs;
-      const entry = entryOf(args.document, args.operationName ?? '');
-      if (entry.compiled === null || ++entry.uses < 2) return;
-      if (entry.compiled) {
-        kept.get(entry); // most recently used
-      } else {
-        const operation = compilable(args, logger);
-        if (operation === null) return void (entry.compiled = null);
-        // Loaded on the first operation worth compiling; until then, interpreted.
-        if (!jit) return void (loading ??= import('graphql-jit').then((loaded) => void (jit = loaded)));
-        entry.compiled = compile(args, operation, jit, (compiled) => kept.set(entry, compiled, { size: compiledBytes(operation.fields) }), logger);
-        if (!entry.compiled) return;
-      }
-      const compiled = entry.compiled;
+      const compiled = operations.forExecution(executionArgs);
+      if (!compiled) return;
       const interpreted = executeFn as (args: ExecutionArgs) => PromiseOrValue<ExecutionResult>;
       setExecuteFn((run: ExecutionArgs) => {
         const result = compiled(run.rootValue, run.contextValue, run.variableValues ?? {});

@@ -58,7 +58,8 @@ const THREAD_POOL_FROM = 64 * 1024;
 const brotliAsync = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
 
-function compress(body: string, bytes: number, encoding: 'br' | 'gzip'): Buffer | Promise<Buffer> {
+/** A whole body in an encoding: here and on the fast path (src/fast-path.ts). */
+export function compress(body: string, bytes: number, encoding: 'br' | 'gzip'): Buffer | Promise<Buffer> {
   if (bytes < THREAD_POOL_FROM) return encoding === 'br' ? brotliCompressSync(body, brotli(bytes)) : gzipSync(body, GZIP);
   return encoding === 'br' ? brotliAsync(body, brotli(bytes)) : gzipAsync(body, GZIP);
 }

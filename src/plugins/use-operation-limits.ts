@@ -51,8 +51,8 @@ export interface OperationLimitsOptions {
   limits: Limits;
   /** False: `__schema` and `__type` are refused (INTROSPECTION_DISABLED). */
   introspection: boolean;
-  /** Bytes the parsed-document cache may hold (estimated: 300 per token plus the text). */
-  documentCacheBytes?: number;
+  /** The parsed and validated documents, shared with the fast path (src/fast-path.ts). */
+  documents: DocumentCache;
 }
 
 /** Measured with graphql 16: a parsed document keeps ~180-290 bytes per token, and its source text. */
@@ -67,12 +67,32 @@ export function nestingLimit(depth: number): number {
   return 2 * depth + 32;
 }
 
-export function useOperationLimits({ limits, introspection, documentCacheBytes = 32 * 1024 * 1024 }: OperationLimitsOptions): Plugin {
-  // Any document within the limits may be kept (a screenful of fields is a few hundred tokens, ~100 KB
-  // parsed): the bound that matters is the total, in bytes. A document not kept is parsed, validated
-  // and executed afresh on every request, and never compiled (use-compiled-execution.ts).
-  const documents = new LRUCache<string, DocumentNode>({ max: 1000, maxSize: documentCacheBytes, maxEntrySize: documentCacheBytes / 8 });
-  const validations = new WeakMap<DocumentNode, readonly GraphQLError[]>();
+/**
+ * Documents parsed (by their text) and their validation errors, kept once they passed the lexical
+ * limits. Any document within the limits may be kept (a screenful of fields is a few hundred tokens,
+ * ~100 KB parsed): the bound that matters is the total, in bytes. A document not kept is parsed,
+ * validated and executed afresh on every request, and never compiled (use-compiled-execution.ts).
+ */
+export class DocumentCache {
+  readonly parsed: LRUCache<string, DocumentNode>;
+  readonly validations = new WeakMap<DocumentNode, readonly GraphQLError[]>();
+
+  constructor(bytes = 32 * 1024 * 1024) {
+    this.parsed = new LRUCache<string, DocumentNode>({ max: 1000, maxSize: bytes, maxEntrySize: bytes / 8 });
+  }
+
+  /**
+   * The document of this text when it is kept and passed every check of this plugin before (lexical
+   * limits, validation, cost): what the fast path may run without asking again. Counts as a use.
+   */
+  valid(text: string): DocumentNode | undefined {
+    const document = this.parsed.get(text);
+    return document && this.validations.get(document)?.length === 0 ? document : undefined;
+  }
+}
+
+export function useOperationLimits({ limits, introspection, documents: cache }: OperationLimitsOptions): Plugin {
+  const { parsed: documents, validations } = cache;
   const limitRules = limitRulesFor(limits, introspection);
 
   return {

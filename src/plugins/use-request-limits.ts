@@ -17,7 +17,7 @@ import type { GraphQLError } from 'graphql';
 import { refusal } from '../graphql-errors.js';
 
 /** Deeper than any variable the schema takes (a representation is 3 levels, a JSON payload a handful). */
-const MAX_JSON_DEPTH = 32;
+export const MAX_JSON_DEPTH = 32;
 
 /** Only a single non-negative integer is a valid Content-Length (as yoga checks it). */
 const CONTENT_LENGTH = /^\d+$/;

@@ -81,33 +81,48 @@ export function useRequestObservation({ logger, metrics }: { logger: Logger; met
     onResponse({ request, response }) {
       const entry = entries.get(request);
       if (!entry) return;
-      const ms = performance.now() - entry.started;
-      metrics?.requestObserved({
+      reportRequest(logger, metrics, {
         method: request.method,
+        path: pathOf(request.url),
         status: response.status,
-        durationS: ms / 1000,
+        durationS: (performance.now() - entry.started) / 1000,
         operationName: entry.operation,
         operationType: entry.type,
         executeS: entry.executeS,
         errors: entry.errors,
+        context: entry.context,
       });
-      const codes = entry.errors.length ? [...new Set(entry.errors.map((e) => e.code))] : undefined;
-      // Names the caller as the request's own logger would; a request refused before it had one as such.
-      logger.info(
-        {
-          ...(entry.context ? describeCaller(entry.context.caller) : { caller: response.status === 401 ? 'unauthenticated' : 'unknown' }),
-          method: request.method,
-          path: pathOf(request.url),
-          status: response.status,
-          ms: Math.round(ms * 10) / 10,
-          ...(entry.type ? { operation: entry.operation ?? null, type: entry.type } : {}),
-          ...(entry.context ? { upstreamCalls: entry.context.api.calls } : {}),
-          ...(codes ? { errors: codes } : {}),
-        },
-        'request',
-      );
     },
   };
+}
+
+/** One request as both reports see it: the metrics' observation, and what the access line adds. */
+export interface RequestReport extends RequestObservation {
+  path: string;
+  /** The request's context, once it had one: names the caller and counts its upstream calls. */
+  context: Context | undefined;
+}
+
+/** The access-log line and the metrics of one request: here, so that every path that answers reports alike (src/fast-path.ts). */
+export function reportRequest(logger: Logger, metrics: RequestObserver | undefined, report: RequestReport): void {
+  const { context, path, ...observation } = report;
+  metrics?.requestObserved(observation);
+  const { errors } = observation;
+  const codes = errors.length ? [...new Set(errors.map((e) => e.code))] : undefined;
+  // Names the caller as the request's own logger would; a request refused before it had one as such.
+  logger.info(
+    {
+      ...(context ? describeCaller(context.caller) : { caller: observation.status === 401 ? 'unauthenticated' : 'unknown' }),
+      method: observation.method,
+      path,
+      status: observation.status,
+      ms: Math.round(observation.durationS * 10000) / 10,
+      ...(observation.operationType ? { operation: observation.operationName ?? null, type: observation.operationType } : {}),
+      ...(context ? { upstreamCalls: context.api.calls } : {}),
+      ...(codes ? { errors: codes } : {}),
+    },
+    'request',
+  );
 }
 
 /** Codes of requests refused before their document was read: a malformed request, or no caller identity (use-caller-auth.ts). */

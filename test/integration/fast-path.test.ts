@@ -1,0 +1,146 @@
+// The fast path (src/fast-path.ts) answers the requests it takes exactly as yoga's path does. Each
+// case sends an operation until the gateway logs that the fast path served it, then sends the same
+// request once more on the fast path and once forced onto yoga's (an Accept header the fast path does
+// not list, which yoga reads as the same media type), and compares status, Content-Type, Content-Encoding
+// and the body byte for byte, and the upstream calls each made at the simulator.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import type { Simulator } from '../../src/simulator/server.js';
+import { startStack, type RunningGateway } from '../helpers/stack.js';
+
+let sim: Simulator;
+let gateway: RunningGateway;
+let close: () => Promise<void>;
+
+/** A user with two wallboxes that are not deleted, as the benchmark's dashboard shows them. */
+let userId: string;
+let first: string;
+let second: string;
+
+beforeAll(async () => {
+  // A low compression threshold, so that the benchmark's answer is compressed for clients that accept it.
+  ({ sim, gateway, close } = await startStack({ compression: { minBytes: 200 } }));
+  const live = sim.seed.wallboxes.filter((w) => !w.record.deleted_at);
+  const owner = live.find((w) => live.filter((o) => o.userId === w.userId).length >= 2)!;
+  [first, second] = live.filter((w) => w.userId === owner.userId).map((w) => String(w.record.id));
+  userId = owner.userId;
+});
+afterAll(async () => {
+  await close?.();
+});
+
+const BENCH_QUERY = readFileSync(new URL('../../bench/query.graphql', import.meta.url), 'utf8');
+const YOGA_ACCEPT = 'application/json;q=1';
+
+interface Answer {
+  status: number;
+  type: string | undefined;
+  encoding: string | undefined;
+  vary: string | undefined;
+  body: Buffer;
+  upstreamCalls: number;
+}
+
+async function send(body: string, headers: Record<string, string>): Promise<Answer> {
+  sim.resetCounts();
+  const response = await request(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const bytes = Buffer.from(await response.body.arrayBuffer());
+  const header = (name: string) => response.headers[name] as string | undefined;
+  const upstreamCalls = Object.entries(sim.counts()).reduce((sum, [, n]) => sum + n, 0);
+  return { status: response.statusCode, type: header('content-type'), encoding: header('content-encoding'), vary: header('vary'), body: bytes, upstreamCalls };
+}
+
+const servedFast = (name: string) => gateway.logs.some((line) => line.includes('"operation served on the fast path"') && line.includes(`"operation":"${name}"`));
+
+/** Sends the request until the fast path has served its operation. */
+async function heat(name: string, body: string, headers: Record<string, string> = {}): Promise<void> {
+  for (let i = 0; i < 20 && !servedFast(name); i++) await send(body, headers);
+  expect(servedFast(name), `${name} is served on the fast path`).toBe(true);
+}
+
+/** The same request on the fast path and on yoga's; both answers. */
+async function bothPaths(body: string, headers: Record<string, string> = {}): Promise<[Answer, Answer]> {
+  const fast = await send(body, headers);
+  const yoga = await send(body, { ...headers, accept: YOGA_ACCEPT });
+  return [fast, yoga];
+}
+
+function expectSame(fast: Answer, yoga: Answer): void {
+  expect({ ...fast, body: fast.body.toString('base64') }).toEqual({ ...yoga, body: yoga.body.toString('base64') });
+}
+
+const dashboard = (a: string, b: string) => JSON.stringify({ query: BENCH_QUERY, variables: { userId, first: a, second: b }, operationName: 'Dashboard' });
+
+describe('the fast path answers as yoga does', () => {
+  it('the benchmark query: the same bytes, the same upstream calls', async () => {
+    await heat('Dashboard', dashboard(first, second));
+    const [fast, yoga] = await bothPaths(dashboard(first, second));
+    expect(fast.status).toBe(200);
+    expect(JSON.parse(fast.body.toString()).data.first.id).toBe(first);
+    expect(fast.upstreamCalls).toBe(2);
+    expectSame(fast, yoga);
+  });
+
+  it('for Apollo Client’s Accept, and compressed for a client that accepts brotli or gzip', async () => {
+    for (const headers of [
+      { accept: 'application/graphql-response+json,application/json;q=0.9' },
+      { 'accept-encoding': 'br' },
+      { 'accept-encoding': 'gzip, deflate' },
+    ]) {
+      const fast = await send(dashboard(first, second), headers);
+      const yoga = await send(dashboard(first, second), { ...headers, accept: headers.accept ? `${headers.accept};q=1` : YOGA_ACCEPT });
+      expectSame(fast, yoga);
+    }
+  });
+
+  it('an answer with errors is yoga’s, from the reads the fast path made: no upstream call twice', async () => {
+    const missing = 'f1e2d3c4-b5a6-4789-9abc-def012345678';
+    const [fast, yoga] = await bothPaths(dashboard(first, missing));
+    expect(JSON.parse(fast.body.toString()).errors[0].extensions.code).toBe('NOT_FOUND');
+    expect(fast.upstreamCalls).toBe(2);
+    expectSame(fast, yoga);
+  });
+
+  it('variables that do not coerce: BAD_USER_INPUT, and no upstream call', async () => {
+    const [fast, yoga] = await bothPaths(JSON.stringify({ query: BENCH_QUERY, variables: { userId, first: 'not-a-uuid', second } }));
+    expect(JSON.parse(fast.body.toString()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(fast.upstreamCalls).toBe(0);
+    expectSame(fast, yoga);
+  });
+
+  it('bodies it does not take are yoga’s: unknown parameters, extensions, bad JSON, too deep variables', async () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 40; i++) deep = { deep };
+    for (const body of [
+      JSON.stringify({ query: BENCH_QUERY, variables: { userId, first, second }, unknown: 1 }),
+      JSON.stringify({ query: BENCH_QUERY, variables: { userId, first, second }, extensions: { persistedQuery: { version: 1, sha256Hash: 'ab' } } }),
+      JSON.stringify({ query: BENCH_QUERY, variables: { userId, first, second, deep } }),
+      '{"query": ',
+      '[]',
+    ]) {
+      const [fast, yoga] = await bothPaths(body);
+      expect(fast.status, body.slice(0, 60)).toBeGreaterThanOrEqual(200);
+      expectSame(fast, yoga);
+    }
+  });
+
+  it('logs and counts a fast answer as yoga’s path does', async () => {
+    const lines = () => gateway.logs.filter((line) => line.includes('"msg":"request"') && line.includes('"operation":"Dashboard"'));
+    const metric = async () => {
+      const text = await (await fetch(new URL('/metrics', gateway.url))).text();
+      const line = text.split('\n').find((l) => l.startsWith('graphql_yoga_http_duration_seconds_count') && l.includes('operation_name="Dashboard"') && l.includes('status_code="200"'));
+      return Number(line?.split(' ').pop() ?? 0);
+    };
+    const before = await metric();
+    const [fast, yoga] = await bothPaths(dashboard(first, second));
+    expectSame(fast, yoga);
+    expect(await metric()).toBe(before + 2);
+    const [fastLine, yogaLine] = lines().slice(-2).map((line) => {
+      const { time: _time, ms: _ms, ...rest } = JSON.parse(line) as Record<string, unknown>;
+      return rest;
+    });
+    expect(fastLine).toEqual({ level: 30, caller: 'organization', method: 'POST', path: '/graphql', status: 200, operation: 'Dashboard', type: 'query', upstreamCalls: 2, msg: 'request' });
+    expect(yogaLine).toEqual(fastLine);
+  });
+});
