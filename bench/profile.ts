@@ -1,0 +1,227 @@
+// Where one request's CPU goes: the gateway under the benchmark's load, profiled with V8's sampling
+// profiler for a measured window only, and every sample charged to a layer (HTTP adapter, yoga's
+// pipeline, each plugin, Pothos, graphql-js, loaders, undici, logging, metrics ...). The per-layer
+// table in bench/README.md is read from runs of this script, beside A/B runs of bench/ab.ts.
+//
+//   npm run build && npx tsx bench/profile.ts [--connections 100] [--seconds 10] [--delay 0] [--env NAME=value ...]
+//
+// How a sample is charged: to the innermost frame of its stack that belongs to a module of the bundle
+// (esbuild writes `// node_modules/<package>/<file>` or `// src/<file>` above every module of an
+// unminified bundle, so a line of dist/ names its module) or to a layer of Node itself (the HTTP server
+// and parser, sockets). Node's internals called from a module are charged to that module: the socket
+// writes undici makes are undici's. Samples with no such frame are V8's own: GC, or `(program)` (native
+// code outside any JavaScript frame, e.g. the HTTP parser's C side and libuv).
+//
+// The profiler is started over the inspector protocol after the warm-up and stopped at the window's
+// end, so start-up and first compiles do not count. Sampling costs a little CPU itself (every 250 µs).
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+import { runLoad, type LoadTarget, type RequestCounter } from './load.js';
+import { cpuMs } from './proc-stats.js';
+import { ROOT, freePort, killAll, serverEnv, setUpstreamDelay, startUpstream, stop, track, waitForOutput } from './processes.js';
+import { graphqlBody, requestVariables } from './workload.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    connections: { type: 'string', default: '100' },
+    seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '4' },
+    delay: { type: 'string', default: '0' },
+    env: { type: 'string', multiple: true, default: [] },
+    top: { type: 'string', default: '25' },
+    // 'layer' (the table of bench/README.md), 'module' (each file of the bundle) or 'function'.
+    by: { type: 'string', default: 'layer' },
+  },
+});
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Per bundle file: the first line of each module (0-based) and its path, from esbuild's comments. */
+function moduleIndex(): Map<string, { line: number; path: string }[]> {
+  const index = new Map<string, { line: number; path: string }[]>();
+  const files = ['dist/main.js', ...readdirSync(join(ROOT, 'dist/chunks')).filter((f) => f.endsWith('.js')).map((f) => `dist/chunks/${f}`)];
+  for (const file of files) {
+    const starts: { line: number; path: string }[] = [];
+    readFileSync(join(ROOT, file), 'utf8')
+      .split('\n')
+      .forEach((text, line) => {
+        const match = /^\/\/ ((?:node_modules|src)\/\S+)$/.exec(text);
+        if (match) starts.push({ line, path: match[1]! });
+      });
+    index.set(file, starts);
+  }
+  return index;
+}
+
+/** The layer a module path (node_modules/… or src/…) belongs to. */
+function layerOfModule(path: string): string {
+  const pkg = /^node_modules\/((?:@[^/]+\/)?[^/]+)\/(.*)$/.exec(path);
+  if (pkg) {
+    const [, name, rest] = pkg as unknown as [string, string, string];
+    if (name === 'graphql') {
+      if (rest.startsWith('language/')) return 'graphql-js: parse/print';
+      if (rest.startsWith('validation/')) return 'graphql-js: validate';
+      if (rest.startsWith('execution/')) return 'graphql-js: execute (interpreted)';
+      return 'graphql-js: other (types, utilities)';
+    }
+    if (name.startsWith('@whatwg-node/')) return 'HTTP adapter (@whatwg-node: Request/Response/Headers)';
+    if (name === 'graphql-yoga' || name.startsWith('@envelop/') || name.startsWith('@graphql-yoga/')) return 'yoga + envelop pipeline';
+    if (name === '@pothos/plugin-scope-auth') return 'Pothos scope auth';
+    if (name.startsWith('@pothos/')) return 'Pothos field wrappers';
+    if (name === 'graphql-jit' || name === 'fast-json-stringify' || name === 'generate-function') return 'graphql-jit (compiled execution)';
+    if (name === 'pino' || name === 'sonic-boom' || name === 'pino-std-serializers' || name === 'fast-redact' || name === 'quick-format-unescaped' || name === 'atomic-sleep')
+      return 'logging (pino)';
+    if (name === 'prom-client' || name === 'tdigest' || name === 'bintrees') return 'metrics (prom-client)';
+    if (name === 'graphql-scalars') return 'scalars (graphql-scalars)';
+    return name;
+  }
+  const src = /^src\/(.*)\.ts$/.exec(path)?.[1] ?? path;
+  if (src.startsWith('plugins/')) return `plugin ${src.slice('plugins/'.length)}`;
+  if (src.startsWith('schema/')) return 'resolvers (src/schema)';
+  if (src === 'upstream/decode' || src.startsWith('upstream/devices/')) return 'decoding (src/upstream)';
+  if (src.startsWith('upstream/')) return 'upstream client (src/upstream)';
+  if (src === 'context' || src === 'loaders' || src.startsWith('caller/')) return 'context, caller, loaders';
+  if (src.startsWith('observability/metrics')) return 'metrics (src/observability)';
+  if (src === 'server') return 'HTTP front (src/server.ts)';
+  return `src/${src}`;
+}
+
+/** Node's own modules that count as a layer when nothing of the bundle is above them. */
+function layerOfNode(url: string): string | undefined {
+  if (/^node:_http_|^node:internal\/http|^node:http$/.test(url)) return 'Node HTTP server';
+  if (/^node:net$|^node:internal\/stream_base|^node:internal\/streams|^node:stream/.test(url)) return 'Node sockets/streams';
+  return undefined;
+}
+
+function attribute(profile: Profile, index: Map<string, { line: number; path: string }[]>): Map<string, number> {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const moduleOf = (frame: ProfileNode['callFrame']): string | undefined => {
+    const file = /\/(dist\/(?:chunks\/)?[^/]+\.js)$/.exec(frame.url)?.[1];
+    const starts = file && index.get(file);
+    if (!starts) return undefined;
+    let found: string | undefined;
+    for (const s of starts) {
+      if (s.line > frame.lineNumber) break;
+      found = s.path;
+    }
+    return found;
+  };
+  const layerCache = new Map<number, string>();
+  const layerOf = (id: number): string => {
+    const cached = layerCache.get(id);
+    if (cached) return cached;
+    let layer: string | undefined;
+    let firstNode: string | undefined;
+    for (let at: number | undefined = id; at !== undefined && !layer; at = parent.get(at)) {
+      const frame = byId.get(at)!.callFrame;
+      const path = moduleOf(frame);
+      if (path) layer = flags.by === 'module' ? path : flags.by === 'function' ? `${path} ${frame.functionName || '(anonymous)'}:${frame.lineNumber + 1}` : layerOfModule(path);
+      else firstNode ??= layerOfNode(frame.url);
+      if (!layer && /^\((garbage collector|program|idle)\)$/.test(frame.functionName)) layer = `V8 ${frame.functionName}`;
+    }
+    layer ??= firstNode ?? 'Node other';
+    layerCache.set(id, layer);
+    return layer;
+  };
+  const totals = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const layer = layerOf(id);
+    totals.set(layer, (totals.get(layer) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return totals;
+}
+
+/** A minimal Chrome DevTools protocol client over the inspector's WebSocket. */
+async function inspector(url: string) {
+  const socket = new WebSocket(url);
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  let next = 0;
+  const pending = new Map<number, (result: unknown) => void>();
+  socket.on('message', (data) => {
+    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
+    if (message.id !== undefined) pending.get(message.id)?.(message.result);
+  });
+  return {
+    send: <T>(method: string, params: object = {}) =>
+      new Promise<T>((resolve) => {
+        const id = ++next;
+        pending.set(id, resolve as (r: unknown) => void);
+        socket.send(JSON.stringify({ id, method, params }));
+      }),
+    close: () => socket.close(),
+  };
+}
+
+async function main(): Promise<void> {
+  const connections = Number(flags.connections);
+  const upstream = await startUpstream();
+  await setUpstreamDelay(upstream, Number(flags.delay));
+  const port = await freePort();
+  const env = { ...serverEnv(upstream, port), ...Object.fromEntries(flags.env.map((kv) => kv.split(/=(.*)/s).slice(0, 2))) };
+  const child = track(spawn(process.execPath, ['--inspect=127.0.0.1:0', 'dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const [wsUrl] = await waitForOutput(child, /ws:\/\/\S+/, 'gateway');
+  child.stdout!.resume();
+  child.stderr!.resume();
+  const url = `http://127.0.0.1:${port}/graphql`;
+  for (;;) {
+    const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: graphqlBody(requestVariables(0)) }).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const counter: RequestCounter = { next: 1 };
+  const target: LoadTarget = {
+    origin: `http://127.0.0.1:${port}`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    request: (n) => ({ path: '/graphql', body: graphqlBody(requestVariables(n)) }),
+    verifyBody: (body) => body.startsWith('{"data":{"first":{') && !body.includes('"errors"'),
+  };
+  await runLoad(target, { connections, durationS: Number(flags.warmup), counter });
+  const cdp = await inspector(wsUrl);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+  const cpuBefore = cpuMs(child.pid!);
+  await cdp.send('Profiler.start');
+  const measured = await runLoad(target, { connections, durationS: Number(flags.seconds), counter });
+  const { profile } = await cdp.send<{ profile: Profile }>('Profiler.stop');
+  const processMs = cpuMs(child.pid!) - cpuBefore;
+  cdp.close();
+  await stop(child);
+  await stop(upstream.child);
+
+  const totals = attribute(profile, moduleIndex());
+  const idle = totals.get('V8 (idle)') ?? 0;
+  totals.delete('V8 (idle)');
+  const busy = [...totals.values()].reduce((a, b) => a + b, 0);
+  const requests = measured.requests;
+  const rows = [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(flags.top));
+  const out = [
+    `${requests} requests in ${flags.seconds} s at c=${connections}, upstream ${flags.delay} ms: ${measured.rps.toFixed(0)} req/s, process CPU ${(processMs / requests).toFixed(3)} ms/request ` +
+      `(main thread sampled busy ${(busy / requests).toFixed(3)} ms/request; idle ${((100 * idle) / (idle + busy)).toFixed(0)} % of the window)`,
+    '',
+    '| layer | µs per request | share of sampled CPU |',
+    '|---|--:|--:|',
+    ...rows.map(([layer, ms]) => `| ${layer} | ${((1000 * ms) / requests).toFixed(0)} | ${((100 * ms) / busy).toFixed(1)} % |`),
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  killAll();
+  process.stderr.write(`profile failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
