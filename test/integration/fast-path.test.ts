@@ -23,7 +23,7 @@ beforeAll(async () => {
   ({ sim, gateway, close } = await startStack({ compression: { minBytes: 200 } }));
   const live = sim.seed.wallboxes.filter((w) => !w.record.deleted_at);
   const owner = live.find((w) => live.filter((o) => o.userId === w.userId).length >= 2)!;
-  [first, second] = live.filter((w) => w.userId === owner.userId).map((w) => String(w.record.id));
+  [first, second] = live.filter((w) => w.userId === owner.userId).map((w) => String(w.record.id)) as [string, string];
   userId = owner.userId;
 });
 afterAll(async () => {
@@ -83,11 +83,12 @@ describe('the fast path answers as yoga does', () => {
   });
 
   it('for Apollo Client’s Accept, and compressed for a client that accepts brotli or gzip', async () => {
-    for (const headers of [
+    const cases: Record<string, string>[] = [
       { accept: 'application/graphql-response+json,application/json;q=0.9' },
       { 'accept-encoding': 'br' },
       { 'accept-encoding': 'gzip, deflate' },
-    ]) {
+    ];
+    for (const headers of cases) {
       const fast = await send(dashboard(first, second), headers);
       const yoga = await send(dashboard(first, second), { ...headers, accept: headers.accept ? `${headers.accept};q=1` : YOGA_ACCEPT });
       expectSame(fast, yoga);
