@@ -84,7 +84,9 @@ const PRESETS: Record<string, Variant[]> = {
     { name: 'tracing', env: { OTEL_EXPORTER_OTLP_ENDPOINT: auxUrl } },
     {
       name: 'caller-auth',
-      env: { AUTH_JWKS_URL: `${auxUrl}/jwks`, AUTH_ISSUER: 'https://idp.example', AUTH_AUDIENCE: 'gateway' },
+      // With caller authentication each caller gets a budget of 600 upstream calls a minute by default, and
+      // the load is one token: the budget stays on (its cost is part of this variant's), set above the load.
+      env: { AUTH_JWKS_URL: `${auxUrl}/jwks`, AUTH_ISSUER: 'https://idp.example', AUTH_AUDIENCE: 'gateway', RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE: '1000000' },
       headers: { authorization: `Bearer ${token}` },
     },
   ],

@@ -9,7 +9,7 @@ import { BENCH_TOKEN, CHECK_VARIABLES, graphqlBody, type DashboardVariables } fr
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface ServerUnderTest {
-  name: 'gateway' | 'plain-yoga' | 'apollo-rest';
+  name: 'gateway' | 'plain-yoga' | 'apollo-rest' | 'mercurius-jit' | 'floor';
   label: string;
   /** argv, run in the repository root. */
   command: string[];
@@ -24,6 +24,8 @@ export const SERVERS: readonly ServerUnderTest[] = [
   { name: 'gateway', label: 'podero-graphql-gateway', command: [process.execPath, 'dist/main.js'] },
   { name: 'plain-yoga', label: 'plain yoga + undici', command: [process.execPath, 'bench/baselines/dist/plain-yoga.js'] },
   { name: 'apollo-rest', label: 'Apollo Server 5 + RESTDataSource', command: [process.execPath, 'bench/baselines/dist/apollo-rest.js'] },
+  { name: 'mercurius-jit', label: 'Fastify 5 + mercurius 16 (graphql-jit)', command: [process.execPath, 'bench/baselines/dist/mercurius-jit.js'] },
+  { name: 'floor', label: 'node:http, no GraphQL (floor)', command: [process.execPath, 'bench/baselines/dist/floor.js'] },
 ];
 
 export interface Upstream {
@@ -130,7 +132,13 @@ export async function setUpstreamDelay(upstream: Upstream, delayMs: number): Pro
   if (!set.ok) throw new Error(`could not set the upstream delay: ${set.status}`);
 }
 
-/** The environment every server under test gets: the gateway's variables, all pointing at the upstream. */
+/**
+ * The environment every server under test gets: the gateway's variables, all pointing at the upstream.
+ * The gateway runs with its shipped defaults: metrics and the access log (LOG_LEVEL=info) on, tracing
+ * (no OTEL_* variable) and caller authentication (no AUTH_JWKS_URL) off, and so no per-caller budget
+ * of upstream calls (src/config.ts: none without caller authentication unless
+ * RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE sets one).
+ */
 export function serverEnv(upstream: Upstream, port: number): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',
@@ -141,10 +149,6 @@ export function serverEnv(upstream: Upstream, port: number): Record<string, stri
     HOST: '127.0.0.1',
     PORT: String(port),
     LOG_LEVEL: 'info',
-    // The gateway's per-caller budget stays on (its cost is part of what is measured), set above the
-    // load: without caller authentication a caller is a client address, and the load generator is one
-    // address standing for every app user (600 calls a minute, the default, is one user's share).
-    RATE_LIMIT_UPSTREAM_CALLS_PER_MINUTE: '1000000',
   };
 }
 

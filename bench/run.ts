@@ -1,9 +1,10 @@
-// `npm run bench` [-- --quick]: the gateway against two baselines and the direct-REST bound, all over
-// the partner API simulator (bench/upstream.ts) in its own process. How it measures: bench/README.md.
+// `npm run bench` [-- --quick]: the gateway against three GraphQL baselines, a floor without GraphQL and
+// the direct-REST bound, all over the partner API simulator (bench/upstream.ts) in its own process. How
+// it measures: bench/README.md.
 //
 // Flags: --quick (1 s warm-up, 2 s windows), --warmup S, --duration S, --connections 1,10,100,
-// --delays 0,20, --servers gateway,plain-yoga,apollo-rest, --starts N, --no-write, --max-minutes M,
-// --render FILE (no measuring: the report again from a results file, e.g. bench/results/latest.json).
+// --delays 0,20, --servers gateway,plain-yoga,apollo-rest,mercurius-jit,floor, --starts N, --no-write,
+// --max-minutes M, --render FILE (no measuring: the report again from a results file, e.g. bench/results/latest.json).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -180,7 +181,7 @@ async function main(): Promise<void> {
           cells.push(cell);
           const failed = failedRequests(cell);
           log(
-            `  ${LABELS[cell.target].padEnd(34)} upstream ${String(delayMs).padStart(2)} ms  c=${String(connections).padEnd(3)} ` +
+            `  ${LABELS[cell.target].padEnd(40)} upstream ${String(delayMs).padStart(2)} ms  c=${String(connections).padEnd(3)} ` +
               `${cell.rps.toFixed(0).padStart(6)} req/s  p50 ${cell.p50Ms.toFixed(2)} ms  p99 ${cell.p99Ms.toFixed(2)} ms` +
               (cell.peakRssMb === null ? '' : `  peak RSS ${cell.peakRssMb.toFixed(1)} MB  CPU ${cell.cpuMsPerRequest!.toFixed(3)} ms/req`) +
               (failed ? `  ⚠ ${failed} failed requests` : '') +

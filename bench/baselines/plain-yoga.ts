@@ -3,25 +3,13 @@
 // request() in the resolver: one upstream call per `wallbox` field, no DataLoader, no cache (a query
 // that names the same wallbox twice fetches it twice).
 import { createServer } from 'node:http';
-import { GraphQLError } from 'graphql';
 import { createSchema, createYoga } from 'graphql-yoga';
-import { request } from 'undici';
 import { baselineConfig } from './config.js';
-import { createResolvers, typeDefs, type UpstreamWallbox, type WallboxKey } from './wallbox-schema.js';
+import { undiciWallboxReader } from './undici-wallbox.js';
+import { createResolvers, typeDefs, upstreamError } from './wallbox-schema.js';
 
 const config = baselineConfig();
-
-async function getWallbox({ orgId, userId, id, includeDeleted }: WallboxKey): Promise<UpstreamWallbox> {
-  const query = includeDeleted ? '?include_deleted=true' : '';
-  const { statusCode, body } = await request(`${config.apiUrl}/org/${orgId}/users/${userId}/wallboxes/${id}${query}`, {
-    headers: { authorization: `Bearer ${config.token}`, accept: 'application/json' },
-  });
-  if (statusCode !== 200) {
-    await body.dump();
-    throw new GraphQLError(`The partner API answered ${statusCode}`, { extensions: { code: statusCode === 404 ? 'NOT_FOUND' : 'UPSTREAM_ERROR' } });
-  }
-  return (await body.json()) as UpstreamWallbox;
-}
+const getWallbox = undiciWallboxReader(config, upstreamError);
 
 const yoga = createYoga({ schema: createSchema({ typeDefs, resolvers: createResolvers(getWallbox, config.orgId) }) });
 

@@ -1,9 +1,9 @@
 // The benchmark's peers must stay comparable: the upstream process answers the bench wallboxes, and
-// both baselines answer the benchmark query with exactly the gateway's JSON. A broken baseline fails
+// every baseline (the floor without GraphQL too) answers the benchmark query with exactly the gateway's JSON. A broken baseline fails
 // here, not after a five-minute `npm run bench`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVERS, checkAnswers, killAll, postQuery, startServer, startUpstream, stop, type RunningServer, type Upstream } from '../../bench/processes.js';
-import { BENCH_TOKEN, CHECK_VARIABLES, requestVariables, wallboxPath } from '../../bench/workload.js';
+import { BENCH_TOKEN, CHECK_VARIABLES, OPERATION_NAME, QUERY, requestVariables, wallboxPath } from '../../bench/workload.js';
 import { USER_IDS } from '../../src/simulator/seed.js';
 
 let upstream: Upstream;
@@ -26,7 +26,27 @@ describe('benchmark peers', () => {
     for (const answers of baselines) expect(answers).toEqual(gateway);
   });
 
-  it('make the upstream calls bench/README.md says: 2 for the gateway and RESTDataSource, 3 for plain yoga', async () => {
+  it('write the gateway\'s response body byte for byte: the floor, and mercurius interpreting and compiling the operation', async () => {
+    const bodies = async (url: string, query = (_k: number) => QUERY) => {
+      const texts: string[] = [];
+      for (const [k, variables] of CHECK_VARIABLES.entries()) {
+        const body = JSON.stringify({ query: query(k), operationName: OPERATION_NAME, variables });
+        texts.push(await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body })).text());
+      }
+      return texts;
+    };
+    const url = (name: string) => running.find((r) => r.server.name === name)!.url;
+    const gateway = await bodies(url('gateway'));
+    expect(gateway[0]).toMatch(/^\{"data":\{"first":\{/);
+    expect(await bodies(url('floor'))).toEqual(gateway);
+    // mercurius with `jit: 1` keys its cache by the query text: a text's first request runs graphql-js's
+    // execute, later ones graphql-jit's compiled code. A text of its own per set (trailing spaces) is new
+    // to it, so the first pass is interpreted; the benchmark's text has been used since start-up: compiled.
+    expect(await bodies(url('mercurius-jit'), (k) => QUERY + ' '.repeat(k + 1))).toEqual(gateway);
+    expect(await bodies(url('mercurius-jit'))).toEqual(gateway);
+  });
+
+  it('make the upstream calls bench/README.md says: 2 for the gateway, RESTDataSource and the floor, 3 for plain yoga and mercurius', async () => {
     // Every route the upstream counted, admin routes aside.
     const upstreamCalls = async () => {
       const counts = (await (await fetch(new URL('/_simulator/counts', upstream.url))).json()) as Record<string, number>;
@@ -38,7 +58,7 @@ describe('benchmark peers', () => {
       expect((await postQuery(url, requestVariables(1_000_000 + k))).ok).toBe(true);
       calls[server.name] = (await upstreamCalls()) - before;
     }
-    expect(calls).toEqual({ gateway: 2, 'plain-yoga': 3, 'apollo-rest': 2 });
+    expect(calls).toEqual({ gateway: 2, 'plain-yoga': 3, 'apollo-rest': 2, 'mercurius-jit': 3, floor: 2 });
   });
 
   it('cover every seeded wallbox kind in the checks, with ids the load never uses', () => {
