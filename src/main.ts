@@ -3,7 +3,7 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
-import { activeTraceIds, startTracing, type TracingSetup } from './observability/tracing.js';
+import type { TracingSetup } from './observability/tracing.js';
 
 // After the drain, the time left to release connections and send the last spans.
 const STOP_SLACK_MS = 5000;
@@ -23,8 +23,10 @@ try {
 }
 
 // Tracing first: log lines carry the active trace's ids.
-const tracing: TracingSetup | undefined = config.tracing && (await startTracing(config.tracing));
-const logger = createLogger(config.logLevel, undefined, tracing ? { mixin: activeTraceIds } : {});
+// Imported only when configured: a gateway without tracing never loads OpenTelemetry (src/app.ts says why).
+const traced = config.tracing && (await import('./observability/tracing.js'));
+const tracing: TracingSetup | undefined = traced && config.tracing ? await traced.startTracing(config.tracing) : undefined;
+const logger = createLogger(config.logLevel, undefined, traced ? { mixin: traced.activeTraceIds } : {});
 // createApp reads the files the config names (PERSISTED_DOCUMENTS): a bad one is a configuration problem too.
 const app = await createApp({ config, logger, tracer: tracing?.tracer }).catch(invalid);
 

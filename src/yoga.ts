@@ -1,6 +1,6 @@
 // The gateway as a yoga instance: schema, per-request context, limits, error codes, GraphiQL, given
 // what src/app.ts built (the partner API client, callers' identity and budgets). It never listens.
-import { createYoga } from 'graphql-yoga';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { contextFactory, type Context, type ContextConfig } from './context.js';
@@ -9,8 +9,6 @@ import type { CallerIdentity } from './caller/identify.js';
 import { useCallerAuth } from './plugins/use-caller-auth.js';
 import { useRequestObservation } from './plugins/use-request-observation.js';
 import type { Metrics } from './observability/metrics.js';
-import { useTracing } from './observability/tracing.js';
-import type { Tracer } from '@opentelemetry/api';
 import { CompiledOperations, useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useCompression } from './plugins/use-compression.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
@@ -42,8 +40,8 @@ export interface GatewayOptions {
   budget: CallBudgetStore | undefined;
   /** Prometheus metrics of GraphQL requests (src/observability/metrics.ts). */
   metrics?: Metrics | undefined;
-  /** OpenTelemetry: spans for each request and its phases (src/observability/tracing.ts). */
-  tracer?: Tracer | undefined;
+  /** OpenTelemetry: spans for each request and its phases (src/observability/tracing.ts's useTracing), when tracing is on. */
+  tracing?: Plugin | undefined;
   /** The pollers subscriptions share (src/live/). */
   live: LiveDevices;
   /** Open subscription connections per client address (LIVE_MAX_CONNECTIONS_PER_CLIENT). */
@@ -69,7 +67,7 @@ export function createGateway({ api, config, logger, examples = [], identity, bu
     plugins: [
       // First, so that its onResponse runs before the others': the access log's and the metrics' durations include compressing.
       config.compression ? useCompression(config.compression) : {},
-      options.tracer ? useTracing(options.tracer) : {},
+      options.tracing ?? {},
       useRequestObservation({ logger, metrics: options.metrics }),
       config.graphiql && useGraphiQL({ endpoint: ENDPOINT, title: 'Podero GraphQL gateway', defaultTabs: examples.map((query) => ({ query })) }),
       useCsrfPrevention(),
@@ -101,7 +99,7 @@ export function createGateway({ api, config, logger, examples = [], identity, bu
   // What node:http calls: the fast path for the requests it can answer as yoga would, yoga for the rest.
   // Tracing's spans and PERSISTED_DOCUMENTS_ONLY's per-caller check are yoga's alone.
   const listener =
-    options.tracer || options.trustedDocuments?.only
+    options.tracing || options.trustedDocuments?.only
       ? yoga.requestListener
       : createFastPath({
           yoga,

@@ -5,7 +5,7 @@
 // through the gateway re-reads what it touched at once (PartnerApi.onWrite), for subscribers and
 // requests alike. Polls are not charged to any caller's budget: they are shared, and bounded instead by
 // the number of pollers (LIVE_MAX_POLLERS) and the interval.
-import { SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import type { SpanStatusCode, Tracer } from '@opentelemetry/api';
 import type { Logger } from '../logger.js';
 import { CallerError } from '../caller/errors.js';
 import { CodedError } from '../error-codes.js';
@@ -19,6 +19,9 @@ import { userPath } from '../upstream/paths.js';
 import type { UserKey } from '../upstream/users.js';
 import { Stream } from './stream.js';
 import { Poller, type PollOutcome } from './poller.js';
+
+/** SpanStatusCode.ERROR, written out: a value import would load the OpenTelemetry API in every gateway, traced or not. */
+const SPAN_ERROR = 2 as SpanStatusCode.ERROR;
 
 export interface LiveSettings {
   /** LIVE_POLL_INTERVAL_MS: the partner's guidance is 30 s. */
@@ -230,7 +233,7 @@ export class LiveDevices {
       try {
         return await poll();
       } catch (error) {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as { code?: string }).code ?? 'error' });
+        span.setStatus({ code: SPAN_ERROR, message: (error as { code?: string }).code ?? 'error' });
         throw error;
       } finally {
         span.end();
