@@ -41,8 +41,12 @@ const PARAMETERS: Record<string, string> = {
  * (`/org/{org_id}/users/{user_id}/wallboxes/{wallbox_id}`), so a label never holds an id.
  */
 export function routeTemplate(path: string): string {
-  return path.replace(ID_SEGMENT, (_match, collection: string) => `/{${PARAMETERS[collection] ?? 'id'}}`);
+  // Segment by segment rather than one regular expression with a look-behind: every upstream call
+  // labels its metric with this, and the expression cost ~2 µs a call (bench/profile.ts).
+  const segments = path.split('/');
+  for (let i = segments.length - 1; i > 0; i--) {
+    const segment = segments[i]!;
+    if (segment.length === 36 && isUuid(segment)) segments[i] = `{${PARAMETERS[segments[i - 1]!] ?? 'id'}}`;
+  }
+  return segments.join('/');
 }
-
-/** A UUID segment; the segment before it (the collection it names an item of) is captured. */
-const ID_SEGMENT = /(?<=(?:^|\/)([^/]*))\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?=\/|$)/gi;
