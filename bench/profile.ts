@@ -15,12 +15,12 @@
 // The profiler is started over the inspector protocol after the warm-up and stopped at the window's
 // end, so start-up and first compiles do not count. Sampling costs a little CPU itself (every 250 µs).
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { createWriteStream, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { runLoad, type LoadTarget, type RequestCounter } from './load.js';
-import { cpuMs } from './proc-stats.js';
+import { cpuMs, memoryKb, resetPeak } from './proc-stats.js';
 import { ROOT, freePort, killAll, serverEnv, setUpstreamDelay, startUpstream, stop, track, waitForOutput } from './processes.js';
 import { graphqlBody, requestVariables } from './workload.js';
 
@@ -38,6 +38,10 @@ const { values: flags } = parseArgs({
     callers: { type: 'string' },
     // Bytes allocated per request instead of CPU, from V8's sampling heap profiler (every 8 KB on average).
     allocations: { type: 'boolean', default: false },
+    // Another server's entry (e.g. bench/baselines/dist/mercurius-jit.js after `npm run build:baselines`), to compare layers.
+    server: { type: 'string', default: 'dist/main.js' },
+    // Node flags for the server, e.g. --node-flag=--trace-gc (its output is written to /tmp/profile-server.log).
+    'node-flag': { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -53,12 +57,13 @@ interface Profile {
 }
 
 /** Per bundle file: the first line of each module (0-based) and its path, from esbuild's comments. */
-function moduleIndex(): Map<string, { line: number; path: string }[]> {
+function moduleIndex(root: string): Map<string, { line: number; path: string }[]> {
   const index = new Map<string, { line: number; path: string }[]>();
-  const files = ['dist/main.js', ...readdirSync(join(ROOT, 'dist/chunks')).filter((f) => f.endsWith('.js')).map((f) => `dist/chunks/${f}`)];
+  if (!existsSync(join(root, 'dist/chunks'))) return index;
+  const files = ['dist/main.js', ...readdirSync(join(root, 'dist/chunks')).filter((f) => f.endsWith('.js')).map((f) => `dist/chunks/${f}`)];
   for (const file of files) {
     const starts: { line: number; path: string }[] = [];
-    readFileSync(join(ROOT, file), 'utf8')
+    readFileSync(join(root, file), 'utf8')
       .split('\n')
       .forEach((text, line) => {
         const match = /^\/\/ ((?:node_modules|src)\/\S+)$/.exec(text);
@@ -114,6 +119,9 @@ function attribute(profile: Profile, index: Map<string, { line: number; path: st
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const moduleOf = (frame: ProfileNode['callFrame']): string | undefined => {
+    // A server that is not bundled (the baselines) runs its dependencies from node_modules as they are.
+    const unbundled = /\/(node_modules\/.*)$/.exec(frame.url)?.[1];
+    if (unbundled) return unbundled;
     const file = /\/(dist\/(?:chunks\/)?[^/]+\.js)$/.exec(frame.url)?.[1];
     const starts = file && index.get(file);
     if (!starts) return undefined;
@@ -226,10 +234,11 @@ async function main(): Promise<void> {
     const at = pair.indexOf('=');
     env[pair.slice(0, at)] = pair.slice(at + 1);
   }
-  const child = track(spawn(process.execPath, ['--inspect=127.0.0.1:0', 'dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = track(spawn(process.execPath, ['--inspect=127.0.0.1:0', ...flags['node-flag'], flags.server], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
   const [wsUrl] = await waitForOutput(child, /ws:\/\/\S+/, 'gateway');
-  child.stdout.resume();
-  child.stderr.resume();
+  const log = createWriteStream('/tmp/profile-server.log');
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
   const url = `http://127.0.0.1:${port}/graphql`;
   for (;;) {
     const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: graphqlBody(requestVariables(0)) }).then((r) => r.ok, () => false);
@@ -244,14 +253,20 @@ async function main(): Promise<void> {
     request: (n) => ({ path: '/graphql', body: graphqlBody(requestVariables(n)) }),
     verifyBody: (body) => body.startsWith('{"data":{"first":{') && !body.includes('"errors"'),
   };
-  await runLoad(target, { connections, durationS: Number(flags.warmup), counter });
   const cdp = await inspector(wsUrl);
+  const memory = async () =>
+    JSON.parse(
+      (await cdp.send<{ result: { value: string } }>('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())' })).result.value,
+    ) as { heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
+  const idleMemory = { ...(await memory()), rssKb: memoryKb(child.pid!).rss };
+  resetPeak(child.pid!);
+  await runLoad(target, { connections, durationS: Number(flags.warmup), counter });
   let profile: Profile;
   let measured: Awaited<ReturnType<typeof runLoad>>;
   const cpuBefore = cpuMs(child.pid!);
   if (flags.allocations) {
     await cdp.send('HeapProfiler.enable');
-    await cdp.send('HeapProfiler.startSampling', { samplingInterval: 8192, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    await cdp.send('HeapProfiler.startSampling', { samplingInterval: 8192, includeObjectsCollectedByMajorGC: !process.env.PROFILE_LIVE, includeObjectsCollectedByMinorGC: !process.env.PROFILE_LIVE });
     measured = await runLoad(target, { connections, durationS: Number(flags.seconds), counter });
     const { profile: sampled } = await cdp.send<{ profile: { head: AllocationNode } }>('HeapProfiler.stopSampling');
     profile = allocationsAsSamples(sampled.head);
@@ -259,16 +274,33 @@ async function main(): Promise<void> {
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
     await cdp.send('Profiler.start');
-    measured = await runLoad(target, { connections, durationS: Number(flags.seconds), counter });
+    const load = runLoad(target, { connections, durationS: Number(flags.seconds), counter });
+    if (process.env.PROFILE_LIVE_SET) {
+      // The heap a full GC keeps while the load runs: what the requests in flight hold, beside the idle heap.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await cdp.send('HeapProfiler.collectGarbage');
+      process.stderr.write(`live set under load: heap used ${((await memory()).heapUsed / 2 ** 20).toFixed(1)} MiB\n`);
+    }
+    measured = await load;
     ({ profile } = await cdp.send<{ profile: Profile }>('Profiler.stop'));
   }
   const processMs = cpuMs(child.pid!) - cpuBefore;
+  const loaded = { ...(await memory()), rssKb: memoryKb(child.pid!).rss, hwmKb: memoryKb(child.pid!).hwm };
+  await cdp.send('HeapProfiler.collectGarbage');
+  const collected = await memory();
+  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+  process.stderr.write(
+    `memory (MiB)   idle: RSS ${mb(idleMemory.rssKb * 1024)}, heap used ${mb(idleMemory.heapUsed)} of ${mb(idleMemory.heapTotal)}, external ${mb(idleMemory.external)}, array buffers ${mb(idleMemory.arrayBuffers)}\n` +
+      `   end of load: RSS ${mb(loaded.rssKb * 1024)} (peak ${mb(loaded.hwmKb * 1024)}), heap used ${mb(loaded.heapUsed)} of ${mb(loaded.heapTotal)}, external ${mb(loaded.external)}, array buffers ${mb(loaded.arrayBuffers)}\n` +
+      `   after a full GC: heap used ${mb(collected.heapUsed)} of ${mb(collected.heapTotal)}, array buffers ${mb(collected.arrayBuffers)}\n`,
+  );
   cdp.close();
   await stop(child);
   await stop(upstream.child);
 
   if (flags.callers) return void process.stdout.write(callers(profile, flags.callers));
-  const totals = attribute(profile, moduleIndex());
+  // Another checkout's build (e.g. --server /tmp/before/dist/main.js) is read with its own bundle's module comments.
+  const totals = attribute(profile, moduleIndex(dirname(dirname(resolve(ROOT, flags.server)))));
   const idle = totals.get('V8 (idle)') ?? 0;
   totals.delete('V8 (idle)');
   const busy = [...totals.values()].reduce((a, b) => a + b, 0);
