@@ -66,7 +66,8 @@ function moduleIndex(root: string): Map<string, { line: number; path: string }[]
     readFileSync(join(root, file), 'utf8')
       .split('\n')
       .forEach((text, line) => {
-        const match = /^\/\/ ((?:node_modules|src)\/\S+)$/.exec(text);
+        // A checkout whose node_modules is a link names them by their real path (../../work/main/node_modules/…).
+        const match = /^\/\/ (?:\S*?\/)?((?:node_modules|src)\/\S+)$/.exec(text);
         if (match) starts.push({ line, path: match[1]! });
       });
     index.set(file, starts);
