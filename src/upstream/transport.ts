@@ -18,6 +18,12 @@ export function createAgent(timeoutMs: number): Agent {
     connections: 128,
     maxResponseSize: MAX_RESPONSE_BYTES,
     connect: { timeout: timeoutMs },
+    // `send` times every attempt itself, from asking for a connection to the last byte. undici's own
+    // header and body timeouts (300 s) would add nothing but a timer per call: undici keeps each in a
+    // list it sweeps twice a second, so under load thousands outlive the young generation and are
+    // collected with the old one (bench/README.md, "Where a request's CPU goes").
+    headersTimeout: 0,
+    bodyTimeout: 0,
   });
 }
 
