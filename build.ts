@@ -11,7 +11,8 @@
 // line, which in a minified bundle is most of the bundle. Source maps sit next to the chunks for anyone
 // debugging (node --enable-source-maps dist/main.js); they are not enabled by default.
 // Types are checked by `npm run typecheck` (tsc), not here.
-import { rm } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
 await rm('dist', { recursive: true, force: true });
@@ -35,3 +36,14 @@ await build({
   banner: { js: "import { createRequire as __gatewayRequire } from 'node:module'; const require = __gatewayRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// V8 keeps each script's source in the heap for the life of the process, as a one-byte string when it
+// is all Latin-1 and as a two-byte one otherwise: one curly quote in a dependency's comment (undici's
+// spec quotes have dozens) doubled main.js's 2.9 MB to 5.8 MB of heap. esbuild writes everything but
+// comments in ASCII (https://esbuild.github.io/api/#charset), so what is left is in comments, and is
+// replaced here one UTF-16 unit for one, so every line and column the source maps name stays where it was.
+for (const file of ['main.js', ...(await readdir('dist/chunks')).map((name) => join('chunks', name))].filter((name) => name.endsWith('.js'))) {
+  const path = join('dist', file);
+  const text = await readFile(path, 'utf8');
+  if (/[\u0080-\uffff]/.test(text)) await writeFile(path, text.replace(/[\u0080-\uffff]/g, '?'));
+}

@@ -115,8 +115,9 @@ export class Metrics implements RequestObserver {
         headers: {},
         attempt: (outcome: AttemptOutcome, durationMs: number) => {
           const status = 'status' in outcome ? String(outcome.status) : outcome.failure;
-          this.#upstreamRequests.inc({ method, route, status });
-          this.#upstreamDuration.observe({ method, route }, durationMs / 1000);
+          // Children found by key, as requestObserved's: every upstream call records these (~1.3 KB of label hashing a call otherwise).
+          this.#child(this.#upstreamRequests, `${method}\u0000${route}\u0000${status}`, () => ({ method, route, status })).inc();
+          this.#child(this.#upstreamDuration, `${method}\u0000${route}`, () => ({ method, route })).observe(durationMs / 1000);
         },
         retry: (_attempt: number, reason: string) => this.#upstreamRetries.inc({ method, route, reason }),
         end: () => {},
