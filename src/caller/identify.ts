@@ -35,6 +35,9 @@ export class CallerIdentity {
 
   /** The request's caller; rejects with an AuthenticationError. Decided once per request. */
   of(request: Request, address: string | undefined): Promise<Caller> {
+    // Without caller authentication every caller is the organization: nothing to decide, or to remember
+    // per request (a WeakMap entry per request is work for every garbage collection while it lives).
+    if (!this.#options.auth) return Promise.resolve({ kind: 'organization', address });
     let caller = this.#known.get(request);
     if (!caller) {
       caller = this.#identify(request, address);
