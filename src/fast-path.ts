@@ -29,6 +29,7 @@ import { clientAddress } from './caller/identify.js';
 import type { Context } from './context.js';
 import { errorResponseBody } from './error-codes.js';
 import type { Logger } from './logger.js';
+import type { CallerSignal } from './upstream/client.js';
 import type { CompiledOperations } from './plugins/use-compiled-execution.js';
 import { compress } from './plugins/use-compression.js';
 import { pickEncoding } from './plugins/use-graphiql.js';
@@ -236,30 +237,26 @@ function operationName(document: DocumentNode, name: string | null | undefined):
 }
 
 /**
- * What the context and caller identity read of a request (its headers, and a signal that fires when the
- * client goes away), without a fetch Request: the signal is made when a session first listens.
+ * What the context and caller identity read of a request (its headers, and a signal for when the client
+ * goes away), without a fetch Request. The signal is the least the session reads of one (CallerSignal,
+ * src/upstream/client.ts) on the response's `close`, instead of an AbortController and its EventTarget.
  */
 function lightRequest(req: IncomingMessage, res: ServerResponse): Request {
-  let controller: AbortController | undefined;
   const headers = {
     get: (name: string) => {
       const value = req.headers[name.toLowerCase()];
       return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
     },
   };
-  return {
-    method: 'POST',
-    url: `http://${req.headers.host}${req.url}`,
-    headers,
-    get signal() {
-      if (!controller) {
-        const made = (controller = new AbortController());
-        const onClose = () => {
-          if (!res.writableFinished) made.abort();
-        };
-        res.once('close', onClose);
-      }
-      return controller.signal;
+  const signal: CallerSignal = {
+    get aborted() {
+      return res.destroyed && !res.writableFinished;
     },
-  } as unknown as Request;
+    addEventListener(_type, listener) {
+      res.once('close', () => {
+        if (!res.writableFinished) listener();
+      });
+    },
+  };
+  return { method: 'POST', url: `http://${req.headers.host}${req.url}`, headers, signal } as unknown as Request;
 }

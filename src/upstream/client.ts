@@ -37,10 +37,17 @@ export interface PartnerApiOptions {
   reads?: SharedReads | undefined;
 }
 
+/** What a session reads of its request's AbortSignal: the fast path (src/fast-path.ts) gives it this much, on the response's `close`. */
+export interface CallerSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options: { once: true }): void;
+}
+
 export interface SessionOptions {
   /** The caller's own Authorization header, forwarded in pass-through mode only. */
   callerAuthorization?: string | undefined;
-  signal?: AbortSignal | undefined;
+  /** Fires when the caller goes away: the session then ends its calls and waits. A request's AbortSignal, or as little of one. */
+  signal?: CallerSignal | undefined;
   /** When the request must be answered (ms since the epoch): no call or retry runs past it (REQUEST_TIMEOUT_MS). */
   deadline?: number | undefined;
   maxConcurrency: number;

@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
+import { vi } from 'vitest';
 import type { Simulator } from '../../src/simulator/server.js';
-import { startStack, type RunningGateway } from '../helpers/stack.js';
+import { WALLBOX_GET, startStack, type RunningGateway } from '../helpers/stack.js';
 
 let sim: Simulator;
 let gateway: RunningGateway;
@@ -124,6 +125,23 @@ describe('the fast path answers as yoga does', () => {
       expect(fast.status, body.slice(0, 60)).toBeGreaterThanOrEqual(200);
       expectSame(fast, yoga);
     }
+  });
+
+  it('a caller who goes away ends the request’s upstream calls, retries included', async () => {
+    // The first attempt is answered 503 with Retry-After: 1. Once the caller has gone, the wait for the
+    // retry ends at once; without that the request would wait a second and retry before it ended.
+    sim.resetCounts();
+    sim.injectFault({ route: WALLBOX_GET, status: 503, headers: { 'retry-after': '1' } });
+    const ended = () => gateway.logs.filter((line) => line.includes('"msg":"request"') && line.includes('"operation":"Dashboard"')).length;
+    const before = ended();
+    const controller = new AbortController();
+    const pending = fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: dashboard(first, second), signal: controller.signal }).catch(() => undefined);
+    await vi.waitFor(() => expect(sim.count(WALLBOX_GET)).toBeGreaterThanOrEqual(1));
+    controller.abort();
+    await pending;
+    await vi.waitFor(() => expect(ended()).toBe(before + 1), { timeout: 5000 });
+    sim.clearFaults();
+    expect(sim.count(WALLBOX_GET)).toBe(2); // one attempt for each wallbox, none retried
   });
 
   it('logs and counts a fast answer as yoga’s path does', async () => {
