@@ -1,10 +1,20 @@
 // Path segments are built only from validated UUIDs: whatever reaches this file, no malformed or
 // hostile id ("../", "?x=", "%2F") ever becomes part of an upstream URL.
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
+/**
+ * 8-4-4-4-12 hexadecimal digits, either case. Checked character by character rather than with a
+ * regular expression: every id is checked where a path is built and where an answer is decoded, some
+ * fifteen times a request, and the expression cost ~0.3 µs each (bench/profile.ts).
+ */
 export function isUuid(value: unknown): value is string {
-  return typeof value === 'string' && UUID.test(value);
+  if (typeof value !== 'string' || value.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = value.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 0x2d /* - */) return false;
+    } else if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46))) return false;
+  }
+  return true;
 }
 
 /** A UUID as a path segment, lower-cased. Throws (a bug, not bad input: ids are validated before). */

@@ -1,6 +1,7 @@
 // Metric labels and span names name routes, never ids: every UUID segment becomes its parameter.
 import { expect, it } from 'vitest';
-import { routeTemplate } from '../../src/upstream/paths.js';
+import fc from 'fast-check';
+import { isUuid, routeTemplate } from '../../src/upstream/paths.js';
 
 const ORG = 'c226b540-8a44-5792-9097-6417749c89ea';
 const USER = '7077A6D3-1fc2-5f8e-920c-1a4fca9c3a55';
@@ -21,4 +22,16 @@ it('calls an id of an unknown collection, or one following another id, {id}', ()
 it('leaves what is not a whole UUID segment alone', () => {
   expect(routeTemplate(`/org/${ORG}x/users`)).toBe(`/org/${ORG}x/users`);
   expect(routeTemplate('/oauth2/token/')).toBe('/oauth2/token/');
+});
+
+it('isUuid accepts exactly 8-4-4-4-12 hexadecimal digits in either case, as the regular expression it replaced', () => {
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  const nearly = fc.stringMatching(/^[0-9a-fA-FgG-]{36}$/);
+  fc.assert(
+    fc.property(fc.oneof(fc.uuid(), fc.uuid().map((u) => u.toUpperCase()), nearly, fc.string(), fc.constant(`${ORG} `)), (value) => isUuid(value) === UUID.test(value)),
+    { numRuns: 20_000 },
+  );
+  expect(isUuid(ORG)).toBe(true);
+  expect(isUuid(USER)).toBe(true);
+  expect(isUuid(42)).toBe(false);
 });
