@@ -6,8 +6,7 @@
 //   npm run build && npx tsx bench/profile.ts [--connections 100] [--seconds 10] [--delay 0] [--env NAME=value ...]
 //
 // How a sample is charged: to the innermost frame of its stack that belongs to a module of the bundle
-// (esbuild writes `// node_modules/<package>/<file>` or `// src/<file>` above every module of an
-// unminified bundle, so a line of dist/ names its module) or to a layer of Node itself (the HTTP server
+// (the bundle's source maps name each function's original file) or to a layer of Node itself (the HTTP server
 // and parser, sockets). Node's internals called from a module are charged to that module: the socket
 // writes undici makes are undici's. Samples with no such frame are V8's own: GC, or `(program)` (native
 // code outside any JavaScript frame, e.g. the HTTP parser's C side and libuv).
@@ -17,6 +16,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { SourceMap, type SourceMapPayload } from 'node:module';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { runLoad, type LoadTarget, type RequestCounter } from './load.js';
@@ -56,21 +56,17 @@ interface Profile {
   timeDeltas: number[];
 }
 
-/** Per bundle file: the first line of each module (0-based) and its path, from esbuild's comments. */
-function moduleIndex(root: string): Map<string, { line: number; path: string }[]> {
-  const index = new Map<string, { line: number; path: string }[]>();
+/**
+ * Per bundle file (dist/main.js and its chunks), its source map: which original file each position
+ * comes from (Node's own reader, https://nodejs.org/api/module.html#class-modulesourcemap). Empty for
+ * a server that is not bundled (the baselines).
+ */
+function moduleIndex(root: string): Map<string, SourceMap> {
+  const index = new Map<string, SourceMap>();
   if (!existsSync(join(root, 'dist/chunks'))) return index;
   const files = ['dist/main.js', ...readdirSync(join(root, 'dist/chunks')).filter((f) => f.endsWith('.js')).map((f) => `dist/chunks/${f}`)];
   for (const file of files) {
-    const starts: { line: number; path: string }[] = [];
-    readFileSync(join(root, file), 'utf8')
-      .split('\n')
-      .forEach((text, line) => {
-        // A checkout whose node_modules is a link names them by their real path (../../work/main/node_modules/…).
-        const match = /^\/\/ (?:\S*?\/)?((?:node_modules|src)\/\S+)$/.exec(text);
-        if (match) starts.push({ line, path: match[1]! });
-      });
-    index.set(file, starts);
+    if (existsSync(join(root, `${file}.map`))) index.set(file, new SourceMap(JSON.parse(readFileSync(join(root, `${file}.map`), 'utf8')) as SourceMapPayload));
   }
   return index;
 }
@@ -115,7 +111,7 @@ function layerOfNode(url: string): string | undefined {
   return undefined;
 }
 
-function attribute(profile: Profile, index: Map<string, { line: number; path: string }[]>): Map<string, number> {
+function attribute(profile: Profile, index: Map<string, SourceMap>): Map<string, number> {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -124,14 +120,12 @@ function attribute(profile: Profile, index: Map<string, { line: number; path: st
     const unbundled = /\/(node_modules\/.*)$/.exec(frame.url)?.[1];
     if (unbundled) return unbundled;
     const file = /\/(dist\/(?:chunks\/)?[^/]+\.js)$/.exec(frame.url)?.[1];
-    const starts = file && index.get(file);
-    if (!starts) return undefined;
-    let found: string | undefined;
-    for (const s of starts) {
-      if (s.line > frame.lineNumber) break;
-      found = s.path;
-    }
-    return found;
+    const map = file && index.get(file);
+    if (!map) return undefined;
+    // The function's first position names its original file; a checkout whose node_modules is a link
+    // names them by their real path (../../work/main/node_modules/…).
+    const source = map.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string };
+    return /(?:^|\/)((?:node_modules|src)\/.*)$/.exec(source.originalSource ?? '')?.[1];
   };
   const layerCache = new Map<number, string>();
   const layerOf = (id: number): string => {
@@ -300,7 +294,7 @@ async function main(): Promise<void> {
   await stop(upstream.child);
 
   if (flags.callers) return void process.stdout.write(callers(profile, flags.callers));
-  // Another checkout's build (e.g. --server /tmp/before/dist/main.js) is read with its own bundle's module comments.
+  // Another checkout's build (e.g. --server /tmp/before/dist/main.js) is read with its own source maps.
   const totals = attribute(profile, moduleIndex(dirname(dirname(resolve(ROOT, flags.server)))));
   const idle = totals.get('V8 (idle)') ?? 0;
   totals.delete('V8 (idle)');
