@@ -78,6 +78,7 @@ export async function createApp({ config, logger, tracer, ...seams }: AppOptions
     apiUrl,
     auth,
     timeoutMs: config.timeoutMs,
+    maxConnections: config.maxConnections,
     logger,
     retries: config.retries,
     breakerCooldownMs: config.breakerCooldownMs,

@@ -24,6 +24,8 @@ export interface Config {
   timeoutMs: number;
   /** Upstream calls in flight per GraphQL request. */
   maxConcurrency: number;
+  /** Connections to the partner API the process may hold open; calls beyond them wait for one. */
+  maxConnections: number;
   /** Upstream calls one GraphQL request may make in all. */
   maxCallsPerRequest: number;
   /** Extra attempts of an upstream read after a retryable failure. */
@@ -279,6 +281,7 @@ const Env = z.object({
   PODERO_TOKEN_URL: upstreamUrl('an https URL of the OAuth2 token endpoint (http only on this machine; no credentials, query or fragment)'),
   PODERO_TIMEOUT_MS: integer(1, 600_000, 10_000),
   PODERO_MAX_CONCURRENCY: integer(1, 1024, 8),
+  PODERO_MAX_CONNECTIONS: integer(1, 65_536, 512),
   PODERO_MAX_CALLS_PER_REQUEST: integer(1, 100_000, 100),
   PODERO_RETRIES: integer(0, 10, 2),
   PODERO_BREAKER_COOLDOWN_MS: integer(100, 600_000, 5000),
@@ -347,6 +350,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     orgId: e.PODERO_ORG_ID?.toLowerCase(),
     timeoutMs: e.PODERO_TIMEOUT_MS,
     maxConcurrency: e.PODERO_MAX_CONCURRENCY,
+    maxConnections: e.PODERO_MAX_CONNECTIONS,
     maxCallsPerRequest: e.PODERO_MAX_CALLS_PER_REQUEST,
     retries: e.PODERO_RETRIES,
     breakerCooldownMs: e.PODERO_BREAKER_COOLDOWN_MS,

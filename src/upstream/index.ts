@@ -13,6 +13,8 @@ export interface PartnerApiSettings {
   apiUrl: URL;
   auth: UpstreamAuth;
   timeoutMs: number;
+  /** Connections to the partner API held open at most (PODERO_MAX_CONNECTIONS). */
+  maxConnections?: number;
   logger: Logger;
   /** Extra attempts of a read after a retryable failure (PODERO_RETRIES); the backoff is resilience.ts's. */
   retries?: number;
@@ -37,7 +39,7 @@ export interface PartnerApiHandle {
 
 export function createPartnerApi(settings: PartnerApiSettings): PartnerApiHandle {
   const { apiUrl, auth, timeoutMs, logger, now, telemetry = NO_TELEMETRY } = settings;
-  const dispatcher = createAgent(timeoutMs);
+  const dispatcher = createAgent(timeoutMs, settings.maxConnections);
   let credentials: Credentials;
   switch (auth.mode) {
     case 'static-token':

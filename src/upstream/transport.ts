@@ -10,12 +10,20 @@ const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 /** How much of an error body is read to find upstream's explanation. */
 const MAX_ERROR_DETAIL_CHARS = 2000;
 
-export function createAgent(timeoutMs: number): Agent {
+/**
+ * Connections per origin when not configured (PODERO_MAX_CONNECTIONS). A bound, so that a burst queues
+ * in the pool instead of opening ever more sockets to the partner API; high enough that it is not what
+ * limits a busy gateway: calls in flight are bounded by requests in flight × PODERO_MAX_CONCURRENCY, and a
+ * pool of n sockets serves at most n ÷ the upstream's latency calls a second (128 held a gateway at
+ * c=100 and a 20 ms upstream to 2,400 req/s with CPU to spare; bench/README.md).
+ */
+export const DEFAULT_MAX_CONNECTIONS = 512;
+
+export function createAgent(timeoutMs: number, maxConnections = DEFAULT_MAX_CONNECTIONS): Agent {
   return new Agent({
     keepAliveTimeout: 10_000,
     keepAliveMaxTimeout: 60_000,
-    // Bounds sockets per origin under load; excess calls queue in the pool instead of opening more.
-    connections: 128,
+    connections: maxConnections,
     maxResponseSize: MAX_RESPONSE_BYTES,
     connect: { timeout: timeoutMs },
     // `send` times every attempt itself, from asking for a connection to the last byte. undici's own

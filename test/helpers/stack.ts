@@ -8,6 +8,7 @@ import type { Metrics } from '../../src/observability/metrics.js';
 import { activeTraceIds } from '../../src/observability/tracing.js';
 import type { Lifecycle } from '../../src/server.js';
 import type { PartnerApiHandle } from '../../src/upstream/index.js';
+import { DEFAULT_MAX_CONNECTIONS } from '../../src/upstream/transport.js';
 import type { UpstreamTelemetry } from '../../src/upstream/telemetry.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
 
@@ -87,6 +88,7 @@ export function testConfig(sim: Simulator, options: GatewayOptions = {}): Config
     orgId: 'orgId' in options ? options.orgId : sim.seed.orgId,
     timeoutMs: options.timeoutMs ?? 5000,
     maxConcurrency: options.maxConcurrency ?? 8,
+    maxConnections: DEFAULT_MAX_CONNECTIONS,
     maxCallsPerRequest: options.maxCallsPerRequest ?? 100,
     retries: options.retries ?? 2,
     breakerCooldownMs: options.breakerCooldownMs ?? 5000,

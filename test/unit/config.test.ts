@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       orgId: undefined,
       timeoutMs: 10_000,
       maxConcurrency: 8,
+      maxConnections: 512,
       maxCallsPerRequest: 100,
       retries: 2,
       breakerCooldownMs: 5000,
@@ -110,14 +111,16 @@ describe('loadConfig', () => {
       PODERO_TIMEOUT_MS: '2500',
       PODERO_MAX_CONCURRENCY: '4',
       PODERO_MAX_CALLS_PER_REQUEST: '20',
+      PODERO_MAX_CONNECTIONS: '64',
     });
-    expect(config).toMatchObject({ port: 0, orgId: '3c90c3cc-0d44-4b50-8888-8dd25736052a', timeoutMs: 2500, maxConcurrency: 4, maxCallsPerRequest: 20 });
+    expect(config).toMatchObject({ port: 0, orgId: '3c90c3cc-0d44-4b50-8888-8dd25736052a', timeoutMs: 2500, maxConcurrency: 4, maxCallsPerRequest: 20, maxConnections: 64 });
   });
 
   const invalid: [Record<string, string>, string][] = [
     [{ PORT: 'eighty' }, 'PORT: expected an integer from 0 to 65535'],
     [{ PORT: '70000' }, 'PORT: expected an integer from 0 to 65535'],
     [{ PODERO_TIMEOUT_MS: '0' }, 'PODERO_TIMEOUT_MS: expected an integer from 1 to 600000'],
+    [{ PODERO_MAX_CONNECTIONS: '0' }, 'PODERO_MAX_CONNECTIONS: expected an integer from 1 to 65536'],
     [{ PODERO_MAX_CONCURRENCY: '2.5' }, 'PODERO_MAX_CONCURRENCY: expected an integer'],
     [{ PODERO_ORG_ID: 'acme' }, 'PODERO_ORG_ID: expected a UUID'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: expected one of'],
