@@ -102,6 +102,14 @@ describe('the fast path answers as yoga does', () => {
     expect(JSON.parse(fast.body.toString()).errors[0].extensions.code).toBe('NOT_FOUND');
     expect(fast.upstreamCalls).toBe(2);
     expectSame(fast, yoga);
+    // Both logged once, alike: the caller, the calls the fast path made before it handed the request on, the code.
+    const lines = gateway.logs.filter((line) => line.includes('"msg":"request"') && line.includes('"errors":["NOT_FOUND"]')).slice(-2);
+    const [fastLine, yogaLine] = lines.map((line) => {
+      const { time: _time, ms: _ms, ...rest } = JSON.parse(line) as Record<string, unknown>;
+      return rest;
+    });
+    expect(fastLine).toMatchObject({ caller: 'organization', status: 200, operation: 'Dashboard', upstreamCalls: 2, errors: ['NOT_FOUND'] });
+    expect(yogaLine).toEqual(fastLine);
   });
 
   it('variables that do not coerce: BAD_USER_INPUT, and no upstream call', async () => {
