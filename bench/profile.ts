@@ -47,6 +47,8 @@ const { values: flags } = parseArgs({
     server: { type: 'string', default: 'dist/main.js' },
     // Node flags for the server, e.g. --node-flag=--trace-gc (its output is written to /tmp/profile-server.log).
     'node-flag': { type: 'string', multiple: true, default: [] },
+    // A fixed operation sent instead of the benchmark's (e.g. '{ __typename }': the gateway without upstream calls).
+    query: { type: 'string' },
   },
 });
 
@@ -250,8 +252,8 @@ async function main(): Promise<void> {
     origin: `http://127.0.0.1:${port}`,
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    request: (n) => ({ path: '/graphql', body: graphqlBody(requestVariables(n)) }),
-    verifyBody: (body) => body.startsWith('{"data":{"first":{') && !body.includes('"errors"'),
+    request: (n) => ({ path: '/graphql', body: flags.query === undefined ? graphqlBody(requestVariables(n)) : JSON.stringify({ query: flags.query }) }),
+    verifyBody: (body) => body.startsWith('{"data":{') && !body.includes('"errors"'),
   };
   const cdp = await inspector(wsUrl);
   const memory = async () =>
