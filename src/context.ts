@@ -15,10 +15,10 @@ export interface Context {
   loaders: Loaders;
   /** PODERO_ORG_ID: used when a query passes no orgId, and the only organization an authenticated caller may name. */
   defaultOrgId: string | undefined;
-  /** Logs for this request: they name the caller (subject and role, never the token). */
-  logger: Logger;
-  /** Live device state for this caller's subscriptions (src/live/). */
-  live: LiveView;
+  /** Logs for this request: they name the caller (subject and role, never the token). Made on first use. */
+  logger(): Logger;
+  /** Live device state for this caller's subscriptions (src/live/). Made on first use. */
+  live(): LiveView;
   /**
    * The same caller's context with a fresh session and loaders: one per event of a subscription, so
    * an event's reads are its own (not the subscribe time's, long stale) and its deadline is its own.
@@ -61,6 +61,7 @@ export function contextFactory({ api, identity, budget, logger, config, live }: 
     const callerAuthorization = identity.required ? undefined : (request.headers.get('authorization') ?? undefined);
     const admit = budget && admission(budget, budgetKey(caller));
     let liveView: LiveView | undefined;
+    const liveOf = () => (liveView ??= live.view({ caller: budgetKey(caller), callerAuthorization, expiresAt: 'expiresAt' in caller ? caller.expiresAt : undefined }));
     const context = (): Context => {
       const session = api.session({
         callerAuthorization,
@@ -78,12 +79,11 @@ export function contextFactory({ api, identity, budget, logger, config, live }: 
         // The user list replaces detail calls once they would need more than one round of concurrent calls.
         loaders: createLoaders(session, { userListThreshold: config.maxConcurrency + 1, caller }),
         defaultOrgId: config.orgId,
-        get logger() {
-          return loggerOf();
-        },
-        get live() {
-          return (liveView ??= live.view({ caller: budgetKey(caller), callerAuthorization, expiresAt: 'expiresAt' in caller ? caller.expiresAt : undefined }));
-        },
+        // Functions, not getters: yoga copies the context with Object.assign (which would call a getter
+        // on every request), and V8 gives an object literal's getters accessor pairs of its own in the
+        // old generation, which kept each request's whole graph alive until the next full GC (src/loaders.ts).
+        logger: loggerOf,
+        live: liveOf,
         renew: context,
       };
     };

@@ -248,15 +248,29 @@ function lightRequest(req: IncomingMessage, res: ServerResponse): Request {
       return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
     },
   };
-  const signal: CallerSignal = {
-    get aborted() {
-      return res.destroyed && !res.writableFinished;
-    },
-    addEventListener(_type, listener) {
-      res.once('close', () => {
-        if (!res.writableFinished) listener();
-      });
-    },
-  };
-  return { method: 'POST', url: `http://${req.headers.host}${req.url}`, headers, signal } as unknown as Request;
+  return { method: 'POST', url: `http://${req.headers.host}${req.url}`, headers, signal: new ResponseSignal(res) } as unknown as Request;
+}
+
+/**
+ * A class, not an object literal with a getter: V8 gives each such literal an accessor pair of its own in
+ * the old generation, and a dead one there keeps whatever its getter's closure holds (this response, its
+ * request, their buffers) alive through every scavenge until the next full GC.
+ */
+class ResponseSignal implements CallerSignal {
+  readonly #res: ServerResponse;
+
+  constructor(res: ServerResponse) {
+    this.#res = res;
+  }
+
+  get aborted(): boolean {
+    return this.#res.destroyed && !this.#res.writableFinished;
+  }
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    const res = this.#res;
+    res.once('close', () => {
+      if (!res.writableFinished) listener();
+    });
+  }
 }

@@ -167,7 +167,7 @@ function readFields({ ref, spec, name, field, ownerField }: CoreKind): void {
       description: `A user's ${spec.noun}, live: its state now, then each time what you selected of it changes (polled once for all its subscribers). Ends with NOT_FOUND when the partner API no longer knows it, and with UNAUTHENTICATED when your token expires.`,
       args: { ...deviceArgs, includeDeleted: t.arg.boolean({ defaultValue: false, description: `Also return a soft-deleted ${spec.noun}.` }) },
       authScopes: (_root, args, ctx) => userScopes(args, ctx),
-      subscribe: (_root, args, ctx) => ctx.live.device(spec, deviceKey(args, ctx)),
+      subscribe: (_root, args, ctx) => ctx.live().device(spec, deviceKey(args, ctx)),
       resolve: eventOf,
     }),
   );
@@ -241,7 +241,7 @@ builder.subscriptionField('devices', (t) =>
       "A user's devices of every kind the partner API lists (as `Owner.devices`), live: the list now, then each time what you selected of it changes. Ends with NOT_FOUND when the partner API no longer knows the user.",
     args: userArgs,
     authScopes: (_root, args, ctx) => userScopes(args, ctx),
-    subscribe: (_root, args, ctx) => ctx.live.devices(LISTED_SPECS, { orgId: orgIdOf(args.orgId, ctx), userId: userIdOf(args.userId, ctx) }),
+    subscribe: (_root, args, ctx) => ctx.live().devices(LISTED_SPECS, { orgId: orgIdOf(args.orgId, ctx), userId: userIdOf(args.userId, ctx) }),
     resolve: eventOf,
   }),
 );
