@@ -14,10 +14,11 @@
 // The profiler is started over the inspector protocol after the warm-up and stopped at the window's
 // end, so start-up and first compiles do not count. Sampling costs a little CPU itself (every 250 µs).
 //
-// With --allocations, what is counted can be narrowed by environment: PROFILE_PROMOTED=1 counts only
-// objects no scavenge collected (promoted to the old space, or still alive); PROFILE_LIVE=1 only objects
-// still alive when sampling stops. PROFILE_LIVE_SET=1 (CPU mode) prints the heap a full GC keeps two
-// seconds into the window: what the requests in flight hold.
+// PROFILE_LIVE_SET=1 (CPU mode) prints the heap a full GC keeps two seconds into the window: what the
+// requests in flight hold. What survives young-generation collections is read from V8 itself instead
+// (`--node-flag=--trace-gc-nvp`: `promoted=` per scavenge, written to /tmp/profile-server.log): the
+// sampling heap profiler's own view of it counts objects it is sampling as surviving, and so blames
+// allocation sites that promote nothing.
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -268,7 +269,7 @@ async function main(): Promise<void> {
   const cpuBefore = cpuMs(child.pid!);
   if (flags.allocations) {
     await cdp.send('HeapProfiler.enable');
-    await cdp.send('HeapProfiler.startSampling', { samplingInterval: 8192, includeObjectsCollectedByMajorGC: !process.env.PROFILE_LIVE, includeObjectsCollectedByMinorGC: !process.env.PROFILE_LIVE && !process.env.PROFILE_PROMOTED });
+    await cdp.send('HeapProfiler.startSampling', { samplingInterval: 8192, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
     measured = await runLoad(target, { connections, durationS: Number(flags.seconds), counter });
     const { profile: sampled } = await cdp.send<{ profile: { head: AllocationNode } }>('HeapProfiler.stopSampling');
     profile = allocationsAsSamples(sampled.head);
