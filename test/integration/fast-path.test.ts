@@ -4,9 +4,8 @@
 // not list, which yoga reads as the same media type), and compares status, Content-Type, Content-Encoding
 // and the body byte for byte, and the upstream calls each made at the simulator.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { request } from 'undici';
-import { vi } from 'vitest';
 import type { Simulator } from '../../src/simulator/server.js';
 import { WALLBOX_GET, startStack, type RunningGateway } from '../helpers/stack.js';
 
@@ -83,9 +82,13 @@ describe('the fast path answers as yoga does', () => {
     expectSame(fast, yoga);
   });
 
-  it('for Apollo Client’s Accept, and compressed for a client that accepts brotli or gzip', async () => {
+  it('for every Accept it takes, and compressed for a client that accepts brotli or gzip', async () => {
     const cases: Record<string, string>[] = [
       { accept: 'application/graphql-response+json,application/json;q=0.9' },
+      { accept: 'application/graphql-response+json, application/json;q=0.9' },
+      { accept: 'application/graphql-response+json' },
+      { accept: '*/*' },
+      { accept: 'application/json' },
       { 'accept-encoding': 'br' },
       { 'accept-encoding': 'gzip, deflate' },
     ];
