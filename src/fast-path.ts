@@ -31,8 +31,7 @@ import { errorResponseBody } from './error-codes.js';
 import type { Logger } from './logger.js';
 import type { CallerSignal } from './upstream/client.js';
 import type { CompiledOperations } from './plugins/use-compiled-execution.js';
-import { compress } from './plugins/use-compression.js';
-import { pickEncoding } from './plugins/use-graphiql.js';
+import { compress, encodingFor } from './plugins/use-compression.js';
 import type { DocumentCache } from './plugins/use-operation-limits.js';
 import { MAX_JSON_DEPTH, jsonDepthExceeds } from './plugins/use-request-limits.js';
 import { reportRequest, type RequestObserver } from './plugins/use-request-observation.js';
@@ -98,14 +97,12 @@ export function createFastPath(options: FastPathOptions): Listener {
 class FastPath {
   readonly #options: FastPathOptions;
   readonly #maxBody: number;
-  readonly #minBytes: number | undefined;
   /** Operations that have been answered here, each told once in the debug log. */
   readonly #told = new WeakSet<object>();
 
   constructor(options: FastPathOptions) {
     this.#options = options;
     this.#maxBody = Math.min(FAST_PATH_MAX_BODY, options.maxBodyBytes);
-    this.#minBytes = options.compression && Math.max(1, options.compression.minBytes);
   }
 
   serve(req: IncomingMessage, res: ServerResponse): void {
@@ -191,14 +188,13 @@ class FastPath {
     const bytes = Buffer.byteLength(text);
     const headers: Record<string, string> = { 'Content-Type': contentType, 'content-length': String(bytes) };
     let payload: string | Buffer = text;
-    if (this.#minBytes !== undefined && bytes >= this.#minBytes) {
-      headers.vary = 'accept-encoding';
-      const encoding = pickEncoding(req.headers['accept-encoding'] ?? null);
-      if (encoding !== 'identity') {
-        payload = await compress(text, bytes, encoding);
-        headers['content-encoding'] = encoding;
-        headers['content-length'] = String(payload.length);
-      }
+    const { compression } = this.#options;
+    const encoding = compression && encodingFor(bytes, compression.minBytes, req.headers['accept-encoding'] ?? null);
+    if (encoding) headers.vary = 'accept-encoding';
+    if (encoding && encoding !== 'identity') {
+      payload = await compress(text, bytes, encoding);
+      headers['content-encoding'] = encoding;
+      headers['content-length'] = String(payload.length);
     }
     if (!res.writableEnded && !res.destroyed) res.writeHead(200, headers).end(payload);
   }

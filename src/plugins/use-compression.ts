@@ -25,7 +25,7 @@
 import { promisify } from 'node:util';
 import { brotliCompress, brotliCompressSync, constants, gzip, gzipSync, type BrotliOptions, type ZlibOptions } from 'node:zlib';
 import type { Plugin } from 'graphql-yoga';
-import { pickEncoding } from './use-graphiql.js';
+import { pickEncoding, type Encoding } from './use-graphiql.js';
 
 export interface CompressionOptions {
   /** Bodies smaller than this many bytes are sent as they are (COMPRESSION_MIN_BYTES). */
@@ -77,8 +77,16 @@ function plainHeaders(headers: Headers): Record<string, string> {
   return plain;
 }
 
+/**
+ * How a whole JSON answer of `bytes` goes out: undefined below the threshold (as it is, and no Vary, since
+ * no client would get it otherwise); 'identity' from it when the client accepts no compression (as it is,
+ * with Vary); else the encoding to compress it with. Here and on the fast path (src/fast-path.ts).
+ */
+export function encodingFor(bytes: number, minBytes: number, acceptEncoding: string | null): Encoding | undefined {
+  return bytes >= Math.max(1, minBytes) ? pickEncoding(acceptEncoding) : undefined;
+}
+
 export function useCompression({ minBytes }: CompressionOptions): Plugin {
-  const least = Math.max(1, minBytes);
   return {
     // Not async: a response left as it is costs no promise.
     onResponse(payload) {
@@ -87,9 +95,10 @@ export function useCompression({ minBytes }: CompressionOptions): Plugin {
       const type = headers.get('content-type');
       const length = Number(headers.get('content-length'));
       // A response that sets cookies is left alone: the gateway sets none, and a plain object holds one value per name.
-      if (type === null || !WHOLE_JSON.test(type) || !(length >= least) || headers.has('content-encoding') || headers.has('set-cookie')) return;
+      if (type === null || !WHOLE_JSON.test(type) || headers.has('content-encoding') || headers.has('set-cookie')) return;
+      const encoding = encodingFor(length, minBytes, request.headers.get('accept-encoding'));
+      if (encoding === undefined) return;
       // From here the answer depends on Accept-Encoding, and a cache must key it on that.
-      const encoding = pickEncoding(request.headers.get('accept-encoding'));
       if (encoding === 'identity' || request.method === 'HEAD') return void headers.append('vary', 'accept-encoding');
       return response.text().then(async (text) => {
         const body = await compress(text, length, encoding);

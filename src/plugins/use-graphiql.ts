@@ -19,7 +19,7 @@ export interface GraphiQLOptions {
   defaultTabs: { query: string }[];
 }
 
-type Encoding = 'br' | 'gzip' | 'identity';
+export type Encoding = 'br' | 'gzip' | 'identity';
 
 /** One file GraphiQL is made of, with its compressed forms made on first demand. */
 class StaticFile {
