@@ -5,16 +5,15 @@
 // On a bare machine of the project's kind (Debian, root) `npm ci && npm test` installs what is missing;
 // anywhere else it stops with what to install. Those tests are never skipped: a skipped test would hide
 // a broken GraphiQL, a broken scale-out or an alert that never fires.
-import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { install } from './install.js';
 
 const NEEDED = [
   { binary: '/usr/bin/chromium', package: 'chromium', by: 'test/e2e/graphiql-browser.test.ts' },
   { binary: '/usr/bin/redis-server', package: 'redis-server', by: 'test/integration/replicas.test.ts' },
   { binary: '/usr/bin/promtool', package: 'prometheus', by: 'test/integration/prometheus.test.ts' },
 ];
-const INSTALL_TIMEOUT_MS = 10 * 60_000;
 
 function onPath(command: string): boolean {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => {
@@ -28,18 +27,11 @@ function onPath(command: string): boolean {
 }
 
 function aptGet(args: string[]): void {
-  const run = spawnSync('apt-get', args, {
+  install('apt-get', args, {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: INSTALL_TIMEOUT_MS,
-    maxBuffer: 64 * 1024 * 1024,
+    tailLines: 20,
+    failure: (why, output) => `apt-get ${args.join(' ')} failed (${why}) while installing test dependencies:\n${output}`,
   });
-  if (run.status !== 0) {
-    const output = `${run.stdout ?? ''}${run.stderr ?? ''}`.trim().split('\n').slice(-20).join('\n');
-    const why = run.error ? run.error.message : `exit code ${run.status}`;
-    throw new Error(`apt-get ${args.join(' ')} failed (${why}) while installing test dependencies:\n${output}`);
-  }
 }
 
 export default function ensureDebianPackages(): void {

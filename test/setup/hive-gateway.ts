@@ -7,16 +7,14 @@
 // is written beside the installed packages. A hash rather than file times, because git gives every
 // file it writes the time of the checkout, so times say nothing about which lockfile was installed.
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { install } from './install.js';
 
 export const HIVE_GATEWAY_DIR = fileURLToPath(new URL('../federation/hive-gateway/', import.meta.url));
 const NODE_MODULES = join(HIVE_GATEWAY_DIR, 'node_modules');
 const STAMP = join(NODE_MODULES, '.installed-lockfile-sha256');
-/** A clean install took ~30 s here with a warm npm cache; a cold cache on a slow link takes longer. */
-const INSTALL_TIMEOUT_MS = 10 * 60_000;
 
 function lockfileHash(): string {
   const hash = createHash('sha256');
@@ -33,22 +31,14 @@ export default function installHiveGateway(): void {
   // The root's `npm test` hands its npm settings to its children as npm_config_* variables (the root's
   // .npmrc sets legacy-peer-deps); this package is installed as its lockfile was made, with its own.
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_config_/i.test(name)));
-  const run = spawnSync('npm', ['ci', '--prefix', HIVE_GATEWAY_DIR, '--no-audit', '--no-fund'], {
+  install('npm', ['ci', '--prefix', HIVE_GATEWAY_DIR, '--no-audit', '--no-fund'], {
     cwd: HIVE_GATEWAY_DIR,
     env,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: INSTALL_TIMEOUT_MS,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (run.status !== 0) {
-    const output = `${run.stdout ?? ''}${run.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n');
-    const why = run.error ? run.error.message : run.signal ? `killed by ${run.signal} after ${INSTALL_TIMEOUT_MS / 1000} s` : `exit code ${run.status}`;
-    throw new Error(
+    tailLines: 30,
+    failure: (why, output) =>
       `Installing Hive Gateway for test/e2e/hive-gateway.test.ts failed (${why}). It needs the npm registry; ` +
-        `to retry by hand: npm ci --prefix test/federation/hive-gateway\n${output}`,
-    );
-  }
+      `to retry by hand: npm ci --prefix test/federation/hive-gateway\n${output}`,
+  });
   writeFileSync(STAMP, `${wanted}\n`);
   process.stderr.write(`Installed Hive Gateway in ${Math.round((Date.now() - started) / 1000)} s.\n`);
 }
