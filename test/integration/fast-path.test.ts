@@ -133,7 +133,6 @@ describe('the fast path answers as yoga does', () => {
       '[]',
     ]) {
       const [fast, yoga] = await bothPaths(body);
-      expect(fast.status, body.slice(0, 60)).toBeGreaterThanOrEqual(200);
       expectSame(fast, yoga);
     }
   });
