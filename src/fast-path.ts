@@ -31,6 +31,7 @@ import { errorResponseBody } from './error-codes.js';
 import type { Logger } from './logger.js';
 import type { CallerSignal } from './upstream/client.js';
 import type { CompiledOperations } from './plugins/use-compiled-execution.js';
+import { executionEnded } from './schema/index.js';
 import { compress, encodingFor } from './plugins/use-compression.js';
 import type { DocumentCache } from './plugins/use-operation-limits.js';
 import { MAX_JSON_DEPTH, jsonDepthExceeds } from './plugins/use-request-limits.js';
@@ -161,6 +162,8 @@ class FastPath {
       result = await run(undefined, context, params.variables ?? {});
     } catch {
       return this.#viaYoga(req, res, body, context);
+    } finally {
+      executionEnded(context);
     }
     if (result.errors?.length) return this.#viaYoga(req, res, body, context);
     const executeS = (performance.now() - executeStarted) / 1000;

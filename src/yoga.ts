@@ -11,6 +11,7 @@ import { useRequestObservation } from './plugins/use-request-observation.js';
 import type { Metrics } from './observability/metrics.js';
 import { CompiledOperations, useCompiledExecution } from './plugins/use-compiled-execution.js';
 import { useCompression } from './plugins/use-compression.js';
+import { useExecutionEnd } from './plugins/use-execution-end.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
 import { maskedErrors, useErrorCodes } from './plugins/use-error-codes.js';
 import { useGraphiQL } from './plugins/use-graphiql.js';
@@ -80,6 +81,7 @@ export function createGateway({ api, config, logger, examples = [], identity, bu
       useOperationLimits({ limits: config.limits, introspection: config.introspection, documents }),
       useErrorCodes({ maxErrors: config.limits.errors, development: config.development }),
       useCompiledExecution(compiled),
+      useExecutionEnd(),
       useLiveSubscriptions({ logger, observer: options.metrics?.live, connections }),
       // Apollo Client's HttpLink asks for subscriptions as multipart; yoga itself serves SSE.
       useMultipartSubscriptions(),

@@ -16,6 +16,7 @@ import { stringifyResult } from '../live/result-json.js';
 import { sseResponse } from '../live/sse.js';
 import { acceptsMultipartSubscription } from './use-multipart-subscriptions.js';
 import { codedError } from '../graphql-errors.js';
+import { executionEnded } from '../schema/index.js';
 import { clientAddress } from '../caller/identify.js';
 import { TOO_MANY_CONNECTIONS_MESSAGE, type Connections } from '../live/connections.js';
 import type { LiveObserver, Transport } from '../live/live-devices.js';
@@ -105,7 +106,9 @@ class LiveEvents implements AsyncIterableIterator<ExecutionResult> {
     while (!this.#done) {
       const item = await this.#source.next();
       if (item.done || this.#done) break;
-      const result = await execute({ ...this.#args, rootValue: item.value, contextValue: this.#context.renew() });
+      const contextValue = this.#context.renew();
+      const result = await execute({ ...this.#args, rootValue: item.value, contextValue });
+      executionEnded(contextValue);
       const json = JSON.stringify(result);
       if (json === this.#last) continue;
       this.#last = json;

@@ -81,6 +81,10 @@ export function useRequestObservation({ logger, metrics }: { logger: Logger; met
     onResponse({ request, response }) {
       const entry = entries.get(request);
       if (!entry) return;
+      // Dropped now rather than with the request: the entry holds the context, which holds the request,
+      // and V8's young-generation collector keeps a WeakMap's values alive whatever their key's fate
+      // (executionEnded, src/schema/builder.ts).
+      entries.delete(request);
       reportRequest(logger, metrics, {
         method: request.method,
         path: pathOf(request.url),

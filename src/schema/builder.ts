@@ -3,7 +3,7 @@
 import SchemaBuilder from '@pothos/core';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
-import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ScopeAuthPlugin, { RequestCache } from '@pothos/plugin-scope-auth';
 import { DateResolver, DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import type { Context } from '../context.js';
 import { mayActOnUser } from '../caller/caller.js';
@@ -56,3 +56,17 @@ builder.addScalarType('JSONObject', JSONObjectResolver);
 builder.queryType({});
 builder.mutationType({});
 builder.subscriptionType({});
+
+/**
+ * Drops what the schema keeps for one execution once it is done: Pothos' scope-auth remembers each
+ * execution's scope checks in a WeakMap keyed by its context, and the remembered value points back at
+ * that context. V8's young-generation collector (the scavenger) holds a WeakMap's values strongly, so
+ * until the next full GC each finished request's whole graph (its session, the answers it read, its
+ * request and response) survived every scavenge and was copied to the old generation: 17 KB per
+ * request of the benchmark query, where mercurius promotes 1.2 (bench/README.md). Every place that
+ * executes an operation (yoga, src/fast-path.ts, each event of a live subscription) calls this when
+ * the execution has ended.
+ */
+export function executionEnded(contextValue: object): void {
+  RequestCache.clearForContext(contextValue);
+}

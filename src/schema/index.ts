@@ -1,6 +1,8 @@
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { isInterfaceType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
+
+export { executionEnded } from './builder.js';
 import { DEVICE_KINDS } from './device-kinds.js';
 import './enums.js';
 import './device-model.js';
