@@ -4,6 +4,11 @@
 // table in bench/README.md is read from runs of this script, beside A/B runs of bench/ab.ts.
 //
 //   npm run build && npx tsx bench/profile.ts [--connections 100] [--seconds 10] [--delay 0] [--env NAME=value ...]
+//     [--by layer|module|function] [--allocations | --survivors] [--gc] [--callers NAME] [--server FILE]
+//
+// --allocations: bytes allocated per request instead of CPU. --survivors: bytes per request of the objects
+// that outlived a scavenge, by where they were allocated. --gc: V8's own young-generation figures for the
+// window (scavenges, KiB promoted and allocated per request, mark-compacts), one line above the table.
 //
 // How a sample is charged: to the innermost frame of its stack that belongs to a module of the bundle
 // (the bundle's source maps name each function's original file) or to a layer of Node itself (the HTTP server
@@ -15,10 +20,22 @@
 // end, so start-up and first compiles do not count. Sampling costs a little CPU itself (every 250 µs).
 //
 // PROFILE_LIVE_SET=1 (CPU mode) prints the heap a full GC keeps two seconds into the window: what the
-// requests in flight hold. What survives young-generation collections is read from V8 itself instead
-// (`--node-flag=--trace-gc-nvp`: `promoted=` per scavenge, written to /tmp/profile-server.log): the
-// sampling heap profiler's own view of it counts objects it is sampling as surviving, and so blames
-// allocation sites that promote nothing.
+// requests in flight hold.
+//
+// What survives young-generation collections, two ways. `--gc` is V8's own figures, how much: the server
+// runs with --trace-gc-nvp, and the lines it prints in the measured window (kept in memory; the whole
+// output also goes to /tmp/profile-server.log) give the scavenges, the bytes they promoted (`promoted=`)
+// and the bytes allocated (`allocated=`), per request, and the mark-compacts. `--survivors` is where: the
+// sampling heap profile of `--allocations`, started with includeObjectsCollectedByMinorGC: false, so a
+// sampled object that a scavenge frees is dropped, and the table charges per request the objects that
+// outlived a scavenge (promoted, or still alive at the end) to the code that allocated them, i.e. the code
+// that keeps them. The server runs with --expose-gc for it: one more scavenge, after the window (outside
+// `--gc`'s figures), judges what was allocated since the last one. Its total is not V8's figure: it is a
+// sample (every 8 KB on average); it counts the objects still alive at the window's end too (at c=100 a
+// request lives about as long as the interval between scavenges, so more of them); and it counts objects
+// V8 allocates straight into the old generation, which no scavenge sees and `promoted=` leaves out. (The
+// gateway at c=10: about 2 KB per request in all, against 1.1 KiB promoted.) Read `--gc` for how much,
+// `--survivors` for where.
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -27,7 +44,7 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { runLoad, type LoadTarget, type RequestCounter } from './load.js';
 import { cpuMs, memoryKb, resetPeak } from './proc-stats.js';
-import { ROOT, freePort, killAll, serverEnv, setUpstreamDelay, startUpstream, stop, track, waitForOutput } from './processes.js';
+import { ROOT, START_FLAGS, freePort, killAll, serverEnv, setUpstreamDelay, startUpstream, stop, track, waitForOutput } from './processes.js';
 import { graphqlBody, requestVariables } from './workload.js';
 
 const { values: flags } = parseArgs({
@@ -44,6 +61,10 @@ const { values: flags } = parseArgs({
     callers: { type: 'string' },
     // Bytes allocated per request instead of CPU, from V8's sampling heap profiler (every 8 KB on average).
     allocations: { type: 'boolean', default: false },
+    // Bytes per request of the objects that outlived a scavenge, by where they were allocated (implies the allocation mode).
+    survivors: { type: 'boolean', default: false },
+    // V8's young-generation figures for the window, from --trace-gc-nvp: scavenges, KiB promoted and allocated per request, mark-compacts.
+    gc: { type: 'boolean', default: false },
     // Another server's entry (e.g. bench/baselines/dist/mercurius-jit.js after `npm run build:baselines`), to compare layers.
     server: { type: 'string', default: 'dist/main.js' },
     // Node flags for the server, e.g. --node-flag=--trace-gc (its output is written to /tmp/profile-server.log).
@@ -187,6 +208,23 @@ interface AllocationNode {
 }
 
 /**
+ * V8's young-generation figures in --trace-gc-nvp output (one line per collection): scavenges (`gc=s`)
+ * with the bytes they promoted and the bytes allocated since the previous collection, and mark-compacts
+ * (`gc=mc`). The fields are matched whole: every line also has `nodes_promoted=`.
+ */
+function gcFigures(text: string): { scavenges: number; promoted: number; allocated: number; markCompacts: number } {
+  const figures = { scavenges: 0, promoted: 0, allocated: 0, markCompacts: 0 };
+  for (const line of text.split('\n')) {
+    if (/ gc=mc /.test(line)) figures.markCompacts++;
+    if (!/ gc=s /.test(line)) continue;
+    figures.scavenges++;
+    figures.promoted += Number(/ promoted=(\d+)/.exec(line)?.[1] ?? 0);
+    figures.allocated += Number(/ allocated=(\d+)/.exec(line)?.[1] ?? 0);
+  }
+  return figures;
+}
+
+/**
  * The sampling heap profile in the CPU profile's shape, so one attribution serves both: a node's bytes
  * allocated are its "time" (in thousandths, since the table divides by 1000: the table's µs are bytes).
  */
@@ -229,6 +267,7 @@ async function inspector(url: string) {
 
 async function main(): Promise<void> {
   const connections = Number(flags.connections);
+  const allocationMode = flags.allocations || flags.survivors;
   const upstream = await startUpstream();
   await setUpstreamDelay(upstream, Number(flags.delay));
   const port = await freePort();
@@ -237,11 +276,16 @@ async function main(): Promise<void> {
     const at = pair.indexOf('=');
     env[pair.slice(0, at)] = pair.slice(at + 1);
   }
-  const child = track(spawn(process.execPath, ['--inspect=127.0.0.1:0', ...flags['node-flag'], flags.server], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  // A gateway build runs with npm start's node flags (package.json), before any given here; a baseline with none.
+  const startFlags = flags.server.endsWith('dist/main.js') ? START_FLAGS : [];
+  const child = track(spawn(process.execPath, ['--inspect=127.0.0.1:0', ...startFlags, ...(flags.gc ? ['--trace-gc-nvp'] : []), ...(flags.survivors ? ['--expose-gc'] : []), ...flags['node-flag'], flags.server], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
   const [wsUrl] = await waitForOutput(child, /ws:\/\/\S+/, 'gateway');
   const log = createWriteStream('/tmp/profile-server.log');
   child.stdout.pipe(log);
   child.stderr.pipe(log);
+  // With --gc, the server's stdout (where V8 prints its GC lines) is kept here too, and the window's part of it read at the end.
+  let gcOutput = '';
+  if (flags.gc) child.stdout.on('data', (chunk: Buffer) => void (gcOutput += chunk.toString()));
   const url = `http://127.0.0.1:${port}/graphql`;
   for (;;) {
     const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: graphqlBody(requestVariables(0)) }).then((r) => r.ok, () => false);
@@ -267,16 +311,28 @@ async function main(): Promise<void> {
   let profile: Profile;
   let measured: Awaited<ReturnType<typeof runLoad>>;
   const cpuBefore = cpuMs(child.pid!);
-  if (flags.allocations) {
+  // Where the window's GC lines start and end in gcOutput; the end is read after a round trip to the
+  // server, so that the lines it printed before the load stopped have arrived.
+  let gcFrom: number;
+  let gcTo: number;
+  const gcMark = async () => (await cdp.send('Runtime.evaluate', { expression: '0' }), gcOutput.length);
+  if (allocationMode) {
     await cdp.send('HeapProfiler.enable');
-    await cdp.send('HeapProfiler.startSampling', { samplingInterval: 8192, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+    // --survivors: a sampled object a scavenge frees is dropped from the profile; one a mark-compact frees is kept.
+    await cdp.send('HeapProfiler.startSampling', { samplingInterval: 8192, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: !flags.survivors });
+    gcFrom = gcOutput.length;
     measured = await runLoad(target, { connections, durationS: Number(flags.seconds), counter });
+    gcTo = await gcMark();
+    // --survivors: a scavenge (after the window, outside --gc's figures) judges what was allocated since the
+    // last one; without it, everything in the young generation at the end would count as having survived.
+    if (flags.survivors) await cdp.send('Runtime.evaluate', { expression: "gc({ type: 'minor' })" });
     const { profile: sampled } = await cdp.send<{ profile: { head: AllocationNode } }>('HeapProfiler.stopSampling');
     profile = allocationsAsSamples(sampled.head);
   } else {
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
     await cdp.send('Profiler.start');
+    gcFrom = gcOutput.length;
     const load = runLoad(target, { connections, durationS: Number(flags.seconds), counter });
     if (process.env.PROFILE_LIVE_SET) {
       // The heap a full GC keeps while the load runs: what the requests in flight hold, beside the idle heap.
@@ -285,10 +341,14 @@ async function main(): Promise<void> {
       process.stderr.write(`live set under load: heap used ${((await memory()).heapUsed / 2 ** 20).toFixed(1)} MiB\n`);
     }
     measured = await load;
+    gcTo = await gcMark();
     ({ profile } = await cdp.send<{ profile: Profile }>('Profiler.stop'));
   }
   const processMs = cpuMs(child.pid!) - cpuBefore;
   const loaded = { ...(await memory()), rssKb: memoryKb(child.pid!).rss, hwmKb: memoryKb(child.pid!).hwm };
+  // The window's GC lines: its whole lines only.
+  const windowText = gcOutput.slice(gcFrom, gcOutput.lastIndexOf('\n', gcTo - 1) + 1);
+  const gc = gcFigures(gcFrom > 0 && gcOutput[gcFrom - 1] !== '\n' ? windowText.slice(windowText.indexOf('\n') + 1) : windowText);
   await cdp.send('HeapProfiler.collectGarbage');
   const collected = await memory();
   const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
@@ -301,20 +361,30 @@ async function main(): Promise<void> {
   await stop(child);
   await stop(upstream.child);
 
-  if (flags.callers) return void process.stdout.write(callers(profile, flags.callers));
+  const requests = measured.requests;
+  const kb = (bytes: number) => (bytes / 1024 / requests).toFixed(1);
+  const gcLine = flags.gc
+    ? `young generation (V8, --trace-gc-nvp): ${gc.scavenges} scavenge${gc.scavenges === 1 ? '' : 's'} and ${gc.markCompacts} mark-compact${gc.markCompacts === 1 ? '' : 's'} in the window; ` +
+      `per request ${kb(gc.promoted)} KiB promoted of ${kb(gc.allocated)} KiB allocated\n`
+    : '';
+  if (flags.callers) return void process.stdout.write(gcLine + callers(profile, flags.callers));
   // Another checkout's build (e.g. --server /tmp/before/dist/main.js) is read with its own source maps.
   const totals = attribute(profile, moduleIndex(dirname(dirname(resolve(ROOT, flags.server)))));
   const idle = totals.get('V8 (idle)') ?? 0;
   totals.delete('V8 (idle)');
   const busy = [...totals.values()].reduce((a, b) => a + b, 0);
-  const requests = measured.requests;
   const rows = [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(flags.top));
   const out = [
     `${requests} requests in ${flags.seconds} s at c=${connections}, upstream ${flags.delay} ms: ${measured.rps.toFixed(0)} req/s, process CPU ${(processMs / requests).toFixed(3)} ms/request ` +
       `(main thread sampled busy ${(busy / requests).toFixed(3)} ms/request; idle ${((100 * idle) / (idle + busy)).toFixed(0)} % of the window); ` +
       `${measured.mismatches + measured.non2xx + measured.errors} answers with errors or failed`,
+    ...(flags.gc ? [gcLine.trimEnd()] : []),
     '',
-    flags.allocations ? '| layer | bytes allocated per request | share |' : '| layer | µs per request | share of sampled CPU |',
+    flags.survivors
+      ? '| layer | bytes per request that outlived a scavenge | share |'
+      : flags.allocations
+        ? '| layer | bytes allocated per request | share |'
+        : '| layer | µs per request | share of sampled CPU |',
     '|---|--:|--:|',
     ...rows.map(([layer, ms]) => `| ${layer} | ${((1000 * ms) / requests).toFixed(0)} | ${((100 * ms) / busy).toFixed(1)} % |`),
   ];
