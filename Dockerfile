@@ -31,4 +31,6 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Exec form: node is PID 1 (the official entrypoint exec's it), so `docker stop`'s SIGTERM reaches the
 # gateway's own handler, which drains and exits 0 (https://docs.docker.com/reference/dockerfile/#cmd).
-CMD ["node", "dist/main.js"]
+# Node's flags are npm start's (package.json): a 32 MiB young generation, see the README's "Performance
+# and scale-out" (https://nodejs.org/api/cli.html#--max-semi-space-sizesize-in-mib).
+CMD ["node", "--max-semi-space-size=32", "dist/main.js"]

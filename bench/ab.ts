@@ -9,8 +9,9 @@
 //   npx tsx bench/ab.ts --preset compression-introspection  # GraphiQL's introspection (~190 KB)
 //   npx tsx bench/ab.ts --variants '[{"name":"before","cwd":"/tmp/old-checkout"},{"name":"now"}]'
 //
-// Each variant runs `node [flags] dist/main.js` in its `cwd` (this checkout by default: run
-// `npm run build` first) with the environment the benchmark gives every server (serverEnv) plus its own.
+// Each variant runs `node <npm start's flags> [its flags] dist/main.js` in its `cwd` (this checkout by
+// default: run `npm run build` first) with the environment the benchmark gives every server (serverEnv)
+// plus its own. Its flags come after npm start's, so they win (`--max-semi-space-size=0`: V8's own size).
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -20,7 +21,7 @@ import { request } from 'undici';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { runLoad, type LoadTarget } from './load.js';
 import { cpuMs, memoryKb, resetPeak } from './proc-stats.js';
-import { ROOT, freePort, killAll, serverEnv, setUpstreamDelay, startUpstream, stop, track } from './processes.js';
+import { ROOT, START_FLAGS, freePort, killAll, serverEnv, setUpstreamDelay, startUpstream, stop, track } from './processes.js';
 import { graphqlBody, requestVariables } from './workload.js';
 
 interface Variant {
@@ -92,6 +93,7 @@ const PRESETS: Record<string, Variant[]> = {
   ],
   heap: [
     { name: 'default' },
+    { name: 'semi-v8', flags: ['--max-semi-space-size=0'] },
     { name: 'semi4', flags: ['--max-semi-space-size=4'] },
     { name: 'old96', flags: ['--max-old-space-size=96'] },
     { name: 'semi8+old64', flags: ['--max-semi-space-size=8', '--max-old-space-size=64'] },
@@ -111,7 +113,7 @@ try {
   for (const variant of variants) {
     const port = await freePort();
     const child = track(
-      spawn(process.execPath, [...(variant.flags ?? []), 'dist/main.js'], {
+      spawn(process.execPath, [...START_FLAGS, ...(variant.flags ?? []), 'dist/main.js'], {
         cwd: variant.cwd ?? ROOT,
         env: { ...serverEnv(upstream, port), ...variant.env },
         stdio: ['ignore', 'ignore', 'inherit'],

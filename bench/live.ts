@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { createSeed } from '../src/simulator/seed.js';
 import { MARKER_PREFIX, now, type Answered, type SubscribersStatus, type SubscriptionSpec } from './live-peers.js';
 import { cpuWindow, memoryKb } from './proc-stats.js';
-import { ROOT, freePort, killAll, serverEnv, stop, track } from './processes.js';
+import { ROOT, START_FLAGS, freePort, killAll, serverEnv, stop, track } from './processes.js';
 import { DISTURBED_OTHER_CPU_PERCENT, LIVE_END, LIVE_START, type Machine } from './report.js';
 import { BENCH_TOKEN } from './workload.js';
 
@@ -149,7 +149,7 @@ export async function startGateway(peers: Peers, env: Record<string, string>, no
   const origin = `http://127.0.0.1:${port}`;
   const { upstream } = peers;
   const child = track(
-    spawn(process.execPath, [...nodeFlags, peers.gatewayEntry], {
+    spawn(process.execPath, [...START_FLAGS, ...nodeFlags, peers.gatewayEntry], {
       cwd: ROOT,
       env: { ...serverEnv({ child: upstream.child, url: upstream.ready.url!, apiUrl: upstream.apiUrl, orgId: upstream.orgId }, port), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

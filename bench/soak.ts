@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
 import { startSimulator, type Simulator } from '../src/simulator/server.js';
 import { memoryKb } from './proc-stats.js';
-import { ROOT, track, waitForOutput } from './processes.js';
+import { ROOT, START_FLAGS, track, waitForOutput } from './processes.js';
 
 const WALLBOX_GET = 'GET /org/{org_id}/users/{user_id}/wallboxes/{wallbox_id}';
 const TOKEN = 'soak-static-token';
@@ -72,7 +72,7 @@ const HEAP_CEILING = '--max-old-space-size=256';
 /** Starts the gateway the way `npm start` runs it (dist/main.js), pointed at the simulator; resolves with its endpoint once ready. */
 async function startGateway(sim: Simulator, log: (line: string) => void): Promise<{ child: ChildProcess; endpoint: string }> {
   const child = track(
-    spawn(process.execPath, [HEAP_CEILING, 'dist/main.js'], {
+    spawn(process.execPath, [...START_FLAGS, HEAP_CEILING, 'dist/main.js'], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
