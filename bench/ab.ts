@@ -116,9 +116,12 @@ try {
       spawn(process.execPath, [...START_FLAGS, ...(variant.flags ?? []), 'dist/main.js'], {
         cwd: variant.cwd ?? ROOT,
         env: { ...serverEnv(upstream, port), ...variant.env },
-        stdio: ['ignore', 'ignore', 'inherit'],
+        // stdout a pipe that is read and dropped, as a container's log driver or `npm run bench` reads it
+        // (to /dev/null, Node would write each log line with a blocking write of its own).
+        stdio: ['ignore', 'pipe', 'inherit'],
       }),
     );
+    child.stdout!.resume();
     const url = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 400 && !(await fetch(`${url}/ready`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
     const fixed = variant.query === undefined ? undefined : JSON.stringify({ query: variant.query });
