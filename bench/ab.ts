@@ -121,7 +121,7 @@ try {
         stdio: ['ignore', 'pipe', 'inherit'],
       }),
     );
-    child.stdout!.resume();
+    child.stdout.resume();
     const url = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 400 && !(await fetch(`${url}/ready`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
     const fixed = variant.query === undefined ? undefined : JSON.stringify({ query: variant.query });
