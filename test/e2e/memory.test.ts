@@ -3,8 +3,8 @@
 // other limits as they ship: the token limit stops the token-dense ones while lexing; the ones made of
 // a comment are parsed and validated; the document cache keeps what fits its byte budget; the cost
 // limit refuses fragments that multiply; operations used again are compiled, only when small, into a
-// cache bounded in bytes. Each set must leave RSS within +150 MB (once V8 has collected what was
-// garbage, below), and the gateway still serving.
+// cache bounded in bytes. Each set must leave RSS within +300 MB at once and within +150 MB once V8 has
+// collected what was garbage (below), and the gateway still serving.
 // The sets are bench/hostile-cases.ts's, which bench/hostile-input.ts measures.
 import { readFileSync } from 'node:fs';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -49,11 +49,13 @@ describe('memory under large distinct documents (limits raised, caches bounded)'
     for (let i = 0; i < count; i++) for (let n = 0; n < times; n++) statuses.add(await post(endpoint, document(i)));
     // Every one was read and answered: refused by the token limit (400), or run (200); none for its size (413).
     expect([...statuses]).toEqual([status]);
-    // What must not pile up is what the gateway keeps; the bodies it read are garbage. V8 frees a large
-    // string (each 700 KB body is one) only in a full collection, which on a machine with room it starts
-    // late: right after 200 of them RSS stood at +130 to +167 MB, and came back to +5 MB when V8 collected
-    // them, ~14 s into being idle. So the bound is judged once that has had its chance: kept memory
-    // never comes back.
+    // Right after the burst, garbage not yet collected counts too: it must still stay under twice the bound.
+    expect(rssMb(child.pid!) - before).toBeLessThan(2 * ALLOWED_GROWTH_MB);
+    // What must not pile up is what the gateway keeps; the bodies it read are garbage. On a machine with
+    // room V8 collects them late: right after 200 of the 700 KB bodies RSS stood at +130 to +167 MB (the
+    // more the larger the young generation), and it came back to +5 MB at a full collection ~14 s into
+    // being idle (observed with --trace-gc). So the bound is judged once that has had its chance: memory
+    // the gateway keeps never comes back.
     await vi.waitFor(() => expect(rssMb(child.pid!) - before).toBeLessThan(ALLOWED_GROWTH_MB), { timeout: 40_000, interval: 250 });
     expect(await post(endpoint, '{ __typename }')).toBe(200);
   });
