@@ -163,6 +163,8 @@ class FastPath {
     } catch {
       return this.#viaYoga(req, res, body, context);
     } finally {
+      // Also before a hand-over to yoga: yoga runs the operation again on a context object of its own
+      // (it copies this one), which the schema keys apart and which yoga's own hook ends.
       executionEnded(context);
     }
     if (result.errors?.length) return this.#viaYoga(req, res, body, context);

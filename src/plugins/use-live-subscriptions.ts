@@ -107,8 +107,12 @@ class LiveEvents implements AsyncIterableIterator<ExecutionResult> {
       const item = await this.#source.next();
       if (item.done || this.#done) break;
       const contextValue = this.#context.renew();
-      const result = await execute({ ...this.#args, rootValue: item.value, contextValue });
-      executionEnded(contextValue);
+      let result: ExecutionResult;
+      try {
+        result = await execute({ ...this.#args, rootValue: item.value, contextValue });
+      } finally {
+        executionEnded(contextValue);
+      }
       const json = JSON.stringify(result);
       if (json === this.#last) continue;
       this.#last = json;

@@ -62,10 +62,9 @@ builder.subscriptionType({});
  * execution's scope checks in a WeakMap keyed by its context, and the remembered value points back at
  * that context. V8's young-generation collector (the scavenger) holds a WeakMap's values strongly, so
  * until the next full GC each finished request's whole graph (its session, the answers it read, its
- * request and response) survived every scavenge and was copied to the old generation: 17 KB per
- * request of the benchmark query, where mercurius promotes 1.2 (bench/README.md). Every place that
- * executes an operation (yoga, src/fast-path.ts, each event of a live subscription) calls this when
- * the execution has ended.
+ * request and response) survived every scavenge and was copied to the old generation (figures in
+ * bench/README.md, "Where a request's CPU goes"). Every place that executes an operation (yoga,
+ * src/fast-path.ts, each event of a live subscription) calls this when the execution has ended.
  */
 export function executionEnded(contextValue: object): void {
   RequestCache.clearForContext(contextValue);
