@@ -9,9 +9,10 @@
 //   npx tsx bench/ab.ts --preset compression-introspection  # GraphiQL's introspection (~190 KB)
 //   npx tsx bench/ab.ts --variants '[{"name":"before","cwd":"/tmp/old-checkout"},{"name":"now"}]'
 //
-// Each variant runs `node <npm start's flags> [its flags] dist/main.js` in its `cwd` (this checkout by
-// default: run `npm run build` first) with the environment the benchmark gives every server (serverEnv)
-// plus its own. Its flags come after npm start's, so they win (`--max-semi-space-size=0`: V8's own size).
+// Each variant runs `node <its checkout's npm start flags> [its flags] dist/main.js` in its `cwd` (this
+// checkout by default: run `npm run build` first) with the environment the benchmark gives every server
+// (serverEnv) plus its own. Its flags come after npm start's, so they win (`--max-semi-space-size=0`:
+// V8's own size).
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -21,7 +22,8 @@ import { request } from 'undici';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { runLoad, type LoadTarget } from './load.js';
 import { cpuMs, memoryKb, resetPeak } from './proc-stats.js';
-import { ROOT, START_FLAGS, freePort, killAll, serverEnv, setUpstreamDelay, startUpstream, stop, track } from './processes.js';
+import { startFlags } from './start-command.js';
+import { ROOT, freePort, killAll, serverEnv, setUpstreamDelay, startUpstream, stop, track } from './processes.js';
 import { graphqlBody, requestVariables } from './workload.js';
 
 interface Variant {
@@ -113,7 +115,7 @@ try {
   for (const variant of variants) {
     const port = await freePort();
     const child = track(
-      spawn(process.execPath, [...START_FLAGS, ...(variant.flags ?? []), 'dist/main.js'], {
+      spawn(process.execPath, [...startFlags(variant.cwd ?? ROOT), ...(variant.flags ?? []), 'dist/main.js'], {
         cwd: variant.cwd ?? ROOT,
         env: { ...serverEnv(upstream, port), ...variant.env },
         // stdout a pipe that is read and dropped, as a container's log driver or `npm run bench` reads it

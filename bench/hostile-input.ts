@@ -15,7 +15,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CASES, MEMORY_CASES, gql, post, probing, type HostileCase, type MemoryCase } from './hostile-cases.js';
 import { cpuMs, memoryKb } from './proc-stats.js';
-import { START_ARGS, START_FLAGS, track, waitForOutput } from './processes.js';
+import { track, waitForOutput } from './processes.js';
+import { START_FLAGS } from './start-command.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -40,7 +41,7 @@ interface Gateway {
 
 async function startGateway(): Promise<Gateway> {
   // What `npm start` runs; a checkout from before the build existed runs its sources through tsx.
-  const entry = existsSync(resolve(ROOT, 'dist/main.js')) ? [...START_ARGS] : [...START_FLAGS, '--import', 'tsx', 'src/main.ts'];
+  const entry = existsSync(resolve(ROOT, 'dist/main.js')) ? [...START_FLAGS, 'dist/main.js'] : [...START_FLAGS, '--import', 'tsx', 'src/main.ts'];
   const child = track(spawn(process.execPath, entry, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...EXTRA_ENV } }));
   let logs = 0;
   const countLogs = (chunk: Buffer) => void (logs += chunk.length);

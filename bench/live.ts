@@ -18,7 +18,8 @@ import { parseArgs } from 'node:util';
 import { createSeed } from '../src/simulator/seed.js';
 import { MARKER_PREFIX, now, type Answered, type SubscribersStatus, type SubscriptionSpec } from './live-peers.js';
 import { cpuWindow, memoryKb } from './proc-stats.js';
-import { ROOT, START_FLAGS, freePort, killAll, serverEnv, stop, track } from './processes.js';
+import { START_FLAGS } from './start-command.js';
+import { ROOT, freePort, killAll, serverEnv, stop, track } from './processes.js';
 import { DISTURBED_OTHER_CPU_PERCENT, LIVE_END, LIVE_START, type Machine } from './report.js';
 import { BENCH_TOKEN } from './workload.js';
 

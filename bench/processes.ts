@@ -2,28 +2,12 @@
 // a process of its own on 127.0.0.1. Every child is registered and killed when the harness exits, fails
 // or is interrupted.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { START_FLAGS } from './start-command.js';
 import { BENCH_TOKEN, CHECK_VARIABLES, graphqlBody, type DashboardVariables } from './workload.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/**
- * How `npm start` runs the gateway, read from package.json's start script (`exec node <flags> dist/main.js`):
- * node's flags, then the entry. Every harness and end-to-end test starts the gateway with these, as the
- * container does (the Dockerfile's CMD, which test/e2e/container.test.ts compares with them).
- */
-export const START_ARGS: readonly string[] = startArgs();
-/** START_ARGS without the entry: for a harness that runs another build's entry, or adds flags of its own after these. */
-export const START_FLAGS: readonly string[] = START_ARGS.slice(0, -1);
-
-function startArgs(): string[] {
-  const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
-  const [exec, node, ...args] = scripts.start.trim().split(/\s+/);
-  if (exec !== 'exec' || node !== 'node' || args.at(-1) !== 'dist/main.js') throw new Error(`package.json's start script is not \`exec node [flags] dist/main.js\`: ${scripts.start}`);
-  return args;
-}
 
 export interface ServerUnderTest {
   name: 'gateway' | 'plain-yoga' | 'apollo-rest' | 'mercurius-jit' | 'floor';
@@ -34,11 +18,11 @@ export interface ServerUnderTest {
 
 /**
  * How each server starts: compiled JavaScript under plain node, as `npm start` runs the gateway (minus
- * npm, so the measured pid is the server itself; with its node flags, START_ARGS). `npm run bench` builds dist/ and the baselines'
+ * npm, so the measured pid is the server itself; with its node flags, START_FLAGS). `npm run bench` builds dist/ and the baselines'
  * bench/baselines/dist/ first, so no server pays for a TypeScript loader in start-up or memory.
  */
 export const SERVERS: readonly ServerUnderTest[] = [
-  { name: 'gateway', label: 'podero-graphql-gateway', command: [process.execPath, ...START_ARGS] },
+  { name: 'gateway', label: 'podero-graphql-gateway', command: [process.execPath, ...START_FLAGS, 'dist/main.js'] },
   { name: 'plain-yoga', label: 'plain yoga + undici', command: [process.execPath, 'bench/baselines/dist/plain-yoga.js'] },
   { name: 'apollo-rest', label: 'Apollo Server 5 + RESTDataSource', command: [process.execPath, 'bench/baselines/dist/apollo-rest.js'] },
   { name: 'mercurius-jit', label: 'Fastify 5 + mercurius 16 (graphql-jit)', command: [process.execPath, 'bench/baselines/dist/mercurius-jit.js'] },

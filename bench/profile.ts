@@ -19,9 +19,6 @@
 // The profiler is started over the inspector protocol after the warm-up and stopped at the window's
 // end, so start-up and first compiles do not count. Sampling costs a little CPU itself (every 250 µs).
 //
-// PROFILE_LIVE_SET=1 (CPU mode) prints the heap a full GC keeps two seconds into the window: what the
-// requests in flight hold.
-//
 // What survives young-generation collections, two ways. `--gc` is V8's own figures, how much: the server
 // runs with --trace-gc-nvp, and the lines it prints in the measured window (kept in memory; the whole
 // output also goes to /tmp/profile-server.log) give the scavenges, the bytes they promoted (`promoted=`)
@@ -44,7 +41,8 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { runLoad, type LoadTarget, type RequestCounter } from './load.js';
 import { cpuMs, memoryKb, resetPeak } from './proc-stats.js';
-import { ROOT, START_FLAGS, freePort, killAll, serverEnv, setUpstreamDelay, startUpstream, stop, track, waitForOutput } from './processes.js';
+import { startFlags } from './start-command.js';
+import { ROOT, freePort, killAll, serverEnv, setUpstreamDelay, startUpstream, stop, track, waitForOutput } from './processes.js';
 import { graphqlBody, requestVariables } from './workload.js';
 
 const { values: flags } = parseArgs({
@@ -276,18 +274,30 @@ async function main(): Promise<void> {
     const at = pair.indexOf('=');
     env[pair.slice(0, at)] = pair.slice(at + 1);
   }
-  // A gateway build runs with npm start's node flags (package.json), before any given here; a baseline with none.
-  const startFlags = flags.server.endsWith('dist/main.js') ? START_FLAGS : [];
-  const child = track(spawn(process.execPath, ['--inspect=127.0.0.1:0', ...startFlags, ...(flags.gc ? ['--trace-gc-nvp'] : []), ...(flags.survivors ? ['--expose-gc'] : []), ...flags['node-flag'], flags.server], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
-  const [wsUrl] = await waitForOutput(child, /ws:\/\/\S+/, 'gateway');
+  // A gateway build runs with its checkout's npm start flags (package.json next to its dist/), before any given here; a baseline with none.
+  const serverFlags = startFlags(resolve(ROOT, dirname(flags.server), '..'));
+  const child = track(spawn(process.execPath, ['--inspect=127.0.0.1:0', ...serverFlags, ...(flags.gc ? ['--trace-gc-nvp'] : []), ...(flags.survivors ? ['--expose-gc'] : []), ...flags['node-flag'], flags.server], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const [wsUrl] = await waitForOutput(child, /ws:\/\/\S+/, flags.server);
   const log = createWriteStream('/tmp/profile-server.log');
   child.stdout.pipe(log);
   child.stderr.pipe(log);
-  // With --gc, the server's stdout (where V8 prints its GC lines) is kept here too, and the window's part of it read at the end.
+  // With --gc, V8's GC lines (on the server's stdout, among the access log's) are kept here, whole lines
+  // only, and the window's part of them read at the end.
   let gcOutput = '';
-  if (flags.gc) child.stdout.on('data', (chunk: Buffer) => void (gcOutput += chunk.toString()));
+  let partial = '';
+  if (flags.gc) {
+    child.stdout.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) if (line.includes(' gc=')) gcOutput += `${line}\n`;
+    });
+  }
   const url = `http://127.0.0.1:${port}/graphql`;
+  // Node prints the inspector's address before it loads the entry: a server that then fails to start must end the wait.
+  const deadline = performance.now() + 30_000;
   for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${flags.server} exited before it answered (its output: /tmp/profile-server.log)`);
+    if (performance.now() > deadline) throw new Error(`${flags.server} gave no successful answer within 30 s (its output: /tmp/profile-server.log)`);
     const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: graphqlBody(requestVariables(0)) }).then((r) => r.ok, () => false);
     if (ok) break;
     await new Promise((r) => setTimeout(r, 20));
@@ -333,22 +343,13 @@ async function main(): Promise<void> {
     await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
     await cdp.send('Profiler.start');
     gcFrom = gcOutput.length;
-    const load = runLoad(target, { connections, durationS: Number(flags.seconds), counter });
-    if (process.env.PROFILE_LIVE_SET) {
-      // The heap a full GC keeps while the load runs: what the requests in flight hold, beside the idle heap.
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-      await cdp.send('HeapProfiler.collectGarbage');
-      process.stderr.write(`live set under load: heap used ${((await memory()).heapUsed / 2 ** 20).toFixed(1)} MiB\n`);
-    }
-    measured = await load;
+    measured = await runLoad(target, { connections, durationS: Number(flags.seconds), counter });
     gcTo = await gcMark();
     ({ profile } = await cdp.send<{ profile: Profile }>('Profiler.stop'));
   }
   const processMs = cpuMs(child.pid!) - cpuBefore;
   const loaded = { ...(await memory()), rssKb: memoryKb(child.pid!).rss, hwmKb: memoryKb(child.pid!).hwm };
-  // The window's GC lines: its whole lines only.
-  const windowText = gcOutput.slice(gcFrom, gcOutput.lastIndexOf('\n', gcTo - 1) + 1);
-  const gc = gcFigures(gcFrom > 0 && gcOutput[gcFrom - 1] !== '\n' ? windowText.slice(windowText.indexOf('\n') + 1) : windowText);
+  const gc = gcFigures(gcOutput.slice(gcFrom, gcTo));
   await cdp.send('HeapProfiler.collectGarbage');
   const collected = await memory();
   const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);

@@ -12,7 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
 import { startSimulator, type Simulator } from '../src/simulator/server.js';
 import { memoryKb } from './proc-stats.js';
-import { ROOT, START_FLAGS, track, waitForOutput } from './processes.js';
+import { ROOT, track, waitForOutput } from './processes.js';
+import { START_FLAGS } from './start-command.js';
 
 const WALLBOX_GET = 'GET /org/{org_id}/users/{user_id}/wallboxes/{wallbox_id}';
 const TOKEN = 'soak-static-token';

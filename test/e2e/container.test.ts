@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { START_ARGS } from '../../bench/processes.js';
+import { START_FLAGS } from '../../bench/start-command.js';
 import { USER_IDS, WALLBOX_IDS } from '../../src/simulator/seed.js';
 import { baseImageOf, buildImage, composeCommand, docker, dockerUnavailable, ensureBaseImage, run, waitFor } from '../helpers/docker.js';
 
@@ -57,7 +57,7 @@ describe.skipIf(unavailable)('the Dockerfile, built and run', () => {
   it('runs node itself as PID 1, as the unprivileged node user, with production dependencies and dist/ only', async () => {
     // No shell or npm in between: `docker stop`'s SIGTERM goes to the gateway's own handler.
     // And with npm start's node flags (package.json), the ones every benchmark and test runs it with.
-    expect(await exec('cat', '/proc/1/cmdline')).toBe(`${['node', ...START_ARGS].join('\0')}\0`);
+    expect(await exec('cat', '/proc/1/cmdline')).toBe(`${['node', ...START_FLAGS, 'dist/main.js'].join('\0')}\0`);
     expect(await inspect('{{.Config.User}}')).toBe('node');
     expect((await exec('id', '-u')).trim()).toBe('1000');
     expect((await exec('ls', '/app')).split('\n').filter(Boolean)).toEqual(['dist', 'node_modules', 'package-lock.json', 'package.json']);

@@ -2,13 +2,13 @@
 // test/setup/build.ts): for e2e tests.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { START_ARGS } from '../../bench/processes.js';
+import { START_FLAGS } from '../../bench/start-command.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Starts dist/main.js the way `npm start` does, with exactly the given environment (plus PATH). */
 export function startMain(env: Record<string, string>): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [...START_ARGS], {
+  return spawn(process.execPath, [...START_FLAGS, 'dist/main.js'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
   });
