@@ -1,8 +1,6 @@
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { isInterfaceType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
-
-export { executionEnded } from './builder.js';
 import { DEVICE_KINDS } from './device-kinds.js';
 import './enums.js';
 import './device-model.js';
@@ -16,6 +14,8 @@ import './electric-vehicle.js';
 import './inverter.js';
 import './building.js';
 import './onboarding.js';
+
+export { executionEnded } from './builder.js';
 
 /**
  * The gateway's one schema: the public API, and a Federation 2 subgraph (`_service`, `_entities`), so
