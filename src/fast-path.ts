@@ -140,6 +140,7 @@ class FastPath {
 
   /** yoga's path, with the body already read (as frameworks that parse bodies hand it over) and the context if one was made. */
   #viaYoga(req: IncomingMessage, res: ServerResponse, body: Buffer, context?: Context): void {
+    this.#options.metrics?.fastPathUsed('to_yoga');
     // whatwg-node reads a consumed request's `body` instead of its stream; a stream of one chunk, so that
     // it is taken as it is (a Buffer would have its every index enumerated first).
     (req as IncomingMessage & { body?: unknown }).body = Readable.from([body]);
@@ -170,6 +171,7 @@ class FastPath {
     if (result.errors?.length) return this.#viaYoga(req, res, body, context);
     const executeS = (performance.now() - executeStarted) / 1000;
     await this.#write(req, res, JSON.stringify(result), contentType);
+    this.#options.metrics?.fastPathUsed('answered');
     const name = operationName(document, params.operationName);
     if (!this.#told.has(run)) {
       this.#told.add(run);

@@ -10,7 +10,7 @@
 // and on nothing else (https://prometheus.io/docs/practices/naming/). deploy/prometheus/alerts.yml
 // queries these names, and CHANGELOG.md lists every rename.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { RequestObservation, RequestObserver } from '../plugins/use-request-observation.js';
+import type { FastPathOutcome, RequestObservation, RequestObserver } from '../plugins/use-request-observation.js';
 import type { BreakerState } from '../upstream/resilience.js';
 import type { AttemptOutcome, UpstreamCall, UpstreamTelemetry } from '../upstream/telemetry.js';
 import type { RedisObserver } from '../redis/connection.js';
@@ -59,6 +59,7 @@ export class Metrics implements RequestObserver {
   readonly #redisConnected: Gauge;
   readonly #redisFallbacks: Counter<'store'>;
   readonly #graphql: GraphQLMetrics;
+  readonly #fastPath: Counter<'outcome'>;
   readonly #children = new Map<Histogram<string> | Counter<string>, Map<string, unknown>>();
 
   /** What live device state reports to (src/live/): subscriptions, pollers, polls and events. */
@@ -92,6 +93,12 @@ export class Metrics implements RequestObserver {
     this.#tokenRefreshes = new Counter({ name: 'podero_token_refreshes_total', help: 'Access tokens obtained from the partner API token endpoint.', registers });
     this.#redisConnected = new Gauge({ name: 'podero_redis_connected', help: 'Whether the shared Redis (REDIS_URL) is connected: 1 or 0.', registers });
     this.#graphql = graphqlMetrics(registers);
+    this.#fastPath = new Counter({
+      name: 'podero_fast_path_requests_total',
+      help: 'POST requests the fast path read, by outcome: answered there, or handed to yoga (not compiled yet, errors in the answer, a caller it could not identify).',
+      labelNames: ['outcome'],
+      registers,
+    });
     this.#redisFallbacks = new Counter({
       name: 'podero_redis_fallbacks_total',
       help: 'Operations a shared store answered from this process because Redis did not, by store (apq, read-cache, budget, live).',
@@ -148,6 +155,10 @@ export class Metrics implements RequestObserver {
       const label = /^[A-Z_]{1,40}$/.test(code) ? code : 'unknown';
       this.#child(errors, `${operation}\u0000${phase}\u0000${label}`, () => ({ operation_name, operation_type, phase, code: label })).inc();
     }
+  }
+
+  fastPathUsed(outcome: FastPathOutcome): void {
+    this.#child(this.#fastPath, outcome, () => ({ outcome })).inc();
   }
 
   /**

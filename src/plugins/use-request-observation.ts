@@ -29,8 +29,12 @@ export interface RequestObservation {
   errors: { phase: 'parse' | 'validate' | 'execute' | 'request'; code: string }[];
 }
 
+/** What became of a POST the fast path read (src/fast-path.ts): answered there, or handed to yoga with what it had. */
+export type FastPathOutcome = 'answered' | 'to_yoga';
+
 export interface RequestObserver {
   requestObserved(observation: RequestObservation): void;
+  fastPathUsed(outcome: FastPathOutcome): void;
 }
 
 interface Entry {

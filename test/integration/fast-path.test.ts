@@ -1,13 +1,14 @@
 // The fast path (src/fast-path.ts) answers the requests it takes exactly as yoga's path does. Each
-// case sends an operation until the gateway logs that the fast path served it, then sends the same
-// request once more on the fast path and once forced onto yoga's (an Accept header the fast path does
-// not list, which yoga reads as the same media type), and compares status, Content-Type, Content-Encoding
-// and the body byte for byte, and the upstream calls each made at the simulator.
+// case sends an operation until the fast path answers it, then sends the same request once more on the
+// fast path and once forced onto yoga's (an Accept header the fast path does not list, which yoga reads
+// as the same media type), and compares status, Content-Type, Content-Encoding and the body byte for
+// byte, and the upstream calls each made at the simulator. Which path took each request is read from the
+// fast path's own counter (podero_fast_path_requests_total), request by request.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { request } from 'undici';
 import type { Simulator } from '../../src/simulator/server.js';
-import { WALLBOX_GET, startStack, type RunningGateway } from '../helpers/stack.js';
+import { WALLBOX_GET, apiCalls, startStack, type RunningGateway } from '../helpers/stack.js';
 
 let sim: Simulator;
 let gateway: RunningGateway;
@@ -40,23 +41,32 @@ interface Answer {
   vary: string | undefined;
   body: Buffer;
   upstreamCalls: number;
+  /** Which path answered, from the fast path's own counter: `fast`, `handed over` (read, then yoga's), or `yoga` (never read). */
+  path: 'fast' | 'handed over' | 'yoga';
+}
+
+async function fastPathCounts(): Promise<{ answered: number; toYoga: number }> {
+  const { values } = await gateway.metrics.registry.getSingleMetric('podero_fast_path_requests_total')!.get();
+  const count = (outcome: string) => values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
+  return { answered: count('answered'), toYoga: count('to_yoga') };
 }
 
 async function send(body: string, headers: Record<string, string>): Promise<Answer> {
   sim.resetCounts();
+  const before = await fastPathCounts();
   const response = await request(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   const bytes = Buffer.from(await response.body.arrayBuffer());
   const header = (name: string) => response.headers[name] as string | undefined;
-  const upstreamCalls = Object.entries(sim.counts()).reduce((sum, [, n]) => sum + n, 0);
-  return { status: response.statusCode, type: header('content-type'), encoding: header('content-encoding'), vary: header('vary'), body: bytes, upstreamCalls };
+  const after = await fastPathCounts();
+  const path = after.answered > before.answered ? 'fast' : after.toYoga > before.toYoga ? 'handed over' : 'yoga';
+  return { status: response.statusCode, type: header('content-type'), encoding: header('content-encoding'), vary: header('vary'), body: bytes, upstreamCalls: apiCalls(sim), path };
 }
 
-const servedFast = (name: string) => gateway.logs.some((line) => line.includes('"operation served on the fast path"') && line.includes(`"operation":"${name}"`));
-
-/** Sends the request until the fast path has served its operation. */
-async function heat(name: string, body: string, headers: Record<string, string> = {}): Promise<void> {
-  for (let i = 0; i < 20 && !servedFast(name); i++) await send(body, headers);
-  expect(servedFast(name), `${name} is served on the fast path`).toBe(true);
+/** Sends the request until the fast path answers it (its document compiled). */
+async function heat(body: string, headers: Record<string, string> = {}): Promise<void> {
+  let path = 'yoga';
+  for (let i = 0; i < 20 && path !== 'fast'; i++) ({ path } = await send(body, headers));
+  expect(path, 'the fast path answers it').toBe('fast');
 }
 
 /** The same request on the fast path and on yoga's; both answers. */
@@ -66,16 +76,19 @@ async function bothPaths(body: string, headers: Record<string, string> = {}): Pr
   return [fast, yoga];
 }
 
+/** The same answer, byte for byte, and the same upstream calls; `yoga` went by yoga's path alone. */
 function expectSame(fast: Answer, yoga: Answer): void {
-  expect({ ...fast, body: fast.body.toString('base64') }).toEqual({ ...yoga, body: yoga.body.toString('base64') });
+  expect(yoga.path).toBe('yoga');
+  expect({ ...fast, path: undefined, body: fast.body.toString('base64') }).toEqual({ ...yoga, path: undefined, body: yoga.body.toString('base64') });
 }
 
 const dashboard = (a: string, b: string) => JSON.stringify({ query: BENCH_QUERY, variables: { userId, first: a, second: b }, operationName: 'Dashboard' });
 
 describe('the fast path answers as yoga does', () => {
   it('the benchmark query: the same bytes, the same upstream calls', async () => {
-    await heat('Dashboard', dashboard(first, second));
+    await heat(dashboard(first, second));
     const [fast, yoga] = await bothPaths(dashboard(first, second));
+    expect(fast.path).toBe('fast');
     expect(fast.status).toBe(200);
     expect(JSON.parse(fast.body.toString()).data.first.id).toBe(first);
     expect(fast.upstreamCalls).toBe(2);
@@ -92,8 +105,10 @@ describe('the fast path answers as yoga does', () => {
       { 'accept-encoding': 'br' },
       { 'accept-encoding': 'gzip, deflate' },
     ];
+    await heat(dashboard(first, second));
     for (const headers of cases) {
       const fast = await send(dashboard(first, second), headers);
+      expect(fast.path, JSON.stringify(headers)).toBe('fast');
       const yoga = await send(dashboard(first, second), { ...headers, accept: headers.accept ? `${headers.accept};q=1` : YOGA_ACCEPT });
       expectSame(fast, yoga);
     }
@@ -101,7 +116,9 @@ describe('the fast path answers as yoga does', () => {
 
   it('an answer with errors is yoga’s, from the reads the fast path made: no upstream call twice', async () => {
     const missing = 'f1e2d3c4-b5a6-4789-9abc-def012345678';
+    await heat(dashboard(first, second));
     const [fast, yoga] = await bothPaths(dashboard(first, missing));
+    expect(fast.path).toBe('handed over');
     expect(JSON.parse(fast.body.toString()).errors[0].extensions.code).toBe('NOT_FOUND');
     expect(fast.upstreamCalls).toBe(2);
     expectSame(fast, yoga);
@@ -116,7 +133,9 @@ describe('the fast path answers as yoga does', () => {
   });
 
   it('variables that do not coerce: BAD_USER_INPUT, and no upstream call', async () => {
+    await heat(dashboard(first, second));
     const [fast, yoga] = await bothPaths(JSON.stringify({ query: BENCH_QUERY, variables: { userId, first: 'not-a-uuid', second } }));
+    expect(fast.path).toBe('handed over');
     expect(JSON.parse(fast.body.toString()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(fast.upstreamCalls).toBe(0);
     expectSame(fast, yoga);
@@ -133,6 +152,7 @@ describe('the fast path answers as yoga does', () => {
       '[]',
     ]) {
       const [fast, yoga] = await bothPaths(body);
+      expect(fast.path, body.slice(-60)).toBe('handed over'); // read, and found to be yoga's
       expectSame(fast, yoga);
     }
   });
@@ -140,6 +160,8 @@ describe('the fast path answers as yoga does', () => {
   it('a caller who goes away ends the request’s upstream calls, retries included', async () => {
     // The first attempt is answered 503 with Retry-After: 1. Once the caller has gone, the wait for the
     // retry ends at once; without that the request would wait a second and retry before it ended.
+    await heat(dashboard(first, second));
+    const read = await fastPathCounts();
     sim.resetCounts();
     sim.injectFault({ route: WALLBOX_GET, status: 503, headers: { 'retry-after': '1' } });
     const ended = () => gateway.logs.filter((line) => line.includes('"msg":"request"') && line.includes('"operation":"Dashboard"')).length;
@@ -152,6 +174,9 @@ describe('the fast path answers as yoga does', () => {
     await vi.waitFor(() => expect(ended()).toBe(before + 1), { timeout: 5000 });
     sim.clearFaults();
     expect(sim.count(WALLBOX_GET)).toBe(2); // one attempt for each wallbox, none retried
+    // The fast path read it (and, with the calls ended in errors, handed what was left to yoga).
+    const now = await fastPathCounts();
+    expect(now.answered + now.toYoga).toBe(read.answered + read.toYoga + 1);
   });
 
   it('logs and counts a fast answer as yoga’s path does', async () => {
@@ -161,8 +186,10 @@ describe('the fast path answers as yoga does', () => {
       const line = text.split('\n').find((l) => l.startsWith('graphql_yoga_http_duration_seconds_count') && l.includes('operation_name="Dashboard"') && l.includes('status_code="200"'));
       return Number(line?.split(' ').pop() ?? 0);
     };
+    await heat(dashboard(first, second));
     const before = await metric();
     const [fast, yoga] = await bothPaths(dashboard(first, second));
+    expect(fast.path).toBe('fast');
     expectSame(fast, yoga);
     expect(await metric()).toBe(before + 2);
     const [fastLine, yogaLine] = lines().slice(-2).map((line) => {
