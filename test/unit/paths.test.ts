@@ -26,7 +26,10 @@ it('leaves what is not a whole UUID segment alone', () => {
 
 it('isUuid accepts exactly 8-4-4-4-12 hexadecimal digits in either case, as the regular expression it replaced', () => {
   const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  const nearly = fc.stringMatching(/^[0-9a-fA-FgG-]{36}$/);
+  // Near misses: a UUID with one character replaced (by a hex digit, a letter past f, a dash, anything),
+  // one inserted, or one deleted; a random string of the same alphabet almost never has its dashes in place.
+  const edit = fc.tuple(fc.uuid(), fc.nat(36), fc.constantFrom('0', 'F', 'g', 'G', '-', ' ', 'é'), fc.constantFrom('replace', 'insert', 'delete'));
+  const nearly = edit.map(([uuid, at, char, how]) => uuid.slice(0, at) + (how === 'delete' ? '' : char) + uuid.slice(how === 'insert' ? at : at + 1));
   fc.assert(
     fc.property(fc.oneof(fc.uuid(), fc.uuid().map((u) => u.toUpperCase()), nearly, fc.string(), fc.constant(`${ORG} `)), (value) => isUuid(value) === UUID.test(value)),
     { numRuns: 20_000 },
