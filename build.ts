@@ -10,10 +10,10 @@
 // Whitespace and syntax minified, names kept: V8 holds every script's source in the heap for the life
 // of the process, and the bundle's comments and indentation were 1 MB of main.js's 2.9 MB; worse, a
 // dependency's comment with one curly quote made V8 hold a whole file as a two-byte string (measured:
-// idle heap 30.2 -> 24.9 MiB, start-up unchanged). Lines are cut at 500 characters, so a crash prints a line, not
-// the bundle; names stay as written, so stack traces read as the code does. Source maps sit next to the
-// chunks for anyone debugging (node --enable-source-maps dist/main.js) and for bench/profile.ts; they
-// are not enabled by default.
+// idle heap 30.2 -> 24.9 MiB, start-up unchanged). Lines are cut at about 500 characters (esbuild's
+// lineLimit is a soft limit), so a crash prints a line, not the bundle; names stay as written, so stack
+// traces read as the code does. Source maps sit next to the chunks for anyone debugging (node
+// --enable-source-maps dist/main.js) and for bench/profile.ts; they are not enabled by default.
 // Types are checked by `npm run typecheck` (tsc), not here.
 import { rm } from 'node:fs/promises';
 import { build } from 'esbuild';

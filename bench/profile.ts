@@ -150,7 +150,7 @@ function attribute(profile: Profile, index: Map<string, SourceMap>): Map<string,
     const map = file && index.get(file);
     if (!map) return undefined;
     // The function's first position names its original file; a checkout whose node_modules is a link
-    // names them by their real path (../../work/main/node_modules/…).
+    // names them by their real path (../../<checkout>/node_modules/…).
     const source = map.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string };
     return /(?:^|\/)((?:node_modules|src)\/.*)$/.exec(source.originalSource ?? '')?.[1];
   };

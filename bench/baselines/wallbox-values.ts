@@ -58,7 +58,7 @@ const DEVICE_STATUSES = new Set(['OK', 'WARNING', 'ERROR']);
 const BOOST_STATES = new Set(['AVAILABLE', 'REQUESTED', 'ONGOING', 'UNAVAILABLE']);
 const PRICE_ZONE_SET = new Set(PRICE_ZONES);
 
-/** A status upstream added after this schema was written is UNKNOWN, not an error. */
+/** A status upstream added after the baselines' schema (wallbox-schema.ts) was written is UNKNOWN, not an error. */
 function knownOr(known: Set<string>, value: string | null): string | null {
   if (value === null) return null;
   const name = value.toUpperCase();

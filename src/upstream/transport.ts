@@ -15,7 +15,7 @@ const MAX_ERROR_DETAIL_CHARS = 2000;
  * in the pool instead of opening ever more sockets to the partner API; high enough that it is not what
  * limits a busy gateway: calls in flight are bounded by requests in flight × PODERO_MAX_CONCURRENCY, and a
  * pool of n sockets serves at most n ÷ the upstream's latency calls a second (128 held a gateway at
- * c=100 and a 20 ms upstream to 2,400 req/s with CPU to spare; bench/README.md).
+ * c=100 and a 20 ms upstream with CPU to spare: README, "Performance and scale-out").
  */
 export const DEFAULT_MAX_CONNECTIONS = 512;
 
