@@ -16,7 +16,7 @@ import type { AttemptOutcome, UpstreamCall, UpstreamTelemetry } from '../upstrea
 import type { RedisObserver } from '../redis/connection.js';
 import type { LiveObserver } from '../live/live-devices.js';
 
-const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15];
+export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15];
 /** Label sets remembered per metric; past this, children are looked up by prom-client each time. */
 const MAX_CHILDREN = 5000;
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
