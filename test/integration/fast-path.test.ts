@@ -8,11 +8,13 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { request } from 'undici';
 import type { Simulator } from '../../src/simulator/server.js';
-import { WALLBOX_GET, apiCalls, startStack, type RunningGateway } from '../helpers/stack.js';
+import { trace } from '@opentelemetry/api';
+import { WALLBOX_GET, apiCalls, startStack, type GatewayOptions, type RunningGateway } from '../helpers/stack.js';
 
 let sim: Simulator;
 let gateway: RunningGateway;
 let close: () => Promise<void>;
+let another: (options?: GatewayOptions) => Promise<RunningGateway>;
 
 /** A user with two wallboxes that are not deleted, as the benchmark's dashboard shows them. */
 let userId: string;
@@ -21,7 +23,7 @@ let second: string;
 
 beforeAll(async () => {
   // A low compression threshold, so that the benchmark's answer is compressed for clients that accept it.
-  ({ sim, gateway, close } = await startStack({ compression: { minBytes: 200 } }));
+  ({ sim, gateway, close, another } = await startStack({ compression: { minBytes: 200 } }));
   const live = sim.seed.wallboxes.filter((w) => !w.record.deleted_at);
   const owner = live.find((w) => live.filter((o) => o.userId === w.userId).length >= 2)!;
   [first, second] = live.filter((w) => w.userId === owner.userId).map((w) => String(w.record.id)) as [string, string];
@@ -155,6 +157,24 @@ describe('the fast path answers as yoga does', () => {
       expect(fast.path, body.slice(-60)).toBe('handed over'); // read, and found to be yoga's
       expectSame(fast, yoga);
     }
+  });
+
+  it('requests it does not read are yoga’s alone: a body over 16 KB', async () => {
+    await heat(dashboard(first, second));
+    // The same operation, with a variable it does not declare (graphql-js ignores it) to pass 16 KB.
+    const large = JSON.stringify({ query: BENCH_QUERY, variables: { userId, first, second, padding: 'x'.repeat(17 * 1024) }, operationName: 'Dashboard' });
+    const [fast, yoga] = await bothPaths(large);
+    expect(fast.path).toBe('yoga');
+    expect(fast.status).toBe(200);
+    expectSame(fast, yoga);
+  });
+
+  it('with tracing on there is no fast path: its spans are yoga’s', async () => {
+    const traced = await another({ tracer: trace.getTracer('fast-path-test') });
+    const body = dashboard(first, second);
+    for (let i = 0; i < 4; i++) expect((await request(traced.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).statusCode).toBe(200);
+    const { values } = await traced.metrics.registry.getSingleMetric('podero_fast_path_requests_total')!.get();
+    expect(values.reduce((sum, v) => sum + v.value, 0)).toBe(0);
   });
 
   it('a caller who goes away ends the request’s upstream calls, retries included', async () => {
