@@ -21,6 +21,13 @@ export function install(
   });
   if (run.status === 0) return;
   const output = `${run.stdout ?? ''}${run.stderr ?? ''}`.trim().split('\n').slice(-options.tailLines).join('\n');
-  const why = run.error ? run.error.message : run.signal ? `killed by ${run.signal} after ${INSTALL_TIMEOUT_MS / 1000} s` : `exit code ${run.status}`;
+  // A timeout is reported as an error (ETIMEDOUT); a signal alone came from elsewhere (OOM killer, a user).
+  const why = run.error
+    ? (run.error as NodeJS.ErrnoException).code === 'ETIMEDOUT'
+      ? `no end within ${INSTALL_TIMEOUT_MS / 1000} s`
+      : run.error.message
+    : run.signal
+      ? `killed by ${run.signal}`
+      : `exit code ${run.status}`;
   throw new Error(options.failure(why, output));
 }
