@@ -24,7 +24,7 @@ import { runLoad, type LoadTarget } from './load.js';
 import { cpuMs, memoryKb, resetPeak } from './proc-stats.js';
 import { startFlags } from './start-command.js';
 import { ROOT, freePort, killAll, serverEnv, setUpstreamDelay, startUpstream, stop, track } from './processes.js';
-import { graphqlBody, requestVariables } from './workload.js';
+import { graphqlTarget } from './workload.js';
 
 interface Variant {
   name: string;
@@ -126,15 +126,8 @@ try {
     child.stdout.resume();
     const url = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 400 && !(await fetch(`${url}/ready`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
-    const fixed = variant.query === undefined ? undefined : JSON.stringify({ query: variant.query });
-    const answered = (body: string) => (fixed ? body.startsWith('{"data":{') && !body.includes('"errors":[') : body.startsWith('{"data":{"first":{') && !body.includes('"errors"'));
-    const target = {
-      origin: url,
-      method: 'POST' as const,
-      headers: { 'content-type': 'application/json', ...variant.headers },
-      request: (n: number) => ({ path: '/graphql', body: fixed ?? graphqlBody(requestVariables(n)) }),
-      verifyBody: answered,
-    };
+    const target = graphqlTarget(`${url}/graphql`, { query: variant.query, headers: variant.headers });
+    const answered = target.verifyBody;
     const wire = await onTheWire(target, answered);
     // autocannon does not decode: with an Accept-Encoding, an answer that is not plain JSON counts as
     // compressed (one was decoded above). The benchmark query's answers straddle the default threshold.

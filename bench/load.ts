@@ -10,9 +10,9 @@ export interface LoadTarget {
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   /** Request n of the run. */
-  request(n: number): { path: string; body?: string };
+  request: (n: number) => { path: string; body?: string };
   /** Whether an answer is a success (a 2xx with a wrong body is counted as a mismatch). */
-  verifyBody(body: string): boolean;
+  verifyBody: (body: string) => boolean;
 }
 
 /** The run-wide request number: shared by every load of a run, so request numbers never repeat. */

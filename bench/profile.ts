@@ -39,11 +39,11 @@ import { dirname, join, resolve } from 'node:path';
 import { SourceMap, type SourceMapPayload } from 'node:module';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { runLoad, type LoadTarget, type RequestCounter } from './load.js';
+import { runLoad, type RequestCounter } from './load.js';
 import { cpuMs, memoryKb, resetPeak } from './proc-stats.js';
 import { startFlags } from './start-command.js';
 import { ROOT, freePort, killAll, serverEnv, setUpstreamDelay, startUpstream, stop, track, waitForOutput } from './processes.js';
-import { graphqlBody, requestVariables } from './workload.js';
+import { graphqlBody, graphqlTarget, requestVariables } from './workload.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -303,13 +303,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 20));
   }
   const counter: RequestCounter = { next: 1 };
-  const target: LoadTarget = {
-    origin: `http://127.0.0.1:${port}`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    request: (n) => ({ path: '/graphql', body: flags.query === undefined ? graphqlBody(requestVariables(n)) : JSON.stringify({ query: flags.query }) }),
-    verifyBody: (body) => body.startsWith('{"data":{') && !body.includes('"errors"'),
-  };
+  const target = graphqlTarget(url, { query: flags.query });
   const cdp = await inspector(wsUrl);
   const memory = async () =>
     JSON.parse(

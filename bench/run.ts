@@ -42,7 +42,7 @@ import {
   type Startup,
   type TargetName,
 } from './report.js';
-import { BENCH_TOKEN, CHECK_VARIABLES, graphqlBody, requestVariables, wallboxPath } from './workload.js';
+import { BENCH_TOKEN, CHECK_VARIABLES, graphqlTarget, wallboxPath } from './workload.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -300,14 +300,7 @@ function loadTarget(target: TargetName, upstream: Upstream, running: RunningServ
       verifyBody: (body) => body.startsWith('{') && body.includes('"id"'),
     };
   }
-  const url = new URL(running!.url);
-  return {
-    origin: url.origin,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    request: (n) => ({ path: url.pathname, body: graphqlBody(requestVariables(n)) }),
-    verifyBody: (body) => body.startsWith('{"data":{"first":{') && !body.includes('"errors"'),
-  };
+  return graphqlTarget(running!.url);
 }
 
 async function measureCell(

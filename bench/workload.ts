@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse, print } from 'graphql';
 import { createSeed, seedId, type Json } from '../src/simulator/seed.js';
+import type { LoadTarget } from './load.js';
 
 /** The operation as a client sends it: printed from its AST (comments and layout stripped), as Apollo Client does. */
 export const QUERY = print(parse(readFileSync(new URL('query.graphql', import.meta.url), 'utf8')));
@@ -84,4 +85,21 @@ export function graphqlBody(variables: DashboardVariables): string {
 export function wallboxPath(apiPath: string, orgId: string, n: number): string {
   const { userId, first } = requestVariables(n);
   return `${apiPath}/org/${orgId}/users/${userId}/wallboxes/${first}`;
+}
+
+/**
+ * The load every harness sends a GraphQL server at `url` (its endpoint): request n is the benchmark
+ * query for request n's wallboxes, or `query`, the same fixed operation every time. A success is an
+ * answer with data and no errors.
+ */
+export function graphqlTarget(url: string, { query, headers = {} }: { query?: string | undefined; headers?: Record<string, string> } = {}): LoadTarget {
+  const { origin, pathname } = new URL(url);
+  const fixed = query === undefined ? undefined : JSON.stringify({ query });
+  return {
+    origin,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+    request: (n) => ({ path: pathname, body: fixed ?? graphqlBody(requestVariables(n)) }),
+    verifyBody: fixed ? (body) => body.startsWith('{"data":{') && !body.includes('"errors":[') : (body) => body.startsWith('{"data":{"first":{') && !body.includes('"errors"'),
+  };
 }
